@@ -22,6 +22,9 @@ public final class Parallel {
         void run(int start, int end);
     }
 
+    /** Set while a thread runs part of a parallel region: a kernel called from there runs serially. */
+    private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> false);
+
     private static int threads = defaultThreads();
     private static ExecutorService pool = newPool(threads);
 
@@ -73,18 +76,22 @@ public final class Parallel {
         return (int) ((long) n * part / parts);
     }
 
-    /** Runs {@code task(0) ... task(count - 1)}, spread over the threads; returns when all are done. */
+    /**
+     * Runs {@code task(0) ... task(count - 1)}, spread over the threads; returns when all are done.
+     * Nested calls (a kernel inside another kernel's parallel loop) run serially: the pool's
+     * threads are already busy, and a worker waiting for tasks queued behind it would deadlock.
+     */
     public static void forChunks(int count, java.util.function.IntConsumer task) {
-        if (count == 1 || threads == 1) {
+        if (count == 1 || threads == 1 || INSIDE.get()) {
             for (int i = 0; i < count; i++) task.accept(i);
             return;
         }
         final List<Future<?>> futures = new ArrayList<>(count - 1);
         for (int i = 1; i < count; i++) {
             final int part = i;
-            futures.add(pool.submit(() -> task.accept(part)));
+            futures.add(pool.submit(() -> runInside(task, part)));
         }
-        task.accept(0);
+        runInside(task, 0);
         for (Future<?> f : futures) {
             try {
                 f.get();
@@ -97,6 +104,15 @@ public final class Parallel {
                 if (cause instanceof Error err) throw err;
                 throw new IllegalStateException(cause);
             }
+        }
+    }
+
+    private static void runInside(java.util.function.IntConsumer task, int part) {
+        INSIDE.set(true);
+        try {
+            task.accept(part);
+        } finally {
+            INSIDE.set(false);
         }
     }
 }
