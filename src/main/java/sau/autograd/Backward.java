@@ -1,0 +1,104 @@
+package sau.autograd;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.Collections;
+import sau.backend.cpu.Elementwise;
+import sau.tensor.Shape;
+import sau.tensor.Tensor;
+
+/**
+ * Reverse-mode automatic differentiation: the chain rule applied to the recorded graph.
+ *
+ * <p>Nodes are visited in reverse topological order, so that when a node runs, the gradient
+ * of its output has already received the contributions of every path through it. Gradients
+ * meeting at a tensor are summed; at a leaf they are added into its {@code grad}.
+ */
+public final class Backward {
+
+    private Backward() {}
+
+    /** Back-propagates from {@code root}; {@code seed} is dL/d(root), or null for a scalar root (then 1). */
+    public static void run(Tensor root, Tensor seed) {
+        if (!root.requiresGrad()) {
+            throw new IllegalStateException("backward() on a tensor that does not require grad: no input of the computation had requiresGrad(true)");
+        }
+        if (seed == null) {
+            if (root.numel() != 1) {
+                throw new IllegalStateException("backward() without a gradient needs a scalar, this tensor has shape " + Shape.str(root.shape()) + "; pass backward(gradient)");
+            }
+            seed = Tensor.ones(root.shape());
+        } else if (!Arrays.equals(seed.shape(), root.shape())) {
+            throw new IllegalArgumentException("backward(gradient): gradient shape " + Shape.str(seed.shape()) + " differs from the tensor's " + Shape.str(root.shape()));
+        }
+        if (root.isLeaf()) {
+            accumulateIntoLeaf(root, seed);
+            return;
+        }
+        final Map<Node, Tensor> pending = new IdentityHashMap<>();
+        pending.put(root.gradFn(), seed);
+        try (NoGrad scope = NoGrad.enter()) {
+            for (Node node : reverseTopologicalOrder(root.gradFn())) {
+                final Tensor gradOut = pending.remove(node);
+                if (gradOut == null) continue;
+                final Tensor[] gradIn = node.backward(gradOut);
+                final Tensor[] inputs = node.inputs();
+                node.release();
+                for (int i = 0; i < inputs.length; i++) {
+                    final Tensor in = inputs[i];
+                    if (in == null || !in.requiresGrad() || gradIn[i] == null) continue;
+                    if (!Arrays.equals(gradIn[i].shape(), in.shape())) {
+                        throw new IllegalStateException(node.name() + " returned a gradient of shape " + Shape.str(gradIn[i].shape()) + " for an input of shape " + Shape.str(in.shape()));
+                    }
+                    if (in.isLeaf()) accumulateIntoLeaf(in, gradIn[i]);
+                    else pending.merge(in.gradFn(), gradIn[i], Backward::sum);
+                }
+            }
+        }
+    }
+
+    /** Nodes ordered so that each comes before every node that produced one of its inputs. */
+    private static List<Node> reverseTopologicalOrder(Node root) {
+        final List<Node> postOrder = new ArrayList<>();
+        final Set<Node> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        // Iterative depth-first search: deep graphs (long RNNs, deep nets) would overflow the stack.
+        final ArrayDeque<Object[]> stack = new ArrayDeque<>();
+        visited.add(root);
+        stack.push(new Object[] {root, 0});
+        while (!stack.isEmpty()) {
+            final Object[] frame = stack.peek();
+            final Node node = (Node) frame[0];
+            final int next = (int) frame[1];
+            final Tensor[] inputs = node.inputs();
+            if (next < inputs.length) {
+                frame[1] = next + 1;
+                final Tensor in = inputs[next];
+                if (in != null && in.gradFn() != null && visited.add(in.gradFn())) stack.push(new Object[] {in.gradFn(), 0});
+            } else {
+                stack.pop();
+                postOrder.add(node);
+            }
+        }
+        Collections.reverse(postOrder);
+        return postOrder;
+    }
+
+    private static Tensor sum(Tensor a, Tensor b) {
+        final Tensor out = new Tensor(a.toArray(), a.shape());
+        Elementwise.addInto(out, b);
+        return out;
+    }
+
+    private static void accumulateIntoLeaf(Tensor leaf, Tensor g) {
+        if (leaf.grad() == null) {
+            leaf.setGrad(new Tensor(g.toArray(), leaf.shape())); // a copy: g may be shared with other gradients
+        } else {
+            Elementwise.addInto(leaf.grad(), g);
+        }
+    }
+}

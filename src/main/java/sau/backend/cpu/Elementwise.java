@@ -1,0 +1,225 @@
+package sau.backend.cpu;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import sau.tensor.Shape;
+import sau.tensor.Tensor;
+
+/**
+ * Elementwise kernels: one output element from the elements at the same position of the inputs,
+ * with NumPy/PyTorch broadcasting.
+ *
+ * <p>Broadcasting costs no copy: an operand's broadcast dimensions get stride 0, so the kernel
+ * keeps reading the same element. Before looping, adjacent dimensions that are laid out
+ * contiguously in every operand are merged ({@link #coalesce}); {@code x[N,C,H,W] + b[1,C,1,1]}
+ * becomes a loop over {@code [N, C, H*W]} whose innermost run reads {@code x} with stride 1 and
+ * {@code b} with stride 0, both of which the vector loop handles. Other strides take the scalar
+ * loop. Every kernel keeps a plain scalar reference next to it for the tests.
+ */
+public final class Elementwise {
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Below this many elements a kernel runs on the calling thread alone. */
+    static final int GRAIN = 1 << 15;
+
+    private Elementwise() {}
+
+    // ---- unary ----------------------------------------------------------------------------
+
+    /** {@code op(x)} for every element, into a new contiguous tensor. */
+    public static Tensor unary(UnaryOp op, Tensor x, float p, float q) {
+        final Tensor in = x.contiguousData();
+        final float[] src = in.data();
+        final int base = in.offset();
+        final float[] out = new float[in.numel()];
+        Parallel.forRange(out.length, GRAIN, (start, end) -> unaryRange(op, src, base, out, start, end, p, q));
+        return new Tensor(out, x.shape());
+    }
+
+    private static void unaryRange(UnaryOp op, float[] src, int base, float[] out, int start, int end, float p, float q) {
+        int i = start;
+        for (final int bound = start + S.loopBound(end - start); i < bound; i += S.length()) {
+            op.apply(FloatVector.fromArray(S, src, base + i), p, q).intoArray(out, i);
+        }
+        for (; i < end; i++) out[i] = op.apply(src[base + i], p, q);
+    }
+
+    /** The scalar reference of {@link #unary}. */
+    public static Tensor unaryReference(UnaryOp op, Tensor x, float p, float q) {
+        final float[] in = x.toArray();
+        final float[] out = new float[in.length];
+        for (int i = 0; i < in.length; i++) out[i] = op.apply(in[i], p, q);
+        return new Tensor(out, x.shape());
+    }
+
+    // ---- binary ---------------------------------------------------------------------------
+
+    /** {@code op(a, b)} with broadcasting, into a new contiguous tensor. */
+    public static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        final int[] shape = Shape.broadcast(a.shape(), b.shape());
+        final float[] out = new float[Shape.numel(shape)];
+        if (out.length == 0) return new Tensor(out, shape);
+        if (a.isContiguous() && b.isContiguous() && Arrays.equals(a.shape(), b.shape())) {
+            final float[] ad = a.data(), bd = b.data();
+            final int ao = a.offset(), bo = b.offset();
+            Parallel.forRange(out.length, GRAIN, (start, end) -> run(op, ad, ao + start, 1, bd, bo + start, 1, out, start, end - start));
+            return new Tensor(out, shape);
+        }
+        final Layout l = coalesce(shape, broadcastStrides(a, shape), broadcastStrides(b, shape));
+        final int inner = l.shape[l.shape.length - 1];
+        final int rows = out.length / inner;
+        final float[] ad = a.data(), bd = b.data();
+        Parallel.forRange(rows, Math.max(1, GRAIN / inner), (start, end) -> {
+            for (int r = start; r < end; r++) {
+                run(op, ad, a.offset() + l.offsetOfRow(r, 0), l.innerStride(0), bd, b.offset() + l.offsetOfRow(r, 1), l.innerStride(1), out, r * inner, inner);
+            }
+        });
+        return new Tensor(out, shape);
+    }
+
+    /** One run of {@code n} elements; vectorised when each operand has stride 1 or 0. */
+    private static void run(BinaryOp op, float[] a, int ai, int as, float[] b, int bi, int bs, float[] out, int oi, int n) {
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (final int bound = S.loopBound(n); i < bound; i += S.length()) {
+                op.apply(FloatVector.fromArray(S, a, ai + i), FloatVector.fromArray(S, b, bi + i)).intoArray(out, oi + i);
+            }
+        } else if (as == 1 && bs == 0) {
+            final FloatVector bv = FloatVector.broadcast(S, b[bi]);
+            for (final int bound = S.loopBound(n); i < bound; i += S.length()) {
+                op.apply(FloatVector.fromArray(S, a, ai + i), bv).intoArray(out, oi + i);
+            }
+        } else if (as == 0 && bs == 1) {
+            final FloatVector av = FloatVector.broadcast(S, a[ai]);
+            for (final int bound = S.loopBound(n); i < bound; i += S.length()) {
+                op.apply(av, FloatVector.fromArray(S, b, bi + i)).intoArray(out, oi + i);
+            }
+        }
+        for (; i < n; i++) out[oi + i] = op.apply(a[ai + i * as], b[bi + i * bs]);
+    }
+
+    /** The scalar reference of {@link #binary}: one multi-index at a time. */
+    public static Tensor binaryReference(BinaryOp op, Tensor a, Tensor b) {
+        final int[] shape = Shape.broadcast(a.shape(), b.shape());
+        final int[] sa = broadcastStrides(a, shape), sb = broadcastStrides(b, shape);
+        final float[] out = new float[Shape.numel(shape)];
+        final int[] idx = new int[shape.length];
+        for (int i = 0; i < out.length; i++) {
+            int rem = i, pa = a.offset(), pb = b.offset();
+            for (int d = shape.length - 1; d >= 0; d--) {
+                idx[d] = rem % shape[d];
+                rem /= shape[d];
+                pa += idx[d] * sa[d];
+                pb += idx[d] * sb[d];
+            }
+            out[i] = op.apply(a.data()[pa], b.data()[pb]);
+        }
+        return new Tensor(out, shape);
+    }
+
+    /** {@code dst += src}, where dst is contiguous and src has dst's shape (any strides). */
+    public static void addInto(Tensor dst, Tensor src) {
+        if (!dst.isContiguous()) throw new IllegalArgumentException("addInto needs a contiguous destination");
+        final Tensor s = src.contiguousData();
+        final float[] d = dst.data(), sd = s.data();
+        final int doff = dst.offset(), soff = s.offset();
+        Parallel.forRange(dst.numel(), GRAIN, (start, end) -> run(BinaryOp.ADD, d, doff + start, 1, sd, soff + start, 1, d, doff + start, end - start));
+    }
+
+    /** Writes {@code src}, broadcast to {@code dst}'s shape, into {@code dst}'s elements (any strides). */
+    public static void copyInto(Tensor dst, Tensor src) {
+        final int[] shape = dst.shape();
+        if (dst.numel() == 0) return;
+        final Layout l = coalesce(shape, dst.strides(), broadcastStrides(src, shape));
+        final int inner = l.shape[l.shape.length - 1];
+        final int ds = l.innerStride(0), ss = l.innerStride(1);
+        final float[] d = dst.data(), sd = src.data();
+        Parallel.forRange(dst.numel() / inner, Math.max(1, GRAIN / inner), (start, end) -> {
+            for (int r = start; r < end; r++) {
+                final int di = dst.offset() + l.offsetOfRow(r, 0), si = src.offset() + l.offsetOfRow(r, 1);
+                if (ds == 1 && ss == 1) System.arraycopy(sd, si, d, di, inner);
+                else for (int j = 0; j < inner; j++) d[di + j * ds] = sd[si + j * ss];
+            }
+        });
+    }
+
+    /** {@code cond != 0 ? a : b} elementwise, with broadcasting of all three. */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        final int[] shape = Shape.broadcast(cond.shape(), Shape.broadcast(a.shape(), b.shape()));
+        final float[] out = new float[Shape.numel(shape)];
+        if (out.length == 0) return new Tensor(out, shape);
+        final Layout l = coalesce(shape, broadcastStrides(cond, shape), broadcastStrides(a, shape), broadcastStrides(b, shape));
+        final int inner = l.shape[l.shape.length - 1];
+        final int cs = l.innerStride(0), as = l.innerStride(1), bs = l.innerStride(2);
+        final float[] cd = cond.data(), ad = a.data(), bd = b.data();
+        Parallel.forRange(out.length / inner, Math.max(1, GRAIN / inner), (start, end) -> {
+            for (int r = start; r < end; r++) {
+                final int ci = cond.offset() + l.offsetOfRow(r, 0), ai = a.offset() + l.offsetOfRow(r, 1), bi = b.offset() + l.offsetOfRow(r, 2);
+                for (int j = 0, o = r * inner; j < inner; j++, o++) out[o] = cd[ci + j * cs] != 0 ? ad[ai + j * as] : bd[bi + j * bs];
+            }
+        });
+        return new Tensor(out, shape);
+    }
+
+    // ---- layout ---------------------------------------------------------------------------
+
+    /** {@code t}'s strides seen from the broadcast shape: 0 along every broadcast dimension. */
+    static int[] broadcastStrides(Tensor t, int[] shape) {
+        final int[] ts = t.shape(), tstr = t.strides();
+        final int[] s = new int[shape.length];
+        final int lead = shape.length - ts.length;
+        for (int d = lead; d < shape.length; d++) s[d] = ts[d - lead] == 1 ? 0 : tstr[d - lead];
+        return s;
+    }
+
+    /** A loop nest over a shape, with each operand's strides, after merging contiguous dimensions. */
+    record Layout(int[] shape, int[][] strides) {
+
+        int innerStride(int operand) {
+            return strides[operand][shape.length - 1];
+        }
+
+        /** The element offset of the start of row {@code r} (all dimensions but the last). */
+        int offsetOfRow(int r, int operand) {
+            final int[] s = strides[operand];
+            int p = 0;
+            for (int d = shape.length - 2; d >= 0; d--) {
+                p += (r % shape[d]) * s[d];
+                r /= shape[d];
+            }
+            return p;
+        }
+    }
+
+    /** Merges dimension d into d+1 wherever every operand steps through both as one run. */
+    static Layout coalesce(int[] shape, int[]... strides) {
+        final int[] sh = new int[Math.max(1, shape.length)];
+        final int[][] st = new int[strides.length][sh.length];
+        if (shape.length == 0) {
+            sh[0] = 1;
+            return new Layout(sh, st);
+        }
+        int rank = 0;
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] == 1 && shape.length > 1) continue; // a size-1 dimension changes no offset
+            boolean merge = rank > 0;
+            for (int k = 0; k < strides.length && merge; k++) merge = st[k][rank - 1] == strides[k][d] * shape[d];
+            if (merge) {
+                sh[rank - 1] *= shape[d];
+                for (int k = 0; k < strides.length; k++) st[k][rank - 1] = strides[k][d];
+            } else {
+                sh[rank] = shape[d];
+                for (int k = 0; k < strides.length; k++) st[k][rank] = strides[k][d];
+                rank++;
+            }
+        }
+        if (rank == 0) { // every dimension had size 1
+            sh[0] = 1;
+            rank = 1;
+        }
+        final int[][] outStrides = new int[strides.length][];
+        for (int k = 0; k < strides.length; k++) outStrides[k] = Arrays.copyOf(st[k], rank);
+        return new Layout(Arrays.copyOf(sh, rank), outStrides);
+    }
+}

@@ -1,0 +1,204 @@
+package sau.ops;
+
+import static sau.ops.Arithmetic.mul;
+import static sau.ops.Arithmetic.sub;
+
+import sau.autograd.Node;
+import sau.backend.cpu.SoftmaxKernel;
+import sau.tensor.Shape;
+import sau.tensor.Tensor;
+
+/** Loss functions with PyTorch's definitions and defaults. */
+public final class Losses {
+
+    private Losses() {}
+
+    /** How per-element losses are combined. */
+    public enum Reduction { MEAN, SUM, NONE }
+
+    /** The class index that contributes nothing, as PyTorch's {@code ignore_index}. */
+    public static final int IGNORE_INDEX = -100;
+
+    public static Tensor crossEntropy(Tensor logits, Tensor target) {
+        return crossEntropy(logits, target, 0f, IGNORE_INDEX, Reduction.MEAN);
+    }
+
+    /**
+     * Cross-entropy from unnormalised logits {@code [N, C]} (or {@code [N, C, d1, ...]}) and
+     * integer class targets {@code [N]} (or {@code [N, d1, ...]}). With label smoothing ε the
+     * target distribution is q = (1−ε)·onehot(t) + ε/C, and the loss is −Σ_c q_c·log p_c.
+     * Mean reduction divides by the number of targets that are not {@code ignoreIndex}.
+     *
+     * <p>Gradient, through the log-softmax in one step: dL/dlogits = p − q (times the reduction's
+     * factor), and 0 on ignored rows.
+     */
+    public static Tensor crossEntropy(Tensor logits, Tensor target, float labelSmoothing, int ignoreIndex, Reduction reduction) {
+        if (logits.dim() < 2) throw new IllegalArgumentException("crossEntropy needs logits of shape [N, C, ...], got " + Shape.str(logits.shape()));
+        final int classes = logits.size(1);
+        final Tensor rows = classesLast(logits);
+        final int n = rows.size(0);
+        final int[] t = targets(target, logits, classes, ignoreIndex);
+        final float[] logp = new float[rows.numel()];
+        SoftmaxKernel.forward(rows.data(), rows.offset(), logp, n, classes, true);
+
+        final float eps = labelSmoothing;
+        final float[] perRow = new float[n];
+        int counted = 0;
+        for (int i = 0; i < n; i++) {
+            if (t[i] == ignoreIndex) continue;
+            counted++;
+            double smooth = 0;
+            if (eps != 0) for (int c = 0; c < classes; c++) smooth += logp[i * classes + c];
+            perRow[i] = (float) (-(1 - eps) * logp[i * classes + t[i]] - eps / classes * smooth);
+        }
+        final int denominator = counted;
+        final Tensor out = reduce(perRow, targetShape(logits), reduction, denominator);
+        return Node.record("CrossEntropy", out, g -> {
+            final float[] gv = g.toArray();
+            final float[] dx = new float[logp.length];
+            for (int i = 0; i < n; i++) {
+                if (t[i] == ignoreIndex) continue;
+                final float scale = switch (reduction) {
+                    case MEAN -> gv[0] / denominator;
+                    case SUM -> gv[0];
+                    case NONE -> gv[i];
+                };
+                for (int c = 0; c < classes; c++) {
+                    final float q = (c == t[i] ? 1 - eps : 0) + eps / classes;
+                    dx[i * classes + c] = scale * ((float) Math.exp(logp[i * classes + c]) - q);
+                }
+            }
+            return new Tensor[] {classesBack(new Tensor(dx, rows.shape()), logits.shape())};
+        }, logits);
+    }
+
+    /**
+     * Negative log-likelihood of log-probabilities {@code [N, C]} at integer targets:
+     * −logp[t]. Gradient: −1 (times the reduction's factor) at the target class, 0 elsewhere.
+     */
+    public static Tensor nllLoss(Tensor logProbs, Tensor target, int ignoreIndex, Reduction reduction) {
+        if (logProbs.dim() != 2) throw new IllegalArgumentException("nllLoss needs log-probabilities of shape [N, C], got " + Shape.str(logProbs.shape()));
+        final int n = logProbs.size(0), classes = logProbs.size(1);
+        final int[] t = targets(target, logProbs, classes, ignoreIndex);
+        final Tensor lp = logProbs.contiguousData();
+        final float[] perRow = new float[n];
+        int counted = 0;
+        for (int i = 0; i < n; i++) {
+            if (t[i] == ignoreIndex) continue;
+            counted++;
+            perRow[i] = -lp.data()[lp.offset() + i * classes + t[i]];
+        }
+        final int denominator = counted;
+        final Tensor out = reduce(perRow, new int[] {n}, reduction, denominator);
+        return Node.record("NllLoss", out, g -> {
+            final float[] gv = g.toArray();
+            final float[] dx = new float[n * classes];
+            for (int i = 0; i < n; i++) {
+                if (t[i] == ignoreIndex) continue;
+                dx[i * classes + t[i]] = -switch (reduction) {
+                    case MEAN -> gv[0] / denominator;
+                    case SUM -> gv[0];
+                    case NONE -> gv[i];
+                };
+            }
+            return new Tensor[] {new Tensor(dx, n, classes)};
+        }, logProbs);
+    }
+
+    /** Mean squared error (x − y)²; its gradient 2(x − y) comes from the ops it is built of. */
+    public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
+        final Tensor d = sub(input, target);
+        return reduce(mul(d, d), reduction);
+    }
+
+    /**
+     * Smooth L1 (Huber-like): 0.5·d²/β where |d| &lt; β, else |d| − 0.5·β. Gradient d/β inside,
+     * sign(d) outside, again from the ops.
+     */
+    public static Tensor smoothL1Loss(Tensor input, Tensor target, float beta, Reduction reduction) {
+        final Tensor d = sub(input, target);
+        final Tensor absd = MathFunctions.abs(d);
+        if (beta == 0) return reduce(absd, reduction);
+        final Tensor quadratic = mul(mul(d, d), 0.5f / beta);
+        final Tensor linear = sub(absd, 0.5f * beta);
+        return reduce(Indexing.where(Arithmetic.lt(absd, Tensor.scalar(beta)), quadratic, linear), reduction);
+    }
+
+    /**
+     * Binary cross-entropy on logits, in the stable form max(x,0) − x·y + log(1 + e^(−|x|)),
+     * which equals −[y·log σ(x) + (1−y)·log(1−σ(x))] without overflowing. Gradient σ(x) − y.
+     */
+    public static Tensor bceWithLogits(Tensor logits, Tensor target, Reduction reduction) {
+        final Tensor relu = Arithmetic.maximum(logits, Tensor.scalar(0f));
+        final Tensor softplusNegAbs = MathFunctions.log(Arithmetic.add(MathFunctions.exp(Arithmetic.neg(MathFunctions.abs(logits))), 1f));
+        return reduce(Arithmetic.add(sub(relu, mul(logits, target)), softplusNegAbs), reduction);
+    }
+
+    private static Tensor reduce(Tensor perElement, Reduction reduction) {
+        return switch (reduction) {
+            case MEAN -> Reductions.mean(perElement);
+            case SUM -> Reductions.sum(perElement);
+            case NONE -> perElement;
+        };
+    }
+
+    private static Tensor reduce(float[] perRow, int[] shape, Reduction reduction, int counted) {
+        double s = 0;
+        for (float v : perRow) s += v;
+        return switch (reduction) {
+            case MEAN -> Tensor.scalar(counted == 0 ? Float.NaN : (float) (s / counted));
+            case SUM -> Tensor.scalar((float) s);
+            case NONE -> new Tensor(perRow, shape);
+        };
+    }
+
+    /** [N, C, d1, ...] as a contiguous [N·d1·..., C]. */
+    private static Tensor classesLast(Tensor logits) {
+        if (logits.dim() == 2) return logits.contiguousData();
+        final int rank = logits.dim();
+        final int[] perm = new int[rank];
+        perm[0] = 0;
+        for (int i = 1; i < rank - 1; i++) perm[i] = i + 1;
+        perm[rank - 1] = 1;
+        final Tensor moved = Views.permute(logits.detach(), perm).contiguousData();
+        return new Tensor(moved.data(), moved.numel() / logits.size(1), logits.size(1));
+    }
+
+    /** The inverse of {@link #classesLast}, for the gradient. */
+    private static Tensor classesBack(Tensor rows, int[] shape) {
+        if (shape.length == 2) return rows;
+        final int rank = shape.length;
+        final int[] moved = new int[rank];
+        moved[0] = shape[0];
+        for (int i = 1; i < rank - 1; i++) moved[i] = shape[i + 1];
+        moved[rank - 1] = shape[1];
+        final int[] perm = new int[rank];
+        perm[0] = 0;
+        perm[1] = rank - 1;
+        for (int i = 2; i < rank; i++) perm[i] = i - 1;
+        return Views.permute(new Tensor(rows.data(), moved), perm);
+    }
+
+    private static int[] targetShape(Tensor logits) {
+        final int[] s = new int[logits.dim() - 1];
+        s[0] = logits.size(0);
+        for (int i = 2; i < logits.dim(); i++) s[i - 1] = logits.size(i);
+        return s;
+    }
+
+    private static int[] targets(Tensor target, Tensor logits, int classes, int ignoreIndex) {
+        final int[] expected = logits.dim() == 2 ? new int[] {logits.size(0)} : targetShape(logits);
+        if (!java.util.Arrays.equals(target.shape(), expected)) {
+            throw new IllegalArgumentException("targets have shape " + Shape.str(target.shape()) + ", logits " + Shape.str(logits.shape()) + " need " + Shape.str(expected));
+        }
+        final float[] v = target.toArray();
+        final int[] t = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            t[i] = (int) v[i];
+            if (t[i] != v[i] || (t[i] != ignoreIndex && (t[i] < 0 || t[i] >= classes))) {
+                throw new IllegalArgumentException("target " + v[i] + " at position " + i + " is not a class index in [0, " + classes + ")");
+            }
+        }
+        return t;
+    }
+}

@@ -1,0 +1,84 @@
+package sau.tensor;
+
+/**
+ * A seeded, reproducible source of random numbers (SplitMix64).
+ *
+ * <p>Its whole state is one {@code long} counter, so a checkpoint can save it and a resumed run
+ * draws exactly the numbers an uninterrupted run would have drawn. {@link java.util.Random} and
+ * {@link java.util.SplittableRandom} do not expose their state, which is why sau has its own.
+ */
+public final class Generator {
+
+    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+
+    private long state;
+    /** Box–Muller makes normals in pairs; the second one waits here. */
+    private double spareNormal = Double.NaN;
+
+    public Generator(long seed) {
+        this.state = seed;
+    }
+
+    /** The state to save in a checkpoint. */
+    public State state() {
+        return new State(state, spareNormal);
+    }
+
+    public void restore(State s) {
+        state = s.counter();
+        spareNormal = s.spareNormal();
+    }
+
+    /** Everything needed to continue the sequence exactly. */
+    public record State(long counter, double spareNormal) {}
+
+    public long nextLong() {
+        long z = (state += GOLDEN_GAMMA);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Uniform in [0, bound). */
+    public int nextInt(int bound) {
+        if (bound <= 0) throw new IllegalArgumentException("bound must be positive, got " + bound);
+        return (int) ((nextLong() >>> 33) % bound);
+    }
+
+    /** Uniform in [0, 1) with 53 random bits. */
+    public double nextDouble() {
+        return (nextLong() >>> 11) * 0x1.0p-53;
+    }
+
+    /** Uniform in [0, 1) with 24 random bits, so every value is exactly a float. */
+    public float nextFloat() {
+        return (nextLong() >>> 40) * 0x1.0p-24f;
+    }
+
+    /** Standard normal, by the Box–Muller transform. */
+    public double nextGaussian() {
+        if (!Double.isNaN(spareNormal)) {
+            final double s = spareNormal;
+            spareNormal = Double.NaN;
+            return s;
+        }
+        final double u1 = 1.0 - nextDouble(); // in (0, 1], so log is finite
+        final double u2 = nextDouble();
+        final double r = Math.sqrt(-2.0 * Math.log(u1));
+        spareNormal = r * Math.sin(2 * Math.PI * u2);
+        return r * Math.cos(2 * Math.PI * u2);
+    }
+
+    /** Shuffles {@code 0 .. n-1} (Fisher–Yates). */
+    public int[] permutation(int n) {
+        final int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            final int j = nextInt(i + 1);
+            final int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+}

@@ -1,0 +1,317 @@
+package sau.tensor;
+
+import java.util.Arrays;
+import sau.autograd.Backward;
+import sau.autograd.Node;
+
+/**
+ * An n-dimensional array of float32 numbers that remembers how it was made.
+ *
+ * <p>The numbers live in {@code data}; a tensor reads them through its {@code shape},
+ * {@code strides} and {@code offset}: element {@code (i0, i1, ...)} is
+ * {@code data[offset + i0*strides[0] + i1*strides[1] + ...]}. Several tensors can share one
+ * array: a transpose, a slice or a broadcast is just another set of strides over the same data
+ * (a "view"), which is why those operations cost nothing.
+ *
+ * <p>For automatic differentiation a tensor carries {@code requiresGrad}, the gradient
+ * {@code grad} that {@link #backward()} accumulates into, and {@code gradFn}: the graph node of
+ * the operation that produced it. The arithmetic itself is in {@code sau.ops}.
+ */
+public final class Tensor {
+
+    private final float[] data;
+    private final int[] shape;
+    private final int[] strides;
+    private final int offset;
+
+    private boolean requiresGrad;
+    private Tensor grad;
+    private Node gradFn;
+
+    /** A view over {@code data}; most code wants one of the factory methods instead. */
+    public Tensor(float[] data, int[] shape, int[] strides, int offset) {
+        if (shape.length != strides.length) {
+            throw new IllegalArgumentException("shape " + Shape.str(shape) + " and strides " + Shape.str(strides) + " differ in rank");
+        }
+        this.data = data;
+        this.shape = shape.clone();
+        this.strides = strides.clone();
+        this.offset = offset;
+    }
+
+    /** A contiguous tensor that owns {@code data} (not copied). */
+    public Tensor(float[] data, int... shape) {
+        this(data, shape, Shape.contiguousStrides(shape), 0);
+        if (data.length != Shape.numel(shape)) {
+            throw new IllegalArgumentException("shape " + Shape.str(shape) + " needs " + Shape.numel(shape) + " values, got " + data.length);
+        }
+    }
+
+    // ---- creation -------------------------------------------------------------------------
+
+    public static Tensor zeros(int... shape) {
+        return new Tensor(new float[Shape.numel(shape)], shape);
+    }
+
+    public static Tensor ones(int... shape) {
+        return full(1f, shape);
+    }
+
+    public static Tensor full(float value, int... shape) {
+        final float[] d = new float[Shape.numel(shape)];
+        Arrays.fill(d, value);
+        return new Tensor(d, shape);
+    }
+
+    public static Tensor scalar(float value) {
+        return new Tensor(new float[] {value});
+    }
+
+    /** {@code start, start+step, ...} below {@code end}, as {@code torch.arange}. */
+    public static Tensor arange(float start, float end, float step) {
+        if (step == 0 || (end - start) / step < 0) {
+            throw new IllegalArgumentException("arange(" + start + ", " + end + ", " + step + ") is empty or endless");
+        }
+        final int n = (int) Math.ceil((end - start) / step);
+        final float[] d = new float[n];
+        for (int i = 0; i < n; i++) d[i] = start + i * step;
+        return new Tensor(d, n);
+    }
+
+    public static Tensor arange(int end) {
+        return arange(0, end, 1);
+    }
+
+    /** Uniform in [0, 1). */
+    public static Tensor rand(Generator g, int... shape) {
+        final float[] d = new float[Shape.numel(shape)];
+        for (int i = 0; i < d.length; i++) d[i] = g.nextFloat();
+        return new Tensor(d, shape);
+    }
+
+    /** Standard normal. */
+    public static Tensor randn(Generator g, int... shape) {
+        final float[] d = new float[Shape.numel(shape)];
+        for (int i = 0; i < d.length; i++) d[i] = (float) g.nextGaussian();
+        return new Tensor(d, shape);
+    }
+
+    /** A copy of a Java array, with the given shape. */
+    public static Tensor of(float[] values, int... shape) {
+        return new Tensor(values.clone(), shape);
+    }
+
+    /** A 1-D copy of a Java array. */
+    public static Tensor of(float... values) {
+        return new Tensor(values.clone(), values.length);
+    }
+
+    public static Tensor of(float[][] rows) {
+        final int cols = rows.length == 0 ? 0 : rows[0].length;
+        final float[] d = new float[rows.length * cols];
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r].length != cols) throw new IllegalArgumentException("row " + r + " has " + rows[r].length + " values, row 0 has " + cols);
+            System.arraycopy(rows[r], 0, d, r * cols, cols);
+        }
+        return new Tensor(d, rows.length, cols);
+    }
+
+    // ---- shape and storage ----------------------------------------------------------------
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int size(int dim) {
+        return shape[Shape.dim(dim, shape.length)];
+    }
+
+    public int dim() {
+        return shape.length;
+    }
+
+    public int numel() {
+        return Shape.numel(shape);
+    }
+
+    public int[] strides() {
+        return strides.clone();
+    }
+
+    public int stride(int dim) {
+        return strides[Shape.dim(dim, shape.length)];
+    }
+
+    public int offset() {
+        return offset;
+    }
+
+    /** The backing array, shared with every view of it. Kernels read it with the strides. */
+    public float[] data() {
+        return data;
+    }
+
+    /** True when the elements are laid out row-major without gaps, so {@code data} can be read flat. */
+    public boolean isContiguous() {
+        int expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && strides[i] != expected) return false;
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    /** True when {@code data} is exactly this tensor's elements in order, from index 0. */
+    public boolean isDense() {
+        return offset == 0 && isContiguous() && data.length == numel();
+    }
+
+    // ---- element access (for tests, printing and small bookkeeping; not for kernels) --------
+
+    public float item() {
+        if (numel() != 1) throw new IllegalStateException("item() needs a tensor of one element, this one has shape " + Shape.str(shape));
+        return data[offset];
+    }
+
+    public float get(int... index) {
+        return data[flatIndex(index)];
+    }
+
+    public void set(float value, int... index) {
+        data[flatIndex(index)] = value;
+    }
+
+    private int flatIndex(int[] index) {
+        if (index.length != shape.length) throw new IllegalArgumentException("index of rank " + index.length + " for a tensor of shape " + Shape.str(shape));
+        int p = offset;
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= shape[i]) throw new IndexOutOfBoundsException("index " + Arrays.toString(index) + " is out of bounds for shape " + Shape.str(shape));
+            p += index[i] * strides[i];
+        }
+        return p;
+    }
+
+    /** The elements in row-major order, as a new array. */
+    public float[] toArray() {
+        final float[] out = new float[numel()];
+        copyTo(out, 0);
+        return out;
+    }
+
+    /** Writes the elements in row-major order into {@code dst} from {@code dstOff}. */
+    public void copyTo(float[] dst, int dstOff) {
+        if (isContiguous()) {
+            System.arraycopy(data, offset, dst, dstOff, numel());
+            return;
+        }
+        final int n = numel();
+        if (n == 0) return;
+        final int rank = shape.length;
+        final int[] idx = new int[rank];
+        final int inner = shape[rank - 1];
+        final int innerStride = strides[rank - 1];
+        int src = offset;
+        for (int done = 0; done < n; done += inner) {
+            for (int j = 0, s = src; j < inner; j++, s += innerStride) dst[dstOff++] = data[s];
+            for (int d = rank - 2; d >= 0; d--) { // odometer over the outer dimensions
+                src += strides[d];
+                if (++idx[d] < shape[d]) break;
+                src -= strides[d] * shape[d];
+                idx[d] = 0;
+            }
+        }
+    }
+
+    /** This tensor if it is contiguous, else a contiguous copy (with no autograd history). */
+    public Tensor contiguousData() {
+        return isContiguous() ? this : new Tensor(toArray(), shape);
+    }
+
+    /** Copies {@code src} (same shape) into this tensor's elements; used by optimizers and loaders. */
+    public void copyFrom(Tensor src) {
+        if (!Arrays.equals(shape, src.shape)) throw new IllegalArgumentException("copyFrom: shape " + Shape.str(src.shape) + " into " + Shape.str(shape));
+        if (!isContiguous()) throw new IllegalStateException("copyFrom needs a contiguous destination");
+        src.copyTo(data, offset);
+    }
+
+    // ---- autograd state -------------------------------------------------------------------
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** Marks a leaf tensor as one whose gradient {@link #backward()} should compute. */
+    public Tensor requiresGrad(boolean value) {
+        if (gradFn != null && !value) throw new IllegalStateException("cannot stop a non-leaf tensor from requiring grad; use detach()");
+        requiresGrad = value;
+        return this;
+    }
+
+    public Tensor grad() {
+        return grad;
+    }
+
+    public void setGrad(Tensor g) {
+        grad = g;
+    }
+
+    /** Forgets the accumulated gradient (PyTorch's {@code zero_grad(set_to_none=True)}). */
+    public void zeroGrad() {
+        grad = null;
+    }
+
+    public Node gradFn() {
+        return gradFn;
+    }
+
+    /** Records the op that produced this tensor; called by ops, not by users. */
+    public void setGradFn(Node node) {
+        gradFn = node;
+        requiresGrad = node != null;
+    }
+
+    public boolean isLeaf() {
+        return gradFn == null;
+    }
+
+    /** The same numbers, cut off from the graph: gradients do not flow through the result. */
+    public Tensor detach() {
+        return new Tensor(data, shape, strides, offset);
+    }
+
+    /** Back-propagates from this scalar: fills {@code grad} of every leaf that requires it. */
+    public void backward() {
+        Backward.run(this, null);
+    }
+
+    /** Back-propagates with {@code gradient} as d(something)/d(this). */
+    public void backward(Tensor gradient) {
+        Backward.run(this, gradient);
+    }
+
+    // ---- printing -------------------------------------------------------------------------
+
+    @Override
+    public String toString() {
+        final int n = numel();
+        final StringBuilder sb = new StringBuilder("Tensor(shape=").append(Shape.str(shape));
+        if (n > 0) {
+            final float[] v = toArray();
+            double sum = 0;
+            float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
+            for (float x : v) {
+                sum += x;
+                min = Math.min(min, x);
+                max = Math.max(max, x);
+            }
+            sb.append(", values=[");
+            final int show = Math.min(n, 6);
+            for (int i = 0; i < show; i++) sb.append(i > 0 ? ", " : "").append(String.format("%.4g", v[i]));
+            if (n > show) sb.append(", ...");
+            sb.append(String.format("], mean=%.4g, min=%.4g, max=%.4g", sum / n, min, max));
+        }
+        if (gradFn != null) sb.append(", grad_fn=").append(gradFn.name());
+        else if (requiresGrad) sb.append(", requires_grad=true");
+        return sb.append(')').toString();
+    }
+}
