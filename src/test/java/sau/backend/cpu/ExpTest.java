@@ -1,0 +1,56 @@
+package sau.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ExpTest {
+
+    @Test
+    void withinAboutOneUlpAndVectorMatchesScalar() {
+        final float[] in = new float[Exp.SPECIES.length() * 1024];
+        final float[] out = new float[in.length];
+        double maxUlp = 0;
+        float worst = 0;
+        // Every 61st float of [-104, 89] by bit pattern, subnormal results included.
+        final int[][] ranges = {
+            {Float.floatToIntBits(0f), Float.floatToIntBits(89f)},
+            {Float.floatToIntBits(-0f), Float.floatToIntBits(-104f)},
+        };
+        for (int[] range : ranges) {
+            int bits = range[0];
+            while (bits <= range[1]) {
+                int n = 0;
+                for (; n < in.length && bits <= range[1]; n++, bits += 61) in[n] = Float.intBitsToFloat(bits);
+                Exp.exp(in, 0, out, 0, n - n % Exp.SPECIES.length());
+                for (int i = 0; i < n; i++) {
+                    final float y = Exp.exp(in[i]);
+                    if (i < n - n % Exp.SPECIES.length()) {
+                        assertEquals(Float.floatToIntBits(y), Float.floatToIntBits(out[i]), "x = " + in[i]);
+                    }
+                    final double ref = Math.exp(in[i]);
+                    final double ulps = Math.abs(y - ref) / Math.ulp((float) ref);
+                    if (ulps > maxUlp) {
+                        maxUlp = ulps;
+                        worst = in[i];
+                    }
+                }
+            }
+        }
+        System.out.printf("exp: max error %.3f ulp at x = %s%n", maxUlp, worst);
+        assertTrue(maxUlp <= 1.5, "max error " + maxUlp + " ulp at x = " + worst);
+    }
+
+    @Test
+    void specialValues() {
+        assertEquals(1f, Exp.exp(0f));
+        assertEquals(0f, Exp.exp(Float.NEGATIVE_INFINITY));
+        assertEquals(0f, Exp.exp(-200f));
+        assertEquals(Float.POSITIVE_INFINITY, Exp.exp(Float.POSITIVE_INFINITY));
+        assertEquals(Float.POSITIVE_INFINITY, Exp.exp(89f));
+        assertTrue(Float.isNaN(Exp.exp(Float.NaN)));
+        assertEquals((float) Math.exp(88.5), Exp.exp(88.5f));
+        assertEquals((float) Math.exp(-100), Exp.exp(-100f));
+    }
+}
