@@ -1,0 +1,87 @@
+package sau.autograd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import sau.ops.Arithmetic;
+import sau.ops.MathFunctions;
+import sau.ops.Reductions;
+import sau.tensor.Tensor;
+
+class AutogradTest {
+
+    @Test
+    void chainRuleThroughSharedSubexpressions() {
+        // y = x·x + 3x, used twice: L = Σ(y + y) ⇒ dL/dx = 2(2x + 3)
+        final Tensor x = Tensor.of(1f, 2f, -1f).requiresGrad(true);
+        final Tensor y = Arithmetic.add(Arithmetic.mul(x, x), Arithmetic.mul(x, 3f));
+        Reductions.sum(Arithmetic.add(y, y)).backward();
+        assertArrayEquals(new float[] {10, 14, 2}, x.grad().toArray());
+    }
+
+    @Test
+    void gradientsAccumulateUntilZeroed() {
+        final Tensor x = Tensor.of(2f).requiresGrad(true);
+        Reductions.sum(Arithmetic.mul(x, x)).backward();
+        Reductions.sum(Arithmetic.mul(x, x)).backward();
+        assertEquals(8f, x.grad().item());
+        x.zeroGrad();
+        assertNull(x.grad());
+    }
+
+    @Test
+    void noGradScopeAndDetachRecordNothing() {
+        final Tensor x = Tensor.of(1f, 2f).requiresGrad(true);
+        try (NoGrad scope = NoGrad.enter()) {
+            assertFalse(NoGrad.gradEnabled());
+            assertFalse(MathFunctions.exp(x).requiresGrad());
+        }
+        assertTrue(NoGrad.gradEnabled());
+        assertFalse(MathFunctions.exp(x.detach()).requiresGrad());
+        assertTrue(MathFunctions.exp(x).requiresGrad());
+    }
+
+    @Test
+    void requiresGradPropagatesOnlyFromInputsThatNeedIt() {
+        final Tensor a = Tensor.of(1f, 2f);
+        final Tensor b = Tensor.of(3f, 4f).requiresGrad(true);
+        assertFalse(Arithmetic.mul(a, a).requiresGrad());
+        final Tensor c = Arithmetic.mul(a, b);
+        assertTrue(c.requiresGrad());
+        Reductions.sum(c).backward();
+        assertNull(a.grad());
+        assertArrayEquals(new float[] {1, 2}, b.grad().toArray());
+    }
+
+    @Test
+    void savedValuesAreReleasedAfterBackward() {
+        final Tensor x = Tensor.of(1f, 2f).requiresGrad(true);
+        final Tensor loss = Reductions.sum(MathFunctions.exp(x));
+        loss.backward();
+        final IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+        assertTrue(e.getMessage().contains("second time"), e.getMessage());
+    }
+
+    @Test
+    void backwardNeedsAScalarOrAGradient() {
+        final Tensor x = Tensor.of(1f, 2f).requiresGrad(true);
+        assertThrows(IllegalStateException.class, () -> MathFunctions.exp(x).backward());
+        MathFunctions.exp(x).backward(Tensor.of(1f, 0f));
+        assertEquals((float) Math.E, x.grad().get(0), 1e-6f);
+        assertEquals(0f, x.grad().get(1));
+    }
+
+    @Test
+    void deepGraphsDoNotOverflowTheStack() {
+        final Tensor x = Tensor.of(1f).requiresGrad(true);
+        Tensor y = x;
+        for (int i = 0; i < 20_000; i++) y = Arithmetic.add(y, 0f);
+        Reductions.sum(y).backward();
+        assertEquals(1f, x.grad().item());
+    }
+}

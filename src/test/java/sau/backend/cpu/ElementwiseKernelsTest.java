@@ -1,0 +1,106 @@
+package sau.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import sau.ops.Views;
+import sau.tensor.Generator;
+import sau.tensor.Tensor;
+
+/** The vectorised elementwise, reduction and softmax kernels against their scalar references. */
+class ElementwiseKernelsTest {
+
+    private final Generator gen = new Generator(7);
+
+    @Test
+    void binaryMatchesReferenceForEveryOpAndLayout() {
+        final int[][][] shapes = {
+            {{1000003}, {1000003}},        // big contiguous, parallel, odd tail
+            {{5, 7, 33}, {7, 1}},          // broadcast in the middle
+            {{4, 3, 17}, {1, 3, 1}},       // bias-like [1,C,1]
+            {{13}, {}},                    // scalar operand
+            {{2, 1, 9}, {3, 1}},           // both broadcast
+        };
+        for (BinaryOp op : BinaryOp.values()) {
+            for (int[][] s : shapes) {
+                final Tensor a = positive(s[0]), b = positive(s[1]);
+                assertArrayEquals(reference(op, a, b), Elementwise.binary(op, a, b).toArray(), 1e-5f, op + " " + java.util.Arrays.deepToString(s));
+            }
+        }
+    }
+
+    @Test
+    void binaryReadsStridedViews() {
+        final Tensor a = Views.transpose(Tensor.randn(gen, 9, 11), 0, 1); // not contiguous
+        final Tensor b = Views.narrow(Tensor.randn(gen, 11, 12), 1, 1, 9);
+        assertArrayEquals(Elementwise.binaryReference(BinaryOp.MUL, a, b).toArray(), Elementwise.binary(BinaryOp.MUL, a, b).toArray(), 0f);
+    }
+
+    private static float[] reference(BinaryOp op, Tensor a, Tensor b) {
+        return Elementwise.binaryReference(op, a, b).toArray();
+    }
+
+    @Test
+    void unaryMatchesReference() {
+        final Tensor x = positive(1003);
+        for (UnaryOp op : UnaryOp.values()) {
+            final float[] fast = Elementwise.unary(op, x, 1.5f, 2f).toArray();
+            final float[] ref = Elementwise.unaryReference(op, x, 1.5f, 2f).toArray();
+            for (int i = 0; i < fast.length; i++) {
+                assertEquals(ref[i], fast[i], 2e-6f * Math.max(1f, Math.abs(ref[i])), op + " at x=" + x.data()[i]);
+            }
+        }
+    }
+
+    @Test
+    void sumMatchesReferenceAlongEveryDimension() {
+        final Tensor x = Tensor.randn(gen, 3, 17, 2, 45);
+        for (int d = 0; d < 4; d++) {
+            assertArrayEquals(Reduce.sumReference(x, d).toArray(), Reduce.sum(x, d).toArray(), 1e-4f, "dim " + d);
+        }
+        final Tensor big = Tensor.randn(gen, 2, 300_001);
+        assertArrayEquals(Reduce.sumReference(big, 1).toArray(), Reduce.sum(big, 1).toArray(), 0.05f);
+    }
+
+    @Test
+    void maxFindsValueAndFirstIndex() {
+        final Tensor x = Tensor.of(new float[] {1, 5, 5, -1, 2, 0}, 2, 3);
+        final Reduce.MaxResult r = Reduce.max(x, 1);
+        assertArrayEquals(new float[] {5, 2}, r.values().toArray());
+        assertArrayEquals(new int[] {1, 1}, r.indices());
+        final Reduce.MaxResult c = Reduce.max(x, 0);
+        assertArrayEquals(new float[] {1, 5, 5}, c.values().toArray());
+        assertArrayEquals(new int[] {0, 0, 0}, c.indices());
+    }
+
+    @Test
+    void softmaxMatchesReferenceAndSurvivesHugeLogits() {
+        final int rows = 7, n = 37;
+        final float[] x = Tensor.randn(gen, rows, n).data();
+        x[3] = 1000f; // would overflow e^x without the max shift
+        for (boolean log : new boolean[] {false, true}) {
+            final float[] fast = new float[rows * n], ref = new float[rows * n];
+            SoftmaxKernel.forward(x, 0, fast, rows, n, log);
+            SoftmaxKernel.forwardReference(x, 0, ref, rows, n, log);
+            assertArrayEquals(ref, fast, 1e-5f);
+        }
+    }
+
+    @Test
+    void copyIntoAndWhere() {
+        final Tensor dst = Tensor.zeros(3, 4);
+        Elementwise.copyInto(Views.narrow(dst, 1, 1, 2), Tensor.of(7f, 8f));
+        assertArrayEquals(new float[] {0, 7, 8, 0, 0, 7, 8, 0, 0, 7, 8, 0}, dst.toArray());
+        final Tensor w = Elementwise.where(Tensor.of(1f, 0f, 1f), Tensor.scalar(Float.NEGATIVE_INFINITY), Tensor.of(1f, 2f, 3f));
+        assertArrayEquals(new float[] {Float.NEGATIVE_INFINITY, 2, Float.NEGATIVE_INFINITY}, w.toArray());
+    }
+
+    /** Values in [0.5, 2.5): valid for every op, including log, sqrt and pow. */
+    private Tensor positive(int... shape) {
+        final Tensor t = Tensor.rand(gen, shape);
+        final float[] d = t.data();
+        for (int i = 0; i < d.length; i++) d[i] = 0.5f + 2 * d[i];
+        return t;
+    }
+}
