@@ -1,0 +1,76 @@
+package sau.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import sau.backend.cpu.Parallel;
+import sau.bench.GemmBench;
+import sau.bench.PeakBench;
+import sau.bench.SauBench;
+import sau.bench.Table;
+
+/** {@code bin/sau bench WHAT... [--json] [--threads N]}: the benchmarks. */
+final class BenchCommand implements Main.Command {
+
+    private static final Map<String, Function<List<String>, List<Map<String, Object>>>> BENCHES = new LinkedHashMap<>();
+
+    static {
+        BENCHES.put("peak", PeakBench::run);
+        BENCHES.put("gemm", GemmBench::run);
+        BENCHES.put("sau", SauBench::run);
+    }
+
+    @Override
+    public String summary() {
+        return "run benchmarks: " + String.join(", ", BENCHES.keySet());
+    }
+
+    @Override
+    public String help() {
+        return """
+            usage: bin/sau bench WHAT... [--json] [--threads N] [options of the benchmarks]
+
+            Runs each named benchmark (or all of them with "all") after a warm-up, and prints the
+            median time and spread of repeated runs as a table, or one JSON object per row with --json.
+
+              peak    the machine's measured FP32 FMA peak, 1 thread and all threads
+              gemm    square matrix products at 512, 1024, 2048 (--sizes 256,512), 1 and all threads
+              sau     SAU forward+backward on 16M floats, ms and GB/s, 1 and all threads
+
+            --threads N sets the size of the thread pool (default: all cores).
+            """;
+    }
+
+    @Override
+    public int run(List<String> args) {
+        final List<String> rest = new ArrayList<>(args);
+        final boolean json = rest.remove("--json");
+        final int t = rest.indexOf("--threads");
+        if (t >= 0) {
+            if (t + 1 >= rest.size()) throw new UserError("--threads needs a number");
+            try {
+                Parallel.setThreads(Integer.parseInt(rest.get(t + 1)));
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--threads: " + e.getMessage());
+            }
+            rest.remove(t + 1);
+            rest.remove(t);
+        }
+        final List<String> names = new ArrayList<>();
+        final List<String> options = new ArrayList<>();
+        for (String a : rest) (options.isEmpty() && !a.startsWith("--") ? names : options).add(a); // names first, then options
+        if (names.isEmpty()) throw new UserError("name a benchmark: " + String.join(", ", BENCHES.keySet()) + " or all");
+        if (names.contains("all")) names.clear();
+        if (names.isEmpty()) names.addAll(BENCHES.keySet());
+        final Table table = new Table();
+        for (String name : names) {
+            final var bench = BENCHES.get(name);
+            if (bench == null) throw new UserError("unknown benchmark \"" + name + "\"; choose from " + String.join(", ", BENCHES.keySet()) + " or all");
+            table.addAll(bench.apply(options));
+        }
+        table.print(System.out, json);
+        return 0;
+    }
+}

@@ -1,0 +1,120 @@
+package sau.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One training run, as written in {@code configs/*.json}. Field names are snake_case in JSON
+ * ({@code batch_size}); a field left out takes the default given here, and an unknown field is
+ * an error. README.md documents every field.
+ */
+public record TrainConfig(
+        String name,
+        Long seed,
+        String device,
+        Integer threads,
+        Model model,
+        Data dataset,
+        @JsonProperty("batch_size") Integer batchSize,
+        Integer epochs,
+        Optimizer optimizer,
+        Schedule schedule,
+        @JsonProperty("label_smoothing") Float labelSmoothing,
+        Checkpoint checkpoint,
+        Logging logging) {
+
+    public TrainConfig {
+        name = name == null ? "run" : name;
+        seed = seed == null ? 0L : seed;
+        device = device == null ? "cpu" : device;
+        threads = threads == null ? 0 : threads;
+        model = model == null ? new Model(null, null, null) : model;
+        dataset = dataset == null ? new Data(null, null, null, null, null) : dataset;
+        batchSize = batchSize == null ? 128 : batchSize;
+        epochs = epochs == null ? 10 : epochs;
+        optimizer = optimizer == null ? new Optimizer(null, null, null, null, null, null, null, null) : optimizer;
+        schedule = schedule == null ? new Schedule(null, null, null, null, null) : schedule;
+        labelSmoothing = labelSmoothing == null ? 0f : labelSmoothing;
+        checkpoint = checkpoint == null ? new Checkpoint(null, null) : checkpoint;
+        logging = logging == null ? new Logging(null, null) : logging;
+    }
+
+    /** Which network: a registered model name, its activation spec and model-specific options. */
+    public record Model(String name, String activation, Map<String, Object> options) {
+        public Model {
+            name = name == null ? "mlp" : name;
+            activation = activation == null ? "relu" : activation;
+            options = options == null ? Map.of() : options;
+        }
+    }
+
+    /** Which data: a registered dataset name, where its files are, and how much of it to use. */
+    public record Data(
+            String name,
+            String path,
+            @JsonProperty("train_limit") Integer trainLimit,
+            @JsonProperty("test_limit") Integer testLimit,
+            Boolean normalize) {
+        public Data {
+            name = name == null ? "fashion-mnist" : name;
+            trainLimit = trainLimit == null ? 0 : trainLimit;
+            testLimit = testLimit == null ? 0 : testLimit;
+            normalize = normalize == null ? Boolean.TRUE : normalize;
+        }
+    }
+
+    /** The optimizer and its hyper-parameters, with PyTorch's names and defaults. */
+    public record Optimizer(
+            String name,
+            Double lr,
+            Double momentum,
+            Double dampening,
+            @JsonProperty("weight_decay") Double weightDecay,
+            Boolean nesterov,
+            List<Double> betas,
+            Double eps) {
+        public Optimizer {
+            name = name == null ? "sgd" : name;
+            lr = lr == null ? 0.01 : lr;
+            momentum = momentum == null ? 0.0 : momentum;
+            dampening = dampening == null ? 0.0 : dampening;
+            weightDecay = weightDecay == null ? 0.0 : weightDecay;
+            nesterov = nesterov == null ? Boolean.FALSE : nesterov;
+            betas = betas == null ? List.of(0.9, 0.999) : List.copyOf(betas);
+            eps = eps == null ? 1e-8 : eps;
+        }
+    }
+
+    /** How the learning rate changes over the epochs. */
+    public record Schedule(
+            String name,
+            @JsonProperty("warmup_epochs") Integer warmupEpochs,
+            @JsonProperty("eta_min") Double etaMin,
+            @JsonProperty("step_size") Integer stepSize,
+            Double gamma) {
+        public Schedule {
+            name = name == null ? "constant" : name;
+            warmupEpochs = warmupEpochs == null ? 0 : warmupEpochs;
+            etaMin = etaMin == null ? 0.0 : etaMin;
+            stepSize = stepSize == null ? 30 : stepSize;
+            gamma = gamma == null ? 0.1 : gamma;
+        }
+    }
+
+    /** When checkpoints are written. */
+    public record Checkpoint(@JsonProperty("every_epochs") Integer everyEpochs, @JsonProperty("every_steps") Integer everySteps) {
+        public Checkpoint {
+            everyEpochs = everyEpochs == null ? 1 : everyEpochs;
+            everySteps = everySteps == null ? 0 : everySteps;
+        }
+    }
+
+    /** Where the run is written and how progress is shown. */
+    public record Logging(@JsonProperty("runs_dir") String runsDir, String progress) {
+        public Logging {
+            runsDir = runsDir == null ? "runs" : runsDir;
+            progress = progress == null ? "auto" : progress;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package sau.config;
+
+import java.util.List;
+
+/** The checks on a bound config's values; each failure names the field and what is allowed. */
+final class Validation {
+
+    static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw");
+    static final List<String> SCHEDULES = List.of("constant", "cosine", "step");
+    static final List<String> PROGRESS = List.of("auto", "bar", "lines", "none");
+
+    private Validation() {}
+
+    static void check(TrainConfig c, String source) {
+        final Checker k = new Checker(source);
+        k.that(c.name().matches("[A-Za-z0-9._-]+"), "name", "\"" + c.name() + "\" must be letters, digits, '.', '_' or '-' (it names the run folder)");
+        k.that(c.device().matches("cpu|auto|cuda(:\\d+)?"), "device", "\"" + c.device() + "\" is not one of cpu, cuda, cuda:N, auto");
+        k.that(c.threads() >= 0, "threads", "must be 0 (all cores) or more, got " + c.threads());
+        k.that(c.batchSize() >= 1, "batch_size", "must be at least 1, got " + c.batchSize());
+        k.that(c.epochs() >= 1, "epochs", "must be at least 1, got " + c.epochs());
+        k.that(c.labelSmoothing() >= 0 && c.labelSmoothing() < 1, "label_smoothing", "must be in [0, 1), got " + c.labelSmoothing());
+        k.oneOf(c.optimizer().name(), OPTIMIZERS, "optimizer.name");
+        k.that(c.optimizer().lr() > 0, "optimizer.lr", "must be positive, got " + c.optimizer().lr());
+        k.that(c.optimizer().momentum() >= 0, "optimizer.momentum", "must be 0 or more, got " + c.optimizer().momentum());
+        k.that(c.optimizer().weightDecay() >= 0, "optimizer.weight_decay", "must be 0 or more, got " + c.optimizer().weightDecay());
+        k.that(c.optimizer().betas().size() == 2 && c.optimizer().betas().stream().allMatch(b -> b >= 0 && b < 1),
+                "optimizer.betas", "must be two numbers in [0, 1), got " + c.optimizer().betas());
+        k.that(!c.optimizer().nesterov() || c.optimizer().momentum() > 0, "optimizer.nesterov", "needs momentum > 0");
+        k.oneOf(c.schedule().name(), SCHEDULES, "schedule.name");
+        k.that(c.schedule().warmupEpochs() >= 0 && c.schedule().warmupEpochs() < c.epochs(), "schedule.warmup_epochs", "must be in [0, epochs), got " + c.schedule().warmupEpochs());
+        k.that(c.schedule().stepSize() >= 1, "schedule.step_size", "must be at least 1, got " + c.schedule().stepSize());
+        k.that(c.dataset().trainLimit() >= 0, "dataset.train_limit", "must be 0 (all) or more");
+        k.that(c.dataset().testLimit() >= 0, "dataset.test_limit", "must be 0 (all) or more");
+        k.that(c.checkpoint().everyEpochs() >= 1, "checkpoint.every_epochs", "must be at least 1");
+        k.that(c.checkpoint().everySteps() >= 0, "checkpoint.every_steps", "must be 0 (off) or more");
+        k.oneOf(c.logging().progress(), PROGRESS, "logging.progress");
+    }
+
+    private record Checker(String source) {
+
+        void that(boolean ok, String field, String problem) {
+            if (!ok) throw new ConfigError(source + ": " + field + ": " + problem);
+        }
+
+        void oneOf(String value, List<String> allowed, String field) {
+            that(allowed.contains(value), field, "\"" + value + "\" is not one of " + String.join(", ", allowed));
+        }
+    }
+}
