@@ -1,0 +1,373 @@
+package sau.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision matrix multiply, {@code C = op(A)·op(B) + beta·C}, on row-major arrays.
+ *
+ * <p>A naive triple loop ({@link #gemmReference}) reaches a few percent of what a core can do,
+ * because for every multiply-add it loads operands from memory. The fast version ({@link #gemm})
+ * follows the classic GotoBLAS/BLIS design, which makes the core's fused multiply-add units the
+ * bottleneck instead of memory:
+ *
+ * <ol>
+ *   <li><b>Micro-kernel.</b> The innermost routine computes a small {@code MR × NR} tile of C
+ *       (4 rows × 2 vectors: 4×16 with 8-float AVX2 vectors, 4×32 with AVX-512) and keeps the
+ *       whole tile in 8 vector registers for the entire k loop. Each step loads one row of
+ *       {@code NR} values of B (2 vector loads), broadcasts 4 values of A, and issues 8
+ *       independent FMAs. A core starts two FMAs per cycle and each takes about 4 cycles, so 8
+ *       independent chains keep both units busy, and 6 loads per 8 FMAs stay within the load
+ *       ports. C is read and written only once per tile, at the end. The 6×16 tile that BLAS
+ *       libraries use on AVX2 needs 12 accumulators; the JIT, which issues all the broadcasts
+ *       of a step first, then runs out of AVX2's 16 registers and spills one accumulator to the
+ *       stack, and the store-to-load round trip on that chain halves the speed (measured).
+ *   <li><b>Packing.</b> Before the kernel runs, a {@code KC × NC} block of op(B) is copied into
+ *       {@code NR}-wide column panels and an {@code MC × KC} block of op(A) into {@code MR}-high
+ *       row panels, both laid out in exactly the order the kernel reads them, so its loads are
+ *       sequential and never cross a page or cache-line boundary in a bad way. Packing is also
+ *       where the transposes are absorbed: all four {@code transA/transB} combinations feed the
+ *       same kernel. Panels at the right and bottom edges are padded with zeros, so the kernel
+ *       always computes a full tile; a partial tile goes through a small buffer to C.
+ *   <li><b>Cache blocking.</b> {@code KC} is chosen so that one B panel ({@code KC × NR}) stays in
+ *       L1 while the kernel sweeps down the A block, {@code MC} so that the packed A block
+ *       ({@code MC × KC}) stays in L2, and {@code NC} so that the packed B block stays in L3.
+ *       Each packed value is then reused many times from a near cache.
+ *   <li><b>Threads.</b> The packed B block is shared: the threads pack it together, then each
+ *       computes its own slice of rows (or of columns, when C is short and wide) with its own
+ *       packed A buffer. Every element of C is summed over k in the same order whatever the
+ *       thread count, so the result is bit-identical with 1 or many threads.
+ * </ol>
+ *
+ * <p>The packing buffers live in thread-locals and only grow, so a call allocates nothing once
+ * warm. Small products run on the calling thread alone: waking a worker costs more than they do.
+ */
+public final class Gemm {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    /** Rows of the register tile; {@link #kernel} and {@link #packA} are written out for 4. */
+    static final int MR = 4;
+    /** Columns of the register tile: two vectors. */
+    static final int NR = 2 * L;
+    /** Depth of a packed block, so that one {@code KC × NR} B panel takes 16 KiB, half of L1. */
+    static final int KC = 4096 / NR;
+    /** Rows of a packed A block: {@code MC × KC} floats (80 KiB with AVX2) stay in L2. */
+    static final int MC = 20 * MR;
+    /** Columns of a packed B block: {@code KC × NC} floats take 4 MiB, a share of L3. */
+    static final int NC = (1 << 20) / KC;
+
+    /** Below this many multiply-adds a product runs on one thread. */
+    private static final long PARALLEL_WORK = 1L << 21;
+
+    /** A growable buffer per thread; {@code tile} receives the edge tiles. */
+    private static final class Buffers {
+        float[] packedA = new float[0];
+        float[] packedB = new float[0];
+        final float[] tile = new float[MR * NR];
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    private Gemm() {}
+
+    /**
+     * {@code C = op(A)·op(B) + beta·C} where op(A) is {@code m × k} and op(B) is {@code k × n}.
+     *
+     * <p>With {@code transA} A is stored {@code k × m}, otherwise {@code m × k}; likewise B. Each
+     * matrix is row-major starting at its offset with the given leading dimension (the distance
+     * between rows). {@code beta == 0} overwrites C without reading it (NaNs in C are ignored);
+     * {@code beta == 1} accumulates into C.
+     */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc) {
+        checkArguments(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        final boolean parallel = Parallel.threads() > 1 && (long) m * n * k >= PARALLEL_WORK;
+        final Buffers own = BUFFERS.get();
+        for (int jc = 0; jc < n; jc += NC) {
+            final int nc = Math.min(NC, n - jc);
+            final int nPanels = ceilDiv(nc, NR);
+            for (int pc = 0; pc < k; pc += KC) {
+                final int kc = Math.min(KC, k - pc);
+                // Later depth blocks add onto what the first one wrote.
+                final float blockBeta = pc == 0 ? beta : 1f;
+                final float[] packedB = own.packedB = grow(own.packedB, nPanels * NR * kc);
+                final int jcF = jc, pcF = pc;
+                if (parallel) {
+                    Parallel.forRange(nPanels, 8, (p0, p1) ->
+                            packB(transB, b, bOff, ldb, pcF, kc, jcF, nc, p0, p1, packedB));
+                    computeBlockParallel(transA, m, nc, kc, a, aOff, lda, pc, packedB, blockBeta,
+                            c, cOff + jc, ldc);
+                } else {
+                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, 0, nPanels, packedB);
+                    computeBlock(transA, 0, m, 0, nc, kc, a, aOff, lda, pc, packedB, blockBeta,
+                            c, cOff + jc, ldc, own);
+                }
+            }
+        }
+    }
+
+    /**
+     * Splits one packed B block over the threads: by rows when op(A) has enough of them, by
+     * columns otherwise (a short, wide C such as a small batch times a big weight matrix).
+     */
+    private static void computeBlockParallel(boolean transA, int m, int nc, int kc,
+                                             float[] a, int aOff, int lda, int pc, float[] packedB,
+                                             float beta, float[] c, int cOff, int ldc) {
+        final int mPanels = ceilDiv(m, MR);
+        final int nPanels = ceilDiv(nc, NR);
+        final boolean byRows = mPanels >= nPanels || mPanels >= 4 * Parallel.threads();
+        final int panels = byRows ? mPanels : nPanels;
+        final int parts = Math.min(Parallel.threads(), panels);
+        Parallel.forChunks(parts, part -> {
+            final int first = Parallel.chunkStart(panels, parts, part);
+            final int last = Parallel.chunkStart(panels, parts, part + 1);
+            final Buffers own = BUFFERS.get();
+            if (byRows) {
+                computeBlock(transA, first * MR, Math.min(m, last * MR), 0, nc, kc,
+                        a, aOff, lda, pc, packedB, beta, c, cOff, ldc, own);
+            } else {
+                computeBlock(transA, 0, m, first * NR, Math.min(nc, last * NR), kc,
+                        a, aOff, lda, pc, packedB, beta, c, cOff, ldc, own);
+            }
+        });
+    }
+
+    /**
+     * Computes rows {@code [i0, i1)} and block columns {@code [j0, j1)} (a multiple of NR from the
+     * block start) of one depth block: packs A in {@code MC}-row blocks, then runs the kernel over
+     * every tile.
+     */
+    private static void computeBlock(boolean transA, int i0, int i1, int j0, int j1, int kc,
+                                     float[] a, int aOff, int lda, int pc, float[] packedB,
+                                     float beta, float[] c, int cOff, int ldc, Buffers own) {
+        for (int ic = i0; ic < i1; ic += MC) {
+            final int mc = Math.min(MC, i1 - ic);
+            final float[] packedA = own.packedA = grow(own.packedA, ceilDiv(mc, MR) * MR * kc);
+            packA(transA, a, aOff, lda, ic, mc, pc, kc, packedA);
+            for (int jr = j0; jr < j1; jr += NR) {
+                final int nr = Math.min(NR, j1 - jr);
+                final int bp = (jr / NR) * NR * kc;
+                for (int ir = 0; ir < mc; ir += MR) {
+                    final int mr = Math.min(MR, mc - ir);
+                    final int cAt = cOff + (ic + ir) * ldc + jr;
+                    if (mr == MR && nr == NR) {
+                        kernel(kc, packedA, ir * kc, packedB, bp, beta, c, cAt, ldc);
+                    } else {
+                        final float[] tile = own.tile;
+                        kernel(kc, packedA, ir * kc, packedB, bp, 0f, tile, 0, NR);
+                        addTile(tile, mr, nr, beta, c, cAt, ldc);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The register-blocked micro-kernel: a full {@code MR × NR} tile of
+     * {@code C = Ap·Bp + beta·C} from an {@code MR}-high A panel and an {@code NR}-wide B panel,
+     * both of depth {@code kc}. The 8 accumulators are plain locals so that the JIT keeps them
+     * in registers.
+     */
+    private static void kernel(int kc, float[] ap, int aAt, float[] bp, int bAt,
+                               float beta, float[] c, int cAt, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            // Indices linear in p let the JIT hoist every bounds check out of the loop.
+            final int ai = aAt + p * MR, bi = bAt + p * NR;
+            final FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            final FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+        }
+        store(c00, c01, beta, c, cAt, ldc);
+        store(c10, c11, beta, c, cAt + ldc, ldc);
+        store(c20, c21, beta, c, cAt + 2 * ldc, ldc);
+        store(c30, c31, beta, c, cAt + 3 * ldc, ldc);
+    }
+
+    /** Writes one tile row; beta 0 must not read C, which may hold garbage or NaN. */
+    private static void store(FloatVector v0, FloatVector v1, float beta, float[] c, int at, int ldc) {
+        if (beta == 0f) {
+            v0.intoArray(c, at);
+            v1.intoArray(c, at + L);
+        } else if (beta == 1f) {
+            v0.add(FloatVector.fromArray(S, c, at)).intoArray(c, at);
+            v1.add(FloatVector.fromArray(S, c, at + L)).intoArray(c, at + L);
+        } else {
+            FloatVector.fromArray(S, c, at).mul(beta).add(v0).intoArray(c, at);
+            FloatVector.fromArray(S, c, at + L).mul(beta).add(v1).intoArray(c, at + L);
+        }
+    }
+
+    /** Copies the top-left {@code mr × nr} corner of an edge tile into C. */
+    private static void addTile(float[] tile, int mr, int nr, float beta, float[] c, int cAt, int ldc) {
+        for (int i = 0; i < mr; i++) {
+            final int row = cAt + i * ldc;
+            for (int j = 0; j < nr; j++) {
+                final float v = tile[i * NR + j];
+                c[row + j] = beta == 0f ? v : v + beta * c[row + j];
+            }
+        }
+    }
+
+    /**
+     * Packs rows {@code [ic, ic + mc)} and depth {@code [pc, pc + kc)} of op(A) into MR-high
+     * panels: panel r holds, for each p, the MR values {@code op(A)[ic + r·MR + i][pc + p]}
+     * contiguously. Rows past {@code mc} are zero.
+     */
+    private static void packA(boolean transA, float[] a, int aOff, int lda,
+                              int ic, int mc, int pc, int kc, float[] dst) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            final int mr = Math.min(MR, mc - ir);
+            final int base = ir * kc;
+            if (transA) {
+                // op(A)[i][p] = A[p][i]: a panel's MR values of one p are adjacent in memory.
+                for (int p = 0; p < kc; p++) {
+                    final int src = aOff + (pc + p) * lda + ic + ir;
+                    final int d = base + p * MR;
+                    if (mr == MR) {
+                        // Spelled out so the JIT emits four plain moves, not a loop.
+                        dst[d] = a[src];
+                        dst[d + 1] = a[src + 1];
+                        dst[d + 2] = a[src + 2];
+                        dst[d + 3] = a[src + 3];
+                    } else {
+                        for (int i = 0; i < mr; i++) dst[d + i] = a[src + i];
+                        for (int i = mr; i < MR; i++) dst[d + i] = 0f;
+                    }
+                }
+            } else {
+                // Walk each source row contiguously and scatter it with stride MR.
+                for (int i = 0; i < mr; i++) {
+                    final int src = aOff + (ic + ir + i) * lda + pc;
+                    for (int p = 0; p < kc; p++) dst[base + p * MR + i] = a[src + p];
+                }
+                for (int i = mr; i < MR; i++) {
+                    for (int p = 0; p < kc; p++) dst[base + p * MR + i] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs NR-wide panels {@code [p0, p1)} of the block {@code op(B)[pc, pc + kc)[jc, jc + nc)}:
+     * panel q holds, for each p, the NR values {@code op(B)[pc + p][jc + q·NR + j]}
+     * contiguously. Columns past {@code nc} are zero.
+     */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
+                              int jc, int nc, int p0, int p1, float[] dst) {
+        for (int q = p0; q < p1; q++) {
+            final int j0 = q * NR;
+            final int nr = Math.min(NR, nc - j0);
+            final int base = q * NR * kc;
+            if (transB) {
+                // op(B)[p][j] = B[j][p]: read each source row contiguously, scatter with stride NR.
+                for (int j = 0; j < nr; j++) {
+                    final int src = bOff + (jc + j0 + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) dst[base + p * NR + j] = b[src + p];
+                }
+                for (int j = nr; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) dst[base + p * NR + j] = 0f;
+                }
+            } else if (nr == NR) {
+                for (int p = 0; p < kc; p++) {
+                    final int src = bOff + (pc + p) * ldb + jc + j0;
+                    final int d = base + p * NR;
+                    FloatVector.fromArray(S, b, src).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    final int src = bOff + (pc + p) * ldb + jc + j0;
+                    final int d = base + p * NR;
+                    for (int j = 0; j < nr; j++) dst[d + j] = b[src + j];
+                    for (int j = nr; j < NR; j++) dst[d + j] = 0f;
+                }
+            }
+        }
+    }
+
+    /** {@code C = beta·C}, the whole product when k is 0. */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            final int row = cOff + i * ldc;
+            for (int j = 0; j < n; j++) c[row + j] = beta == 0f ? 0f : beta * c[row + j];
+        }
+    }
+
+    /**
+     * The plain triple loop, the definition that {@link #gemm} is tested against. Same
+     * arguments and meaning.
+     */
+    public static void gemmReference(boolean transA, boolean transB, int m, int n, int k,
+                                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                     float beta, float[] c, int cOff, int ldc) {
+        checkArguments(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float sum = 0f;
+                for (int p = 0; p < k; p++) {
+                    final float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    final float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                    sum += av * bv;
+                }
+                final int at = cOff + i * ldc + j;
+                c[at] = beta == 0f ? sum : sum + beta * c[at];
+            }
+        }
+    }
+
+    /** Fails fast, naming the argument, instead of with an index error deep in a kernel. */
+    private static void checkArguments(boolean transA, boolean transB, int m, int n, int k,
+                                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                       float[] c, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("negative size m=" + m + " n=" + n + " k=" + k);
+        }
+        checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        checkMatrix("C", c, cOff, ldc, m, n);
+    }
+
+    private static void checkMatrix(String name, float[] x, int off, int ld, int rows, int cols) {
+        if (rows == 0 || cols == 0) return;
+        if (ld < cols) {
+            throw new IllegalArgumentException("leading dimension of " + name + " is " + ld
+                    + ", less than its " + cols + " columns");
+        }
+        final long last = off + (long) (rows - 1) * ld + cols - 1;
+        if (off < 0 || last >= x.length) {
+            throw new IllegalArgumentException(name + " (" + rows + "×" + cols + " at offset " + off
+                    + ", leading dimension " + ld + ") does not fit in an array of " + x.length);
+        }
+    }
+
+    private static float[] grow(float[] buffer, int size) {
+        return buffer.length >= size ? buffer : new float[size];
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+}

@@ -1,0 +1,134 @@
+package sau.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class GemmTest {
+
+    /** One problem: sizes, transposes, and padding around every matrix to test ld and offsets. */
+    private record Case(boolean transA, boolean transB, int m, int n, int k, int pad, float beta) {}
+
+    private static final int[][] SIZES = {
+        {1, 1, 1}, {7, 13, 5}, {33, 65, 17}, {129, 31, 257}, {6, 16, 256}, {5, 40, 300}, {1, 300, 70},
+    };
+
+    @Test
+    void matchesReferenceForAllTransposesAndOddSizes() {
+        for (int[] s : SIZES) {
+            for (int t = 0; t < 4; t++) {
+                for (float beta : new float[] {0f, 1f, 0.5f}) {
+                    check(new Case((t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 0, beta));
+                    check(new Case((t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 3, beta));
+                }
+            }
+        }
+    }
+
+    @Test
+    void crossesEveryBlockBoundary() {
+        // Larger than MC, KC and (with AVX2 and AVX-512) several NR panels, with edges everywhere.
+        check(new Case(false, false, Gemm.MC + 7, 3 * Gemm.NR + 5, Gemm.KC + 9, 1, 1f));
+        check(new Case(true, true, Gemm.MC + 7, 3 * Gemm.NR + 5, Gemm.KC + 9, 0, 0f));
+    }
+
+    @Test
+    void zeroDepthScalesC() {
+        final float[] c = {1f, 2f, Float.NaN, 4f};
+        Gemm.gemm(false, false, 2, 2, 0, new float[0], 0, 1, new float[0], 0, 2, 0f, c, 0, 2);
+        assertArrayEquals(new float[] {0f, 0f, 0f, 0f}, c);
+        final float[] d = {1f, 2f, 3f, 4f};
+        Gemm.gemm(false, false, 2, 2, 0, new float[0], 0, 1, new float[0], 0, 2, 2f, d, 0, 2);
+        assertArrayEquals(new float[] {2f, 4f, 6f, 8f}, d);
+    }
+
+    @Test
+    void emptyOutputIsANoOp() {
+        final float[] c = {7f};
+        Gemm.gemm(false, false, 0, 5, 3, new float[0], 0, 3, new float[15], 0, 5, 0f, c, 0, 5);
+        Gemm.gemm(false, false, 5, 0, 3, new float[15], 0, 3, new float[0], 0, 1, 0f, c, 0, 1);
+        assertEquals(7f, c[0]);
+    }
+
+    @Test
+    void rejectsArraysThatAreTooSmall() {
+        assertThrows(IllegalArgumentException.class, () ->
+                Gemm.gemm(false, false, 2, 2, 2, new float[3], 0, 2, new float[4], 0, 2, 0f, new float[4], 0, 2));
+        assertThrows(IllegalArgumentException.class, () ->
+                Gemm.gemm(false, false, 2, 2, 2, new float[4], 0, 1, new float[4], 0, 2, 0f, new float[4], 0, 2));
+    }
+
+    @Test
+    void resultDoesNotDependOnThreadCount() {
+        final int saved = Parallel.threads();
+        try {
+            for (boolean transA : new boolean[] {false, true}) {
+                // Tall (split by rows) and short-and-wide (split by columns).
+                final float[] tall = run(new Case(transA, !transA, 301, 97, 300, 0, 0f), 1);
+                assertArrayEquals(tall, run(new Case(transA, !transA, 301, 97, 300, 0, 0f), 2));
+                assertArrayEquals(tall, run(new Case(transA, !transA, 301, 97, 300, 0, 0f), 3));
+                final float[] wide = run(new Case(transA, false, 13, 1000, 200, 0, 1f), 1);
+                assertArrayEquals(wide, run(new Case(transA, false, 13, 1000, 200, 0, 1f), 2));
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    /** Runs the fast GEMM on the case's deterministic inputs with the given thread count; returns C. */
+    private static float[] run(Case cs, int threads) {
+        Parallel.setThreads(threads);
+        final Inputs in = inputs(cs);
+        Gemm.gemm(cs.transA, cs.transB, cs.m, cs.n, cs.k, in.a, in.aOff, in.lda,
+                in.b, in.bOff, in.ldb, cs.beta, in.c, in.cOff, in.ldc);
+        return in.c;
+    }
+
+    private record Inputs(float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float[] c, int cOff, int ldc) {}
+
+    /** Random A, B and C for a case; with beta 0, C is filled with NaN, which must be ignored. */
+    private static Inputs inputs(Case cs) {
+        final SplittableRandom rng = new SplittableRandom(cs.m * 31L + cs.n * 17L + cs.k);
+        final int aRows = cs.transA ? cs.k : cs.m, aCols = cs.transA ? cs.m : cs.k;
+        final int bRows = cs.transB ? cs.n : cs.k, bCols = cs.transB ? cs.k : cs.n;
+        final int lda = aCols + cs.pad, ldb = bCols + 2 * cs.pad, ldc = cs.n + cs.pad;
+        final int aOff = cs.pad, bOff = 2 * cs.pad, cOff = cs.pad;
+        final float[] a = random(rng, aOff + aRows * lda + cs.pad);
+        final float[] b = random(rng, bOff + bRows * ldb + cs.pad);
+        final float[] c = random(rng, cOff + cs.m * ldc + cs.pad);
+        if (cs.beta == 0f) {
+            for (int i = 0; i < cs.m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + cs.n, Float.NaN);
+        }
+        return new Inputs(a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    private static float[] random(SplittableRandom rng, int size) {
+        final float[] x = new float[size];
+        for (int i = 0; i < size; i++) x[i] = (float) (rng.nextDouble() * 2 - 1);
+        return x;
+    }
+
+    private static void check(Case cs) {
+        final Inputs fast = inputs(cs);
+        final Inputs ref = inputs(cs);
+        Gemm.gemm(cs.transA, cs.transB, cs.m, cs.n, cs.k, fast.a, fast.aOff, fast.lda,
+                fast.b, fast.bOff, fast.ldb, cs.beta, fast.c, fast.cOff, fast.ldc);
+        Gemm.gemmReference(cs.transA, cs.transB, cs.m, cs.n, cs.k, ref.a, ref.aOff, ref.lda,
+                ref.b, ref.bOff, ref.ldb, cs.beta, ref.c, ref.cOff, ref.ldc);
+        // Inputs are in [-1, 1]: a sum of k products has rounding error of order k·eps.
+        final float tolerance = 4 * cs.k * Math.ulp(1f) + 1e-6f;
+        for (int i = 0; i < fast.c.length; i++) {
+            final float x = fast.c[i], y = ref.c[i];
+            final boolean same = Float.compare(x, y) == 0;
+            if (!same && !(Math.abs(x - y) <= tolerance * Math.max(1f, Math.abs(y)))) {
+                fail(cs + ": C[" + i + "] is " + x + ", reference " + y);
+            }
+        }
+    }
+}
