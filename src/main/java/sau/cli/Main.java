@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import sau.config.ConfigError;
+import sau.data.DataError;
 
 /** {@code bin/sau}: dispatches to a subcommand and turns errors into one clear message. */
 public final class Main {
@@ -20,8 +22,10 @@ public final class Main {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        COMMANDS.put("bench", new BenchCommand());
+        COMMANDS.put("train", new TrainCommand());
+        COMMANDS.put("eval", new EvalCommand());
         COMMANDS.put("info", new InfoCommand());
+        COMMANDS.put("bench", new BenchCommand());
     }
 
     private Main() {}
@@ -47,7 +51,7 @@ public final class Main {
         }
         try {
             return command.run(rest);
-        } catch (UserError e) {
+        } catch (UserError | ConfigError | DataError e) {
             System.err.println("sau " + args[0] + ": " + e.getMessage());
             return 2;
         } catch (Exception e) {

@@ -69,6 +69,18 @@ public abstract class Module {
         return java.util.Collections.unmodifiableMap(children);
     }
 
+    /** This module (under "") and every descendant, by dotted name, parents before children. */
+    public final Map<String, Module> namedModules() {
+        final Map<String, Module> out = new LinkedHashMap<>();
+        collectModules("", out);
+        return out;
+    }
+
+    private void collectModules(String name, Map<String, Module> out) {
+        out.put(name, this);
+        children.forEach((k, m) -> m.collectModules(name.isEmpty() ? k : name + "." + k, out));
+    }
+
     /** Every parameter of this module and its descendants, by dotted name, in registration order. */
     public final Map<String, Tensor> namedParameters() {
         final Map<String, Tensor> out = new LinkedHashMap<>();

@@ -1,0 +1,228 @@
+package sau.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import sau.autograd.NoGrad;
+import sau.data.DataLoader;
+import sau.nn.Module;
+import sau.ops.Losses;
+import sau.optim.Optimizer;
+import sau.optim.schedule.LrSchedule;
+import sau.tensor.Generator;
+import sau.tensor.Tensor;
+
+/**
+ * The training loop: for each epoch, every batch goes forward, the cross-entropy loss goes
+ * backward, and the optimizer steps; then the model is evaluated on the test set, one line of
+ * metrics is appended to {@code metrics.jsonl}, and a checkpoint is written.
+ *
+ * <p>Everything that decides the numbers (the data order, dropout masks, the learning rate) is
+ * a function of the seed and of the position in training, and a checkpoint records that
+ * position, so a resumed run produces the same metrics as one that was never interrupted.
+ */
+public final class Trainer {
+
+    /** How the loop runs. */
+    public record Options(int epochs, float labelSmoothing, int checkpointEveryEpochs, int checkpointEverySteps, boolean progressInPlace, boolean progressLines) {}
+
+    /** One evaluation pass: mean loss and top-1/top-5 accuracy. */
+    public record Evaluation(double loss, double top1, double top5, int images) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Module model;
+    private final Optimizer optimizer;
+    private final LrSchedule schedule;
+    private final DataLoader train;
+    private final DataLoader test;
+    private final Generator modelRng;
+    private final Path runDir;
+    private final Options options;
+    private final PrintStream console;
+
+    public Trainer(Module model, Optimizer optimizer, LrSchedule schedule, DataLoader train, DataLoader test,
+                   Generator modelRng, Path runDir, Options options, PrintStream console) {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.schedule = schedule;
+        this.train = train;
+        this.test = test;
+        this.modelRng = modelRng;
+        this.runDir = runDir;
+        this.options = options;
+        this.console = console;
+    }
+
+    /** Trains from scratch, or from the run's latest checkpoint when {@code resume}; returns the metrics of every epoch. */
+    public List<Map<String, Object>> fit(boolean resume) throws IOException {
+        Files.createDirectories(runDir);
+        TrainState state = TrainState.start(modelRng);
+        if (resume) {
+            final Path latest = Checkpoints.latest(runDir);
+            if (latest != null) {
+                final Checkpoints.Loaded ck = Checkpoints.load(latest);
+                model.loadStateDict(ck.model(), true);
+                optimizer.loadStateDict(ck.optimizer());
+                state = ck.state();
+                modelRng.restore(state.rngState());
+                log(String.format(Locale.ROOT, "resuming from %s (epoch %d, batch %d)", runDir.relativize(latest), state.epoch() + 1, state.nextBatch()));
+            } else {
+                log("no checkpoint yet in " + runDir + "; starting from the beginning");
+            }
+            keepMetricsBefore(state.epoch());
+        }
+        final List<Map<String, Object>> history = new ArrayList<>();
+        final ProgressBar bar = new ProgressBar(console, options.progressInPlace());
+        final int steps = train.batchesPerEpoch();
+        for (int epoch = state.epoch(); epoch < options.epochs(); epoch++) {
+            model.train();
+            double lossSum = state.lossSum(), seconds = state.trainSeconds();
+            long correct1 = state.correct1(), correct5 = state.correct5(), seen = state.seen();
+            long globalStep = state.globalStep();
+            final double epochLr = schedule.lr((int) (globalStep - state.nextBatch()));
+            int step = state.nextBatch();
+            long t0 = System.nanoTime();
+            final int firstStep = step;
+            final long sessionStart = t0;
+            try (DataLoader.Epoch batches = train.epoch(epoch, state.nextBatch())) {
+                while (batches.hasNext()) {
+                    final DataLoader.Batch batch = batches.next();
+                    optimizer.setLr(schedule.lr((int) globalStep));
+                    final Tensor logits = model.forward(batch.inputs());
+                    final Tensor loss = Losses.crossEntropy(logits, batch.targets(), options.labelSmoothing(), Losses.IGNORE_INDEX, Losses.Reduction.MEAN);
+                    final float lossValue = loss.item();
+                    if (!Float.isFinite(lossValue)) {
+                        bar.finish();
+                        final Path last = Checkpoints.latest(runDir);
+                        throw new TrainingDiverged(String.format(Locale.ROOT,
+                                "the loss became %s at epoch %d, step %d/%d (global step %d); %s; try a smaller optimizer.lr or a schedule with warm-up",
+                                lossValue, epoch + 1, step + 1, steps, globalStep + 1,
+                                last == null ? "no checkpoint had been written yet" : "the last good checkpoint is " + last));
+                    }
+                    optimizer.zeroGrad();
+                    loss.backward();
+                    optimizer.step();
+                    final int n = batch.targets().numel();
+                    lossSum += (double) lossValue * n;
+                    try (NoGrad scope = NoGrad.enter()) {
+                        correct1 += Accuracy.correct(logits, batch.targets(), 1);
+                        correct5 += Accuracy.correct(logits, batch.targets(), 5);
+                    }
+                    seen += n;
+                    step++;
+                    globalStep++;
+                    final double sessionSeconds = (System.nanoTime() - sessionStart) * 1e-9;
+                    final double perStep = sessionSeconds / (step - firstStep);
+                    bar.update(epoch + 1, options.epochs(), step, steps, lossSum / seen, (double) correct1 / seen,
+                            n / perStep, (steps - step) * perStep);
+                    if (options.checkpointEverySteps() > 0 && globalStep % options.checkpointEverySteps() == 0 && step < steps) {
+                        seconds += (System.nanoTime() - t0) * 1e-9;
+                        t0 = System.nanoTime();
+                        checkpoint(new TrainState(epoch, step, globalStep, modelRng.state().counter(), Double.doubleToRawLongBits(modelRng.state().spareNormal()),
+                                lossSum, correct1, correct5, seen, seconds));
+                    }
+                }
+            }
+            seconds += (System.nanoTime() - t0) * 1e-9;
+            bar.finish();
+            final Evaluation ev = evaluate(model, test);
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("epoch", epoch + 1);
+            m.put("train_loss", lossSum / seen);
+            m.put("train_acc", (double) correct1 / seen);
+            m.put("train_top5", (double) correct5 / seen);
+            m.put("test_loss", ev.loss());
+            m.put("test_acc", ev.top1());
+            m.put("test_top5", ev.top5());
+            m.put("lr", epochLr);
+            m.put("images_per_s", seen / seconds);
+            m.put("epoch_s", seconds);
+            final Map<String, Object> learned = LearnedActivations.of(model);
+            if (!learned.isEmpty()) m.put("activations", learned);
+            appendMetrics(m);
+            history.add(m);
+            final String line = String.format(Locale.ROOT, "epoch %d/%d  train loss %.4f acc %.2f%%  test loss %.4f acc %.2f%% top5 %.2f%%  lr %.4g  %,.0f img/s  %.1f s",
+                    epoch + 1, options.epochs(), lossSum / seen, 100.0 * correct1 / seen, ev.loss(), 100 * ev.top1(), 100 * ev.top5(), epochLr, seen / seconds, seconds);
+            if (options.progressLines() || options.progressInPlace()) console.println(line);
+            appendLog(line);
+            state = new TrainState(epoch + 1, 0, globalStep, modelRng.state().counter(), Double.doubleToRawLongBits(modelRng.state().spareNormal()), 0, 0, 0, 0, 0);
+            if ((epoch + 1) % options.checkpointEveryEpochs() == 0 || epoch + 1 == options.epochs()) checkpoint(state);
+        }
+        return history;
+    }
+
+    /** Mean cross-entropy and top-1/top-5 accuracy over a whole dataset, in eval mode, without a graph. */
+    public static Evaluation evaluate(Module model, DataLoader data) {
+        model.eval();
+        double lossSum = 0;
+        long c1 = 0, c5 = 0, n = 0;
+        try (NoGrad scope = NoGrad.enter(); DataLoader.Epoch batches = data.epoch(0, 0)) {
+            while (batches.hasNext()) {
+                final DataLoader.Batch batch = batches.next();
+                final Tensor logits = model.forward(batch.inputs());
+                final int b = batch.targets().numel();
+                lossSum += (double) Losses.crossEntropy(logits, batch.targets()).item() * b;
+                c1 += Accuracy.correct(logits, batch.targets(), 1);
+                c5 += Accuracy.correct(logits, batch.targets(), 5);
+                n += b;
+            }
+        }
+        model.train();
+        return new Evaluation(lossSum / n, (double) c1 / n, (double) c5 / n, (int) n);
+    }
+
+    private void checkpoint(TrainState state) throws IOException {
+        Checkpoints.save(runDir, model, optimizer, state);
+    }
+
+    private void log(String message) {
+        if (options.progressLines() || options.progressInPlace()) console.println(message);
+        appendLog(message);
+    }
+
+    private void appendLog(String line) {
+        append(runDir.resolve("train.log"), line);
+    }
+
+    private void appendMetrics(Map<String, Object> metrics) {
+        try {
+            append(runDir.resolve("metrics.jsonl"), JSON.writeValueAsString(metrics));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void append(Path file, String line) {
+        try {
+            Files.writeString(file, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * On resume, drops the metrics lines of epochs that will be trained again: a run killed after
+     * logging an epoch but before its checkpoint would otherwise log that epoch twice.
+     */
+    private void keepMetricsBefore(int epoch) throws IOException {
+        final Path file = runDir.resolve("metrics.jsonl");
+        if (!Files.exists(file)) return;
+        final List<String> kept = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            if (!line.isBlank() && JSON.readTree(line).path("epoch").asInt() <= epoch) kept.add(line);
+        }
+        final Path tmp = file.resolveSibling("metrics.jsonl.tmp");
+        Files.write(tmp, kept);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+}
