@@ -2,7 +2,6 @@ package sau.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -57,6 +56,8 @@ public final class Erf {
     private static final float Q8 = 0.00013469522f;
 
     private static final int SIGN_BIT = 0x80000000;
+    /** Elements per block of the array form: its buffer of e^(−x²) stays in L1. */
+    private static final int BLOCK = 256;
 
     private Erf() {}
 
@@ -89,31 +90,23 @@ public final class Erf {
         return Math.copySign(Math.fma(-expMinusX2, q, 1f), x);
     }
 
-    /** erf lane by lane, bit-identical to {@link #erf(float)}. */
+    /**
+     * erf lane by lane, bit-identical to {@link #erf(float)}. In a loop, prefer the array forms:
+     * this inlines about 50 vector operations, and C2 gives up inlining (and boxes every
+     * vector, which is twenty times slower) when a loop body holds much more.
+     */
     public static FloatVector erf(FloatVector x) {
         return erf(x, Exp.exp(x.mul(x).neg()));
     }
 
-    /** erf lane by lane given {@code expMinusX2 = Exp.exp(x.mul(x).neg())}. */
+    /**
+     * erf lane by lane given {@code expMinusX2 = Exp.exp(x.mul(x).neg())}. Both pieces are
+     * computed and the right one picked per lane: branching to skip one would be cheaper in
+     * arithmetic, but a second call site of the same code pushes C2 over its inlining budget,
+     * and then every vector is boxed on the heap.
+     */
     public static FloatVector erf(FloatVector x, FloatVector expMinusX2) {
         final FloatVector a = x.abs();
-        final VectorMask<Float> small = a.lt(SPLIT);
-        FloatVector result = null;
-        if (!small.allTrue()) {
-            final FloatVector u = a.min(SATURATE).sub(Q_CENTRE);
-            FloatVector q = u.fma(Q8, Q7);
-            q = Exp.fma(q, u, Q6);
-            q = Exp.fma(q, u, Q5);
-            q = Exp.fma(q, u, Q4);
-            q = Exp.fma(q, u, Q3);
-            q = Exp.fma(q, u, Q2);
-            q = Exp.fma(q, u, Q1);
-            q = Exp.fma(q, u, Q0);
-            final IntVector magnitude = Exp.fma(expMinusX2.neg(), q, 1f).reinterpretAsInts();
-            final IntVector sign = x.reinterpretAsInts().and(SIGN_BIT);
-            result = magnitude.or(sign).reinterpretAsFloats();
-            if (!small.anyTrue()) return result;
-        }
         final FloatVector t = x.mul(x);
         FloatVector p = t.fma(P5, P4);
         p = Exp.fma(p, t, P3);
@@ -121,15 +114,45 @@ public final class Erf {
         p = Exp.fma(p, t, P1);
         p = Exp.fma(p, t, P0);
         final FloatVector polynomial = x.fma(p, x);
-        return result == null ? polynomial : result.blend(polynomial, small);
+
+        final FloatVector u = a.min(SATURATE).sub(Q_CENTRE);
+        FloatVector q = u.fma(Q8, Q7);
+        q = Exp.fma(q, u, Q6);
+        q = Exp.fma(q, u, Q5);
+        q = Exp.fma(q, u, Q4);
+        q = Exp.fma(q, u, Q3);
+        q = Exp.fma(q, u, Q2);
+        q = Exp.fma(q, u, Q1);
+        q = Exp.fma(q, u, Q0);
+        final IntVector magnitude = Exp.fma(expMinusX2.neg(), q, 1f).reinterpretAsInts();
+        final IntVector sign = x.reinterpretAsInts().and(SIGN_BIT);
+        final FloatVector exponential = magnitude.or(sign).reinterpretAsFloats();
+        return exponential.blend(polynomial, a.lt(SPLIT));
     }
 
     /** {@code out[outOff + i] = erf(x[xOff + i])} for {@code i < count}. */
     public static void erf(float[] x, int xOff, float[] out, int outOff, int count) {
+        // exp and erf in one loop body are too much for C2 to inline (see erf(FloatVector,
+        // FloatVector)), so blocks of e^(−x²) go through a small buffer that stays in L1.
+        final float[] expMinusX2 = new float[Math.min(count, BLOCK)];
+        for (int start = 0; start < count; start += BLOCK) {
+            final int n = Math.min(BLOCK, count - start);
+            for (int i = 0; i < n; i++) expMinusX2[i] = -(x[xOff + start + i] * x[xOff + start + i]);
+            Exp.exp(expMinusX2, 0, expMinusX2, 0, n);
+            erf(x, xOff + start, expMinusX2, 0, out, outOff + start, n);
+        }
+    }
+
+    /**
+     * {@code out[outOff + i] = erf(x[xOff + i])} for {@code i < count}, given
+     * {@code expMinusX2[eOff + i] = Exp.exp(-(x[xOff + i] * x[xOff + i]))}.
+     */
+    public static void erf(float[] x, int xOff, float[] expMinusX2, int eOff, float[] out, int outOff, int count) {
         int i = 0;
         for (final int bound = SPECIES.loopBound(count); i < bound; i += SPECIES.length()) {
-            erf(FloatVector.fromArray(SPECIES, x, xOff + i)).intoArray(out, outOff + i);
+            erf(FloatVector.fromArray(SPECIES, x, xOff + i), FloatVector.fromArray(SPECIES, expMinusX2, eOff + i))
+                    .intoArray(out, outOff + i);
         }
-        for (; i < count; i++) out[outOff + i] = erf(x[xOff + i]);
+        for (; i < count; i++) out[outOff + i] = erf(x[xOff + i], expMinusX2[eOff + i]);
     }
 }

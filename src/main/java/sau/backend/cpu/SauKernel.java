@@ -1,0 +1,454 @@
+package sau.backend.cpu;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The SAU activation (Biswas et al. 2021, "SAU: Smooth activation function using convolution
+ * with approximate identities"), forward and backward, on the CPU.
+ *
+ * <p>SAU smooths LeakyReLU[α] by convolving it with the Gaussian {@code φ_n(x) = (n/√(2π))·e^(−n²x²/2)},
+ * which tends to the Dirac delta as n grows. Its equation (3) is
+ * <pre>
+ *   G(x, α, n) = A + (1+α)/2·x + (1−α)/2·x·erf(n·x/√2),   A = (1/(2n))·sqrt(2/π)·exp(−n²x²/2)
+ * </pre>
+ * The exact convolution has {@code (1−α)·A} as its first term; the zero-centred variant the paper
+ * mentions uses {@code x·A}, so that G(0) = 0 (see {@link SauVariant}). α is one number per layer
+ * or one per channel; n is a hyper-parameter (default 20000) or trainable.
+ *
+ * <p>Writing {@code z = n·x/√2}, both the Gaussian and the derivative of erf are {@code e^(−z²)}
+ * (since {@code d/dz erf(z) = (2/√π)·e^(−z²)}), so each element needs one exponential and one erf,
+ * and {@link Erf#erf(float[], int, float[], int, float[], int, int)} reuses the exponential.
+ * Forward and backward are each one pass over x with no temporaries, vectorised and spread over
+ * {@link Parallel}; within a pass, each segment of at most {@value #BLOCK_COLUMNS} elements goes
+ * through three short loops (exponential, erf, the formula) whose intermediates stay in L1.
+ *
+ * <p>The data is contiguous with logical shape (outer, channels, inner); with one α per channel
+ * it is seen as a matrix of {@code outer} rows and {@code channels·inner} columns, so that α is
+ * a function of the column. The work is cut into tasks of a fixed shape (a block of at most
+ * {@value #BLOCK_COLUMNS} columns over a group of rows), each task first writes the α-dependent
+ * constants of its columns into small arrays that stay in the L1 cache, and then loads them
+ * as vectors: this vectorises equally well when inner is large (a conv layer) or 1 (a linear
+ * layer, α per feature). With one α per layer the flat data is cut into rows of
+ * {@value #BLOCK_COLUMNS}. Backward adds each element's contribution to ∂L/∂α and ∂L/∂n into a
+ * float per column of its task, sums those per task in double, and sums the tasks in task order:
+ * the tasks do not depend on the number of threads, so neither do the gradients, to the bit.
+ */
+public final class SauKernel {
+
+    private static final VectorSpecies<Float> SPECIES = Exp.SPECIES;
+    private static final int V = SPECIES.length();
+
+    /** sqrt(2/π), the factor that {@code (2/√π)·(1/√2)} becomes in every derivative. */
+    private static final float C = (float) Math.sqrt(2 / Math.PI);
+    /** Columns per task: the per-column arrays of a task then fit in 12 KB of L1 cache. */
+    static final int BLOCK_COLUMNS = 512;
+    /** About how many elements a task covers: big enough that starting one costs nothing. */
+    static final int TASK_ELEMENTS = 32768;
+
+    private SauKernel() {}
+
+    /**
+     * {@code y = G(x, α, n)} for the {@code outer·channels·inner} elements from {@code xOff},
+     * written from {@code yOff}. {@code alpha} has length 1 (per layer) or {@code channels}.
+     */
+    public static void forward(float[] x, int xOff, float[] y, int yOff, int outer, int channels, int inner,
+                               float[] alpha, float n, SauVariant v) {
+        final Tiling tiling = Tiling.of(outer, channels, inner, alpha, n);
+        final boolean zeroCentred = v == SauVariant.ZERO_CENTRED;
+        Parallel.forRange(tiling.tasks(), 1, (first, last) -> {
+            final Scratch s = new Scratch(tiling.blockWidth);
+            for (int t = first; t < last; t++) {
+                final int j0 = tiling.firstColumn(t);
+                final int j1 = tiling.endColumn(t);
+                s.loadColumns(tiling, j0, j1, alpha, n, v);
+                for (int r = tiling.firstRow(t); r < tiling.endRow(t); r++) {
+                    final int at = r * tiling.width + j0;
+                    final int len = tiling.segmentEnd(r, j1) - j0;
+                    final int body = len - len % V;
+                    gaussianAndErf(x, xOff + at, body, n, s);
+                    forwardSegment(x, xOff + at, y, yOff + at, body, s, 0, n, zeroCentred);
+                    if (body < len) {
+                        // The last few elements go through the same vector code, padded with zeros.
+                        Scratch.pad(x, xOff + at + body, len - body, s.tailX);
+                        gaussianAndErf(s.tailX, 0, V, n, s);
+                        forwardSegment(s.tailX, 0, s.tailOut, 0, V, s, body, n, zeroCentred);
+                        System.arraycopy(s.tailOut, 0, y, yOff + at + body, len - body);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Forward over {@code len} elements (a multiple of the vector length) whose columns start at
+     * {@code col} in the task's per-column arrays.
+     *
+     * <p>With {@code s = (1+α)/2 + (1−α)/2·erf(z)} and k the first term's factor
+     * ({@code (1/(2n))·sqrt(2/π)}, times {@code 1−α} for EXACT): {@code G = x·s + k·e^(−z²)}, or
+     * {@code x·(s + k·e^(−z²))} when zero-centred.
+     */
+    private static void forwardSegment(float[] x, int xOff, float[] y, int yOff, int len, Scratch s, int col,
+                                       float n, boolean zeroCentred) {
+        for (int i = 0; i < len; i += V) {
+            final FloatVector xv = FloatVector.fromArray(SPECIES, x, xOff + i);
+            final FloatVector e = FloatVector.fromArray(SPECIES, s.gaussian, i);
+            final FloatVector erf = FloatVector.fromArray(SPECIES, s.erf, i);
+            final FloatVector hm = FloatVector.fromArray(SPECIES, s.halfOneMinusAlpha, col + i);
+            final FloatVector hp = FloatVector.fromArray(SPECIES, s.halfOnePlusAlpha, col + i);
+            final FloatVector k = FloatVector.fromArray(SPECIES, s.firstTerm, col + i);
+            final FloatVector smooth = erf.fma(hm, hp);
+            if (zeroCentred) {
+                xv.mul(k.fma(e, smooth)).intoArray(y, yOff + i);
+            } else {
+                xv.fma(smooth, k.mul(e)).intoArray(y, yOff + i);
+            }
+        }
+    }
+
+    /**
+     * Fills {@code s.gaussian} with {@code e^(−z²)} and {@code s.erf} with {@code erf(z)}, where
+     * {@code z = n·x/√2}, for {@code len} elements (a multiple of the vector length).
+     *
+     * <p>This is a separate loop, and erf another, because C2 inlines only so much into one loop
+     * body: exp, erf and a gradient together are about 100 vector operations, past its budget,
+     * and then every vector is boxed on the heap (twenty times slower). The intermediate arrays
+     * hold one segment, at most {@value #BLOCK_COLUMNS} floats, so they never leave L1: the
+     * kernel still reads x and writes y once.
+     */
+    private static void gaussianAndErf(float[] x, int xOff, int len, float n, Scratch s) {
+        final float zScale = (float) (n / Math.sqrt(2));
+        for (int i = 0; i < len; i += V) {
+            final FloatVector z = FloatVector.fromArray(SPECIES, x, xOff + i).mul(zScale);
+            z.intoArray(s.z, i);
+            Exp.exp(z.mul(z).neg()).intoArray(s.gaussian, i);
+        }
+        Erf.erf(s.z, 0, s.gaussian, 0, s.erf, 0, len);
+    }
+
+    /**
+     * The gradients of {@link #forward}: writes {@code gradX = gradY·∂G/∂x}, adds
+     * {@code Σ gradY·∂G/∂α} (per layer or per channel, like alpha) into {@code gradAlpha} and
+     * {@code Σ gradY·∂G/∂n} into {@code gradN[0]}. A null {@code gradAlpha} or {@code gradN}
+     * skips that gradient.
+     */
+    public static void backward(float[] x, int xOff, float[] gradY, int gOff, float[] gradX, int gxOff,
+                                int outer, int channels, int inner, float[] alpha, float n, SauVariant v,
+                                float[] gradAlpha, float[] gradN) {
+        final Tiling tiling = Tiling.of(outer, channels, inner, alpha, n);
+        if (gradAlpha != null && gradAlpha.length != alpha.length) {
+            throw new IllegalArgumentException("gradAlpha has length " + gradAlpha.length + ", alpha " + alpha.length);
+        }
+        final boolean wantAlpha = gradAlpha != null;
+        final boolean wantN = gradN != null;
+        final double[] taskAlpha = wantAlpha ? new double[tiling.tasks() * tiling.maxSpan] : null;
+        final double[] taskN = wantN ? new double[tiling.tasks()] : null;
+        Parallel.forRange(tiling.tasks(), 1, (first, last) -> {
+            final Scratch s = new Scratch(tiling.blockWidth);
+            for (int t = first; t < last; t++) {
+                final int j0 = tiling.firstColumn(t);
+                final int j1 = tiling.endColumn(t);
+                s.loadColumns(tiling, j0, j1, alpha, n, v);
+                Arrays.fill(s.sumAlpha, 0f);
+                Arrays.fill(s.sumN, 0f);
+                for (int r = tiling.firstRow(t); r < tiling.endRow(t); r++) {
+                    final int at = r * tiling.width + j0;
+                    final int len = tiling.segmentEnd(r, j1) - j0;
+                    final int body = len - len % V;
+                    gaussianAndErf(x, xOff + at, body, n, s);
+                    backwardSegment(x, xOff + at, gradY, gOff + at, gradX, gxOff + at, body, s, 0, n, v,
+                            wantAlpha, wantN);
+                    if (body < len) {
+                        // Zero padding: a zero gradY adds zero to the sums.
+                        Scratch.pad(x, xOff + at + body, len - body, s.tailX);
+                        Scratch.pad(gradY, gOff + at + body, len - body, s.tailG);
+                        gaussianAndErf(s.tailX, 0, V, n, s);
+                        backwardSegment(s.tailX, 0, s.tailG, 0, s.tailOut, 0, V, s, body, n, v, wantAlpha, wantN);
+                        System.arraycopy(s.tailOut, 0, gradX, gxOff + at + body, len - body);
+                    }
+                }
+                if (wantAlpha) {
+                    final int firstChannel = tiling.channelOf(j0);
+                    for (int j = j0; j < j1; j++) {
+                        taskAlpha[t * tiling.maxSpan + tiling.channelOf(j) - firstChannel] += s.sumAlpha[j - j0];
+                    }
+                }
+                if (wantN) {
+                    double sum = 0;
+                    for (int j = 0; j < j1 - j0; j++) sum += s.sumN[j];
+                    taskN[t] = sum;
+                }
+            }
+        });
+        // The constant factors that backwardSegment leaves out of its sums.
+        final double nScale = switch (v) {
+            case PAPER -> -0.5;
+            case EXACT -> -1.0 / ((double) n * n);
+            case ZERO_CENTRED -> 1.0;
+        };
+        if (wantAlpha) {
+            final double[] perChannel = new double[alpha.length];
+            for (int t = 0; t < tiling.tasks(); t++) {
+                final int firstChannel = tiling.channelOf(tiling.firstColumn(t));
+                final int span = tiling.channelOf(tiling.endColumn(t) - 1) - firstChannel + 1;
+                for (int c = 0; c < span; c++) perChannel[firstChannel + c] += taskAlpha[t * tiling.maxSpan + c];
+            }
+            for (int c = 0; c < alpha.length; c++) gradAlpha[c] += (float) (0.5 * perChannel[c]);
+        }
+        if (wantN) {
+            double sum = 0;
+            for (double partial : taskN) sum += partial;
+            gradN[0] += (float) (nScale * sum);
+        }
+    }
+
+    /*
+     * The derivatives, with z = n·x/√2, E = exp(−n²x²/2) = e^(−z²), c = sqrt(2/π), u = n·x, and
+     * using ∂erf(z)/∂x = c·n·E, ∂erf(z)/∂n = c·x·E, ∂A/∂x = −(n·x/2)·c·E, ∂A/∂n = −c·E/(2n²) − c·x²·E/2.
+     *
+     * PAPER, G = A + (1+α)/2·x + (1−α)/2·x·erf(z):
+     *   ∂G/∂x = (1+α)/2 + (1−α)/2·erf(z) − (α/2)·n·x·c·E
+     *   ∂G/∂α = x·(1 − erf(z))/2
+     *   ∂G/∂n = −(c·E/2)·(1/n² + α·x²)
+     * EXACT, G = (1−α)·A + …  (the Gaussian terms of ∂G/∂x cancel: ∂G/∂x = α + (1−α)·Φ(n·x)):
+     *   ∂G/∂x = (1+α)/2 + (1−α)/2·erf(z)
+     *   ∂G/∂α = x·(1 − erf(z))/2 − c·E/(2n)
+     *   ∂G/∂n = −(1−α)·c·E/(2n²)
+     * ZERO_CENTRED, G = x·A + …:
+     *   ∂G/∂x = (1+α)/2 + (1−α)/2·erf(z) + c·E·(1/(2n) + n·x·((1−α)/2 − x/2))
+     *   ∂G/∂α = x·(1 − erf(z))/2
+     *   ∂G/∂n = c·E·x·(x·((1−α)/2 − x/2) − 1/(2n²))
+     * The sums leave out the constant factors: 1/2 for every ∂G/∂α, and −1/2 (PAPER) or −1/n²
+     * (EXACT) for ∂G/∂n; backward applies them once at the end.
+     */
+    private static void backwardSegment(float[] x, int xOff, float[] g, int gOff, float[] gx, int gxOff, int len,
+                                        Scratch s, int col, float n, SauVariant v,
+                                        boolean wantAlpha, boolean wantN) {
+        final float invN = (float) (1.0 / n);
+        final float halfInvN = (float) (0.5 / n);
+        final float invN2 = (float) (1.0 / ((double) n * n));
+        final float halfInvN2 = (float) (0.5 / ((double) n * n));
+        for (int i = 0; i < len; i += V) {
+            final FloatVector xv = FloatVector.fromArray(SPECIES, x, xOff + i);
+            final FloatVector gv = FloatVector.fromArray(SPECIES, g, gOff + i);
+            final FloatVector ce = FloatVector.fromArray(SPECIES, s.gaussian, i).mul(C);
+            final FloatVector erf = FloatVector.fromArray(SPECIES, s.erf, i);
+            final FloatVector hm = FloatVector.fromArray(SPECIES, s.halfOneMinusAlpha, col + i);
+            final FloatVector hp = FloatVector.fromArray(SPECIES, s.halfOnePlusAlpha, col + i);
+            final FloatVector smooth = erf.fma(hm, hp);
+            // x·(1 − erf(z)), the common part of ∂G/∂α.
+            final FloatVector xTail = xv.neg().fma(erf, xv);
+            final int c = col + i;
+            switch (v) {
+                case PAPER -> {
+                    final FloatVector a = FloatVector.fromArray(SPECIES, s.alpha, c);
+                    final FloatVector u = xv.mul(n);
+                    gv.mul(a.mul(u).mul(-0.5f).fma(ce, smooth)).intoArray(gx, gxOff + i);
+                    if (wantAlpha) accumulate(s.sumAlpha, c, gv, xTail);
+                    if (wantN) accumulate(s.sumN, c, gv.mul(ce), Exp.fma(xv.mul(xv), a, invN2));
+                }
+                case EXACT -> {
+                    gv.mul(smooth).intoArray(gx, gxOff + i);
+                    if (wantAlpha) accumulate(s.sumAlpha, c, gv, ce.fma(ce.broadcast(-invN), xTail));
+                    if (wantN) accumulate(s.sumN, c, gv.mul(ce), hm);
+                }
+                case ZERO_CENTRED -> {
+                    final FloatVector u = xv.mul(n);
+                    final FloatVector hmMinusHalfX = hm.sub(xv.mul(0.5f));
+                    gv.mul(ce.fma(Exp.fma(u, hmMinusHalfX, halfInvN), smooth)).intoArray(gx, gxOff + i);
+                    if (wantAlpha) accumulate(s.sumAlpha, c, gv, xTail);
+                    if (wantN) accumulate(s.sumN, c, gv.mul(ce).mul(xv), Exp.fma(xv, hmMinusHalfX, -halfInvN2));
+                }
+            }
+        }
+    }
+
+    /** {@code sums[at…] += a·b}, lane by lane. */
+    private static void accumulate(float[] sums, int at, FloatVector a, FloatVector b) {
+        a.fma(b, FloatVector.fromArray(SPECIES, sums, at)).intoArray(sums, at);
+    }
+
+    /** The scalar reference of {@link #forward}: one element at a time, the formula as written. */
+    public static void forwardReference(float[] x, int xOff, float[] y, int yOff, int outer, int channels, int inner,
+                                        float[] alpha, float n, SauVariant v) {
+        final int total = Tiling.of(outer, channels, inner, alpha, n).total;
+        for (int i = 0; i < total; i++) {
+            final float a = alpha[alpha.length == 1 ? 0 : (i / inner) % channels];
+            final float xi = x[xOff + i];
+            final float gaussian = (float) (Math.sqrt(2 / Math.PI) / (2.0 * n) * Math.exp(-0.5 * (n * xi) * (n * xi)));
+            final float first = switch (v) {
+                case PAPER -> gaussian;
+                case EXACT -> (1 - a) * gaussian;
+                case ZERO_CENTRED -> xi * gaussian;
+            };
+            y[yOff + i] = first + (1 + a) / 2 * xi + (1 - a) / 2 * xi * Erf.erf(n * xi / (float) Math.sqrt(2));
+        }
+    }
+
+    /** The scalar reference of {@link #backward}: the derivatives above, summed in order in double. */
+    public static void backwardReference(float[] x, int xOff, float[] gradY, int gOff, float[] gradX, int gxOff,
+                                         int outer, int channels, int inner, float[] alpha, float n, SauVariant v,
+                                         float[] gradAlpha, float[] gradN) {
+        final int total = Tiling.of(outer, channels, inner, alpha, n).total;
+        final double[] sumAlpha = new double[alpha.length];
+        double sumN = 0;
+        for (int i = 0; i < total; i++) {
+            final int channel = alpha.length == 1 ? 0 : (i / inner) % channels;
+            final float a = alpha[channel];
+            final float xi = x[xOff + i];
+            final float g = gradY[gOff + i];
+            final float erf = Erf.erf(n * xi / (float) Math.sqrt(2));
+            final float cE = (float) (Math.sqrt(2 / Math.PI) * Math.exp(-0.5 * (n * xi) * (n * xi)));
+            final float smooth = (1 + a) / 2 + (1 - a) / 2 * erf;
+            final float dAlpha = xi * (1 - erf) / 2;
+            final float dx;
+            final float da;
+            final float dn;
+            switch (v) {
+                case PAPER -> {
+                    dx = smooth - a / 2 * n * xi * cE;
+                    da = dAlpha;
+                    dn = -cE / 2 * (1 / (n * n) + a * xi * xi);
+                }
+                case EXACT -> {
+                    dx = smooth;
+                    da = dAlpha - cE / (2 * n);
+                    dn = -(1 - a) * cE / (2 * n * n);
+                }
+                case ZERO_CENTRED -> {
+                    dx = smooth + cE * (1 / (2 * n) + n * xi * ((1 - a) / 2 - xi / 2));
+                    da = dAlpha;
+                    dn = cE * xi * (xi * ((1 - a) / 2 - xi / 2) - 1 / (2 * n * n));
+                }
+                default -> throw new AssertionError(v);
+            }
+            gradX[gxOff + i] = g * dx;
+            sumAlpha[channel] += (double) g * da;
+            sumN += (double) g * dn;
+        }
+        if (gradAlpha != null) {
+            for (int c = 0; c < alpha.length; c++) gradAlpha[c] += (float) sumAlpha[c];
+        }
+        if (gradN != null) gradN[0] += (float) sumN;
+    }
+
+    /**
+     * How the elements are cut into tasks: {@code rows × width} (the last row may be short when
+     * α is per layer), tasks of {@code rowsPerTask} rows by {@code blockWidth} columns, numbered
+     * row group by row group. {@code maxSpan} bounds the channels one block of columns touches.
+     */
+    private record Tiling(int total, int rows, int width, int inner, boolean perChannel, int blockWidth,
+                          int colBlocks, int rowsPerTask, int rowGroups, int maxSpan) {
+
+        static Tiling of(int outer, int channels, int inner, float[] alpha, float n) {
+            if (outer < 0 || channels < 1 || inner < 0) {
+                throw new IllegalArgumentException("bad shape (" + outer + ", " + channels + ", " + inner + ")");
+            }
+            if (alpha.length != 1 && alpha.length != channels) {
+                throw new IllegalArgumentException("alpha must have length 1 or " + channels + ", got " + alpha.length);
+            }
+            if (!(n > 0) || Float.isInfinite(n)) throw new IllegalArgumentException("n must be positive, got " + n);
+            final long size = (long) outer * channels * inner;
+            if (size > Integer.MAX_VALUE) throw new IllegalArgumentException("too many elements: " + size);
+            final int total = (int) size;
+            final boolean perChannel = alpha.length != 1;
+            final int width = perChannel ? channels * inner : Math.max(1, Math.min(total, BLOCK_COLUMNS));
+            final int rows = total == 0 ? 0 : perChannel ? outer : ceilDiv(total, width);
+            final int blockWidth = Math.max(1, Math.min(width, BLOCK_COLUMNS));
+            final int colBlocks = ceilDiv(width, blockWidth);
+            final int rowsPerTask = Math.max(1, TASK_ELEMENTS / blockWidth);
+            final int maxSpan = perChannel ? Math.min(channels, (blockWidth - 1) / Math.max(1, inner) + 2) : 1;
+            return new Tiling(total, rows, width, inner, perChannel, blockWidth, colBlocks, rowsPerTask,
+                    ceilDiv(rows, rowsPerTask), maxSpan);
+        }
+
+        int tasks() {
+            return rowGroups * colBlocks;
+        }
+
+        int firstColumn(int task) {
+            return task % colBlocks * blockWidth;
+        }
+
+        int endColumn(int task) {
+            return Math.min(width, firstColumn(task) + blockWidth);
+        }
+
+        int firstRow(int task) {
+            return task / colBlocks * rowsPerTask;
+        }
+
+        int endRow(int task) {
+            return Math.min(rows, firstRow(task) + rowsPerTask);
+        }
+
+        /** Where the columns {@code < j1} of row {@code r} end: earlier in a short last row. */
+        int segmentEnd(int r, int j1) {
+            return Math.min(j1, total - r * width);
+        }
+
+        int channelOf(int column) {
+            return perChannel ? column / inner : 0;
+        }
+    }
+
+    /**
+     * A thread's working arrays: the current task's per-column constants and sums, the current
+     * segment's intermediates, and a padded tail.
+     */
+    private static final class Scratch {
+        final float[] alpha;
+        final float[] halfOnePlusAlpha;
+        final float[] halfOneMinusAlpha;
+        /** The factor of e^(−z²) in G: (1/(2n))·sqrt(2/π), times 1−α for EXACT. */
+        final float[] firstTerm;
+        final float[] sumAlpha;
+        final float[] sumN;
+        /** z = n·x/√2, e^(−z²) and erf(z) of the current segment. */
+        final float[] z;
+        final float[] gaussian;
+        final float[] erf;
+        final float[] tailX = new float[V];
+        final float[] tailG = new float[V];
+        final float[] tailOut = new float[V];
+
+        Scratch(int blockWidth) {
+            final int padded = ceilDiv(blockWidth, V) * V;
+            alpha = new float[padded];
+            halfOnePlusAlpha = new float[padded];
+            halfOneMinusAlpha = new float[padded];
+            firstTerm = new float[padded];
+            sumAlpha = new float[padded];
+            sumN = new float[padded];
+            z = new float[padded];
+            gaussian = new float[padded];
+            erf = new float[padded];
+        }
+
+        /** Fills the constants of columns {@code [j0, j1)}; the padding stays zero. */
+        void loadColumns(Tiling tiling, int j0, int j1, float[] alphas, float n, SauVariant v) {
+            final float k = (float) (Math.sqrt(2 / Math.PI) / (2.0 * n));
+            for (int j = j0; j < j1; j++) {
+                final float a = alphas[tiling.channelOf(j)];
+                alpha[j - j0] = a;
+                halfOnePlusAlpha[j - j0] = (1 + a) / 2;
+                halfOneMinusAlpha[j - j0] = (1 - a) / 2;
+                firstTerm[j - j0] = v == SauVariant.EXACT ? (1 - a) * k : k;
+            }
+            for (float[] column : new float[][] {alpha, halfOnePlusAlpha, halfOneMinusAlpha, firstTerm}) {
+                Arrays.fill(column, j1 - j0, column.length, 0f);
+            }
+        }
+
+        /** Copies {@code count} values into {@code tail}, zero after them. */
+        static void pad(float[] src, int from, int count, float[] tail) {
+            System.arraycopy(src, from, tail, 0, count);
+            Arrays.fill(tail, count, tail.length, 0f);
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+}
