@@ -3,6 +3,7 @@ package sau.backend.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
@@ -67,17 +68,23 @@ class GemmTest {
     void resultDoesNotDependOnThreadCount() {
         final int saved = Parallel.threads();
         try {
-            for (boolean transA : new boolean[] {false, true}) {
-                // Tall (split by rows) and short-and-wide (split by columns).
-                final float[] tall = run(new Case(transA, !transA, 301, 97, 300, 0, 0f), 1);
-                assertArrayEquals(tall, run(new Case(transA, !transA, 301, 97, 300, 0, 0f), 2));
-                assertArrayEquals(tall, run(new Case(transA, !transA, 301, 97, 300, 0, 0f), 3));
-                final float[] wide = run(new Case(transA, false, 13, 1000, 200, 0, 1f), 1);
-                assertArrayEquals(wide, run(new Case(transA, false, 13, 1000, 200, 0, 1f), 2));
+            // Tall (split by rows) and short-and-wide (split by columns), both big enough to be
+            // split at all.
+            final Case tall = new Case(false, true, 301, 97, 300, 0, 0f);
+            final Case wide = new Case(false, false, 13, 2000, 400, 0, 1f);
+            for (Case cs : new Case[] {tall, wide, transposedA(tall), transposedA(wide)}) {
+                assertTrue((long) cs.m * cs.n * cs.k >= Gemm.PARALLEL_WORK, cs + " would run on one thread");
+                final float[] one = run(cs, 1);
+                assertArrayEquals(one, run(cs, 2), cs + " on 2 threads");
+                assertArrayEquals(one, run(cs, 3), cs + " on 3 threads");
             }
         } finally {
             Parallel.setThreads(saved);
         }
+    }
+
+    private static Case transposedA(Case cs) {
+        return new Case(!cs.transA, cs.transB, cs.m, cs.n, cs.k, cs.pad, cs.beta);
     }
 
     /** Runs the fast GEMM on the case's deterministic inputs with the given thread count; returns C. */
