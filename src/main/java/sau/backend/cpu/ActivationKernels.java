@@ -17,10 +17,13 @@ import jdk.incubator.vector.VectorSpecies;
  * bit for bit; the scalar one is both the tail of the vector loops and the plain reference that
  * the tests compare against ({@link #forwardReference}, {@link #backwardReference}).
  *
- * <p>The loops are written out once per activation ({@link #forwardRange}, {@link #backwardRange})
- * rather than shared through an interface: a call through an interface that sees many
- * activations is not inlined, and a vector that crosses a call that is not inlined is boxed on
- * the heap, which is many times slower.
+ * <p>Each activation has its own pair of loops, and {@link #forward} hands one of them to the
+ * thread pool as its own lambda. That keeps each activation's loop a separate compilation for
+ * C2: one loop shared through an interface, or one method switching over all activations, would
+ * either not inline the vector functions or run past C2's inlining budget once several
+ * activations are in use, and a vector that crosses a call that is not inlined is boxed on the
+ * heap, which is many times slower. GELU (exp and erf) and Softplus's forward (exp and log1p) are
+ * too big even alone, so they go through small blocks, as {@link Erf#erf(float[], int, float[], int, int)} does.
  *
  * <p>Everything is built from {@link Exp} and {@link Erf} and plain arithmetic, so it vectorises
  * on every machine; tanh and log1p, which Java offers only one float at a time, are written here.
@@ -41,67 +44,31 @@ public final class ActivationKernels {
     private static final float K3 = 1.5957691f * 0.044715f;
     /** Above this, tanh(softplus(x)) is 1 in float; Mish clamps there so that e^x never overflows. */
     private static final float MISH_CLAMP = 20f;
+    /** The block length of the kernels that go through a buffer (GELU, Softplus); small enough for L1. */
+    private static final int BLOCK = 256;
     /** Below this |x|, tanh uses its Taylor series; above, 1 − 2/(e^(2|x|) + 1). */
     private static final float TANH_SPLIT = 0.3f;
 
     private ActivationKernels() {}
 
-    // ---- the loops --------------------------------------------------------------------------
+    // ---- dispatch -------------------------------------------------------------------------
 
     /** {@code y[yOff + i] = f(x[xOff + i])} for {@code i < n}. */
     public static void forward(Activation f, float[] x, int xOff, float[] y, int yOff, int n, float p, float q) {
-        Parallel.forRange(n, GRAIN, (start, end) -> forwardRange(f, x, xOff, y, yOff, start, end, p, q));
-    }
-
-    private static void forwardRange(Activation f, float[] x, int xo, float[] y, int yo, int start, int end, float p, float q) {
-        int i = start;
-        final int bound = start + S.loopBound(end - start);
-        switch (f) {
-            case RELU -> {
-                for (; i < bound; i += L) relu(load(x, xo + i)).intoArray(y, yo + i);
-                for (; i < end; i++) y[yo + i] = relu(x[xo + i]);
-            }
-            case LEAKY_RELU -> {
-                for (; i < bound; i += L) leakyRelu(load(x, xo + i), p).intoArray(y, yo + i);
-                for (; i < end; i++) y[yo + i] = leakyRelu(x[xo + i], p);
-            }
-            case ELU -> {
-                for (; i < bound; i += L) elu(load(x, xo + i), p).intoArray(y, yo + i);
-                for (; i < end; i++) y[yo + i] = elu(x[xo + i], p);
-            }
-            case SOFTPLUS -> {
-                for (; i < bound; i += L) softplus(load(x, xo + i), p, q).intoArray(y, yo + i);
-                for (; i < end; i++) y[yo + i] = softplus(x[xo + i], p, q);
-            }
-            case SILU -> {
-                for (; i < bound; i += L) silu(load(x, xo + i)).intoArray(y, yo + i);
-                for (; i < end; i++) y[yo + i] = silu(x[xo + i]);
-            }
-            case GELU -> {
-                for (; i < bound; i += L) gelu(load(x, xo + i)).intoArray(y, yo + i);
-                for (; i < end; i++) y[yo + i] = gelu(x[xo + i]);
-            }
-            case GELU_TANH -> {
-                for (; i < bound; i += L) geluTanh(load(x, xo + i)).intoArray(y, yo + i);
-                for (; i < end; i++) y[yo + i] = geluTanh(x[xo + i]);
-            }
-            case RELU6 -> {
-                for (; i < bound; i += L) relu6(load(x, xo + i)).intoArray(y, yo + i);
-                for (; i < end; i++) y[yo + i] = relu6(x[xo + i]);
-            }
-            case MISH -> {
-                for (; i < bound; i += L) mish(load(x, xo + i)).intoArray(y, yo + i);
-                for (; i < end; i++) y[yo + i] = mish(x[xo + i]);
-            }
-            case TANH -> {
-                for (; i < bound; i += L) tanh(load(x, xo + i)).intoArray(y, yo + i);
-                for (; i < end; i++) y[yo + i] = tanh(x[xo + i]);
-            }
-            case SIGMOID -> {
-                for (; i < bound; i += L) sigmoid(load(x, xo + i)).intoArray(y, yo + i);
-                for (; i < end; i++) y[yo + i] = sigmoid(x[xo + i]);
-            }
-        }
+        final Parallel.RangeBody body = switch (f) {
+            case RELU -> (s, e) -> reluForward(x, xOff, y, yOff, s, e);
+            case LEAKY_RELU -> (s, e) -> leakyReluForward(x, xOff, y, yOff, s, e, p);
+            case ELU -> (s, e) -> eluForward(x, xOff, y, yOff, s, e, p);
+            case SOFTPLUS -> (s, e) -> softplusForward(x, xOff, y, yOff, s, e, p, q);
+            case SILU -> (s, e) -> siluForward(x, xOff, y, yOff, s, e);
+            case GELU -> (s, e) -> geluForward(x, xOff, y, yOff, s, e);
+            case GELU_TANH -> (s, e) -> geluTanhForward(x, xOff, y, yOff, s, e);
+            case RELU6 -> (s, e) -> relu6Forward(x, xOff, y, yOff, s, e);
+            case MISH -> (s, e) -> mishForward(x, xOff, y, yOff, s, e);
+            case TANH -> (s, e) -> tanhForward(x, xOff, y, yOff, s, e);
+            case SIGMOID -> (s, e) -> sigmoidForward(x, xOff, y, yOff, s, e);
+        };
+        Parallel.forRange(n, GRAIN, body);
     }
 
     /**
@@ -110,58 +77,20 @@ public final class ActivationKernels {
      */
     public static void backward(Activation f, float[] x, int xOff, float[] y, int yOff, float[] g, int gOff, float[] gx, int gxOff, int n, float p, float q) {
         if (f.backwardReadsOutput() && y == null) throw new IllegalArgumentException(f + " backward reads the forward output, got null");
-        Parallel.forRange(n, GRAIN, (start, end) -> backwardRange(f, x, xOff, y, yOff, g, gOff, gx, gxOff, start, end, p, q));
-    }
-
-    private static void backwardRange(Activation f, float[] x, int xo, float[] y, int yo, float[] g, int go, float[] gx, int gxo, int start, int end, float p, float q) {
-        int i = start;
-        final int bound = start + S.loopBound(end - start);
-        switch (f) {
-            case RELU -> {
-                for (; i < bound; i += L) reluBackward(load(x, xo + i), load(g, go + i)).intoArray(gx, gxo + i);
-                for (; i < end; i++) gx[gxo + i] = reluBackward(x[xo + i], g[go + i]);
-            }
-            case LEAKY_RELU -> {
-                for (; i < bound; i += L) leakyReluBackward(load(x, xo + i), load(g, go + i), p).intoArray(gx, gxo + i);
-                for (; i < end; i++) gx[gxo + i] = leakyReluBackward(x[xo + i], g[go + i], p);
-            }
-            case ELU -> {
-                for (; i < bound; i += L) eluBackward(load(x, xo + i), load(y, yo + i), load(g, go + i), p).intoArray(gx, gxo + i);
-                for (; i < end; i++) gx[gxo + i] = eluBackward(x[xo + i], y[yo + i], g[go + i], p);
-            }
-            case SOFTPLUS -> {
-                for (; i < bound; i += L) softplusBackward(load(x, xo + i), load(g, go + i), p, q).intoArray(gx, gxo + i);
-                for (; i < end; i++) gx[gxo + i] = softplusBackward(x[xo + i], g[go + i], p, q);
-            }
-            case SILU -> {
-                for (; i < bound; i += L) siluBackward(load(x, xo + i), load(g, go + i)).intoArray(gx, gxo + i);
-                for (; i < end; i++) gx[gxo + i] = siluBackward(x[xo + i], g[go + i]);
-            }
-            case GELU -> {
-                for (; i < bound; i += L) geluBackward(load(x, xo + i), load(g, go + i)).intoArray(gx, gxo + i);
-                for (; i < end; i++) gx[gxo + i] = geluBackward(x[xo + i], g[go + i]);
-            }
-            case GELU_TANH -> {
-                for (; i < bound; i += L) geluTanhBackward(load(x, xo + i), load(g, go + i)).intoArray(gx, gxo + i);
-                for (; i < end; i++) gx[gxo + i] = geluTanhBackward(x[xo + i], g[go + i]);
-            }
-            case RELU6 -> {
-                for (; i < bound; i += L) relu6Backward(load(x, xo + i), load(g, go + i)).intoArray(gx, gxo + i);
-                for (; i < end; i++) gx[gxo + i] = relu6Backward(x[xo + i], g[go + i]);
-            }
-            case MISH -> {
-                for (; i < bound; i += L) mishBackward(load(x, xo + i), load(g, go + i)).intoArray(gx, gxo + i);
-                for (; i < end; i++) gx[gxo + i] = mishBackward(x[xo + i], g[go + i]);
-            }
-            case TANH -> {
-                for (; i < bound; i += L) tanhBackward(load(y, yo + i), load(g, go + i)).intoArray(gx, gxo + i);
-                for (; i < end; i++) gx[gxo + i] = tanhBackward(y[yo + i], g[go + i]);
-            }
-            case SIGMOID -> {
-                for (; i < bound; i += L) sigmoidBackward(load(y, yo + i), load(g, go + i)).intoArray(gx, gxo + i);
-                for (; i < end; i++) gx[gxo + i] = sigmoidBackward(y[yo + i], g[go + i]);
-            }
-        }
+        final Parallel.RangeBody body = switch (f) {
+            case RELU -> (s, e) -> reluBackward(x, xOff, g, gOff, gx, gxOff, s, e);
+            case LEAKY_RELU -> (s, e) -> leakyReluBackward(x, xOff, g, gOff, gx, gxOff, s, e, p);
+            case ELU -> (s, e) -> eluBackward(x, xOff, y, yOff, g, gOff, gx, gxOff, s, e, p);
+            case SOFTPLUS -> (s, e) -> softplusBackward(x, xOff, g, gOff, gx, gxOff, s, e, p, q);
+            case SILU -> (s, e) -> siluBackward(x, xOff, g, gOff, gx, gxOff, s, e);
+            case GELU -> (s, e) -> geluBackward(x, xOff, g, gOff, gx, gxOff, s, e);
+            case GELU_TANH -> (s, e) -> geluTanhBackward(x, xOff, g, gOff, gx, gxOff, s, e);
+            case RELU6 -> (s, e) -> relu6Backward(x, xOff, g, gOff, gx, gxOff, s, e);
+            case MISH -> (s, e) -> mishBackward(x, xOff, g, gOff, gx, gxOff, s, e);
+            case TANH -> (s, e) -> tanhBackward(y, yOff, g, gOff, gx, gxOff, s, e);
+            case SIGMOID -> (s, e) -> sigmoidBackward(y, yOff, g, gOff, gx, gxOff, s, e);
+        };
+        Parallel.forRange(n, GRAIN, body);
     }
 
     /** The scalar reference of {@link #forward}: one element at a time, on one thread. */
@@ -228,6 +157,12 @@ public final class ActivationKernels {
         return x.max(0f);
     }
 
+    private static void reluForward(float[] x, int xo, float[] y, int yo, int start, int end) {
+        int i = start;
+        for (final int bound = start + S.loopBound(end - start); i < bound; i += L) relu(load(x, xo + i)).intoArray(y, yo + i);
+        for (; i < end; i++) y[yo + i] = relu(x[xo + i]);
+    }
+
     /** dy/dx = 1 for x > 0, else 0 (0 at the kink, as PyTorch). */
     static float reluBackward(float x, float g) {
         return x > 0 ? g : 0f;
@@ -235,6 +170,14 @@ public final class ActivationKernels {
 
     static FloatVector reluBackward(FloatVector x, FloatVector g) {
         return zero().blend(g, x.compare(GT, 0f));
+    }
+
+    private static void reluBackward(float[] x, int xo, float[] g, int go, float[] gx, int gxo, int start, int end) {
+        int i = start;
+        for (final int bound = start + S.loopBound(end - start); i < bound; i += L) {
+            reluBackward(load(x, xo + i), load(g, go + i)).intoArray(gx, gxo + i);
+        }
+        for (; i < end; i++) gx[gxo + i] = reluBackward(x[xo + i], g[go + i]);
     }
 
     // ---- LeakyReLU: y = x for x > 0, s·x otherwise ------------------------------------------
@@ -247,6 +190,12 @@ public final class ActivationKernels {
         return x.mul(slope).blend(x, x.compare(GT, 0f));
     }
 
+    private static void leakyReluForward(float[] x, int xo, float[] y, int yo, int start, int end, float slope) {
+        int i = start;
+        for (final int bound = start + S.loopBound(end - start); i < bound; i += L) leakyRelu(load(x, xo + i), slope).intoArray(y, yo + i);
+        for (; i < end; i++) y[yo + i] = leakyRelu(x[xo + i], slope);
+    }
+
     /** dy/dx = 1 for x > 0, s otherwise. */
     static float leakyReluBackward(float x, float g, float slope) {
         return x > 0 ? g : slope * g;
@@ -254,6 +203,14 @@ public final class ActivationKernels {
 
     static FloatVector leakyReluBackward(FloatVector x, FloatVector g, float slope) {
         return g.mul(slope).blend(g, x.compare(GT, 0f));
+    }
+
+    private static void leakyReluBackward(float[] x, int xo, float[] g, int go, float[] gx, int gxo, int start, int end, float slope) {
+        int i = start;
+        for (final int bound = start + S.loopBound(end - start); i < bound; i += L) {
+            leakyReluBackward(load(x, xo + i), load(g, go + i), slope).intoArray(gx, gxo + i);
+        }
+        for (; i < end; i++) gx[gxo + i] = leakyReluBackward(x[xo + i], g[go + i], slope);
     }
 
     // ---- ELU: y = x for x > 0, α(eˣ − 1) otherwise ------------------------------------------
@@ -266,6 +223,12 @@ public final class ActivationKernels {
         return Exp.exp(x).sub(1f).mul(alpha).blend(x, x.compare(GT, 0f));
     }
 
+    private static void eluForward(float[] x, int xo, float[] y, int yo, int start, int end, float alpha) {
+        int i = start;
+        for (final int bound = start + S.loopBound(end - start); i < bound; i += L) elu(load(x, xo + i), alpha).intoArray(y, yo + i);
+        for (; i < end; i++) y[yo + i] = elu(x[xo + i], alpha);
+    }
+
     /** dy/dx = 1 for x > 0, α·eˣ = y + α otherwise: read from y, no exponential. */
     static float eluBackward(float x, float y, float g, float alpha) {
         return x > 0 ? g : g * (y + alpha);
@@ -273,6 +236,14 @@ public final class ActivationKernels {
 
     static FloatVector eluBackward(FloatVector x, FloatVector y, FloatVector g, float alpha) {
         return g.mul(y.add(alpha)).blend(g, x.compare(GT, 0f));
+    }
+
+    private static void eluBackward(float[] x, int xo, float[] y, int yo, float[] g, int go, float[] gx, int gxo, int start, int end, float alpha) {
+        int i = start;
+        for (final int bound = start + S.loopBound(end - start); i < bound; i += L) {
+            eluBackward(load(x, xo + i), load(y, yo + i), load(g, go + i), alpha).intoArray(gx, gxo + i);
+        }
+        for (; i < end; i++) gx[gxo + i] = eluBackward(x[xo + i], y[yo + i], g[go + i], alpha);
     }
 
     // ---- Softplus: y = (1/β)·ln(1 + e^(βx)), and y = x where βx > threshold ------------------
@@ -285,10 +256,27 @@ public final class ActivationKernels {
         return (Math.max(z, 0f) + log1pUnit(Exp.exp(-Math.abs(z)))) / beta;
     }
 
-    static FloatVector softplus(FloatVector x, float beta, float threshold) {
-        final FloatVector z = x.mul(beta);
-        final FloatVector y = z.max(0f).add(log1pUnit(Exp.exp(z.abs().neg()))).div(beta);
-        return y.blend(x, z.compare(GT, threshold));
+    /**
+     * Exponential and log1p in one loop body are more than C2 inlines, so blocks of e^(−|βx|)
+     * go through a small buffer first, by Exp's own loop.
+     */
+    private static void softplusForward(float[] x, int xo, float[] y, int yo, int start, int end, float beta, float threshold) {
+        final float[] e = new float[Math.min(BLOCK, end - start)];
+        for (int b = start; b < end; b += BLOCK) {
+            final int m = Math.min(BLOCK, end - b);
+            for (int i = 0; i < m; i++) e[i] = -Math.abs(beta * x[xo + b + i]);
+            Exp.exp(e, 0, e, 0, m);
+            int i = 0;
+            for (final int bound = S.loopBound(m); i < bound; i += L) {
+                final FloatVector xv = load(x, xo + b + i);
+                final FloatVector z = xv.mul(beta);
+                z.max(0f).add(log1pUnit(load(e, i))).div(beta).blend(xv, z.compare(GT, threshold)).intoArray(y, yo + b + i);
+            }
+            for (; i < m; i++) {
+                final float xi = x[xo + b + i], z = beta * xi;
+                y[yo + b + i] = z > threshold ? xi : (Math.max(z, 0f) + log1pUnit(e[i])) / beta;
+            }
+        }
     }
 
     /** dy/dx = σ(βx) = 1/(1 + e^(−βx)), and 1 where βx > threshold. */
@@ -302,6 +290,14 @@ public final class ActivationKernels {
         return g.div(Exp.exp(z.neg()).add(1f)).blend(g, z.compare(GT, threshold));
     }
 
+    private static void softplusBackward(float[] x, int xo, float[] g, int go, float[] gx, int gxo, int start, int end, float beta, float threshold) {
+        int i = start;
+        for (final int bound = start + S.loopBound(end - start); i < bound; i += L) {
+            softplusBackward(load(x, xo + i), load(g, go + i), beta, threshold).intoArray(gx, gxo + i);
+        }
+        for (; i < end; i++) gx[gxo + i] = softplusBackward(x[xo + i], g[go + i], beta, threshold);
+    }
+
     // ---- SiLU (Swish): y = x·σ(x) = x/(1 + e^(−x)) -------------------------------------------
 
     static float silu(float x) {
@@ -310,6 +306,12 @@ public final class ActivationKernels {
 
     static FloatVector silu(FloatVector x) {
         return x.div(Exp.exp(x.neg()).add(1f));
+    }
+
+    private static void siluForward(float[] x, int xo, float[] y, int yo, int start, int end) {
+        int i = start;
+        for (final int bound = start + S.loopBound(end - start); i < bound; i += L) silu(load(x, xo + i)).intoArray(y, yo + i);
+        for (; i < end; i++) y[yo + i] = silu(x[xo + i]);
     }
 
     /** dy/dx = σ(x) + x·σ(x)(1 − σ(x)) = σ(x)·(1 + x·(1 − σ(x))). */
@@ -323,14 +325,44 @@ public final class ActivationKernels {
         return g.mul(s.mul(x.fma(s.neg().add(1f), x.broadcast(1f))));
     }
 
+    private static void siluBackward(float[] x, int xo, float[] g, int go, float[] gx, int gxo, int start, int end) {
+        int i = start;
+        for (final int bound = start + S.loopBound(end - start); i < bound; i += L) {
+            siluBackward(load(x, xo + i), load(g, go + i)).intoArray(gx, gxo + i);
+        }
+        for (; i < end; i++) gx[gxo + i] = siluBackward(x[xo + i], g[go + i]);
+    }
+
     // ---- GELU: y = x·Φ(x) = ½·x·(1 + erf(x/√2)) ------------------------------------------------
+    // The loops go block by block: v = x/√2 and e^(−v²) into two small buffers that stay in L1,
+    // erf(v) by Erf's own loop, then the result. The scalar versions are the same steps.
 
     static float gelu(float x) {
         return 0.5f * x * (1f + Erf.erf(x * SQRT1_2));
     }
 
-    static FloatVector gelu(FloatVector x) {
-        return x.mul(0.5f).mul(Erf.erf(x.mul(SQRT1_2)).add(1f));
+    private static void geluForward(float[] x, int xo, float[] y, int yo, int start, int end) {
+        final float[] v = new float[Math.min(BLOCK, end - start)];
+        final float[] e = new float[v.length];
+        for (int b = start; b < end; b += BLOCK) {
+            final int m = Math.min(BLOCK, end - b);
+            geluBlock(x, xo + b, v, e, m);
+            int i = 0;
+            for (final int bound = S.loopBound(m); i < bound; i += L) {
+                load(x, xo + b + i).mul(0.5f).mul(load(v, i).add(1f)).intoArray(y, yo + b + i);
+            }
+            for (; i < m; i++) y[yo + b + i] = 0.5f * x[xo + b + i] * (1f + v[i]);
+        }
+    }
+
+    /** For {@code m} elements from {@code x[xi]}: {@code e = e^(−v²)} and {@code v = erf(v)}, with v = x/√2. */
+    private static void geluBlock(float[] x, int xi, float[] v, float[] e, int m) {
+        for (int i = 0; i < m; i++) {
+            v[i] = x[xi + i] * SQRT1_2;
+            e[i] = -(v[i] * v[i]);
+        }
+        Exp.exp(e, 0, e, 0, m);
+        Erf.erf(v, 0, e, 0, v, 0, m);
     }
 
     /**
@@ -344,11 +376,19 @@ public final class ActivationKernels {
         return g * Math.fma(x, e * INV_SQRT_2PI, cdf);
     }
 
-    static FloatVector geluBackward(FloatVector x, FloatVector g) {
-        final FloatVector v = x.mul(SQRT1_2);
-        final FloatVector e = Exp.exp(v.mul(v).neg());
-        final FloatVector cdf = Erf.erf(v, e).add(1f).mul(0.5f);
-        return g.mul(x.fma(e.mul(INV_SQRT_2PI), cdf));
+    private static void geluBackward(float[] x, int xo, float[] g, int go, float[] gx, int gxo, int start, int end) {
+        final float[] v = new float[Math.min(BLOCK, end - start)];
+        final float[] e = new float[v.length];
+        for (int b = start; b < end; b += BLOCK) {
+            final int m = Math.min(BLOCK, end - b);
+            geluBlock(x, xo + b, v, e, m);
+            int i = 0;
+            for (final int bound = S.loopBound(m); i < bound; i += L) {
+                final FloatVector cdf = load(v, i).add(1f).mul(0.5f);
+                load(g, go + b + i).mul(load(x, xo + b + i).fma(load(e, i).mul(INV_SQRT_2PI), cdf)).intoArray(gx, gxo + b + i);
+            }
+            for (; i < m; i++) gx[gxo + b + i] = g[go + b + i] * Math.fma(x[xo + b + i], e[i] * INV_SQRT_2PI, 0.5f * (1f + v[i]));
+        }
     }
 
     // ---- GELU, tanh approximation: y = ½·x·(1 + tanh u), u = √(2/π)·(x + 0.044715·x³) ------------
@@ -362,6 +402,12 @@ public final class ActivationKernels {
     static FloatVector geluTanh(FloatVector x) {
         final FloatVector k = x.mul(x.mul(x).fma(K3, K1));
         return x.div(Exp.exp(k.neg()).add(1f));
+    }
+
+    private static void geluTanhForward(float[] x, int xo, float[] y, int yo, int start, int end) {
+        int i = start;
+        for (final int bound = start + S.loopBound(end - start); i < bound; i += L) geluTanh(load(x, xo + i)).intoArray(y, yo + i);
+        for (; i < end; i++) y[yo + i] = geluTanh(x[xo + i]);
     }
 
     /** With s = σ(2u): dy/dx = s + x·s(1 − s)·d(2u)/dx, d(2u)/dx = 2√(2/π)·(1 + 3·0.044715·x²). */
@@ -379,6 +425,14 @@ public final class ActivationKernels {
         return g.mul(x.mul(s).fma(s.neg().add(1f).mul(dk), s));
     }
 
+    private static void geluTanhBackward(float[] x, int xo, float[] g, int go, float[] gx, int gxo, int start, int end) {
+        int i = start;
+        for (final int bound = start + S.loopBound(end - start); i < bound; i += L) {
+            geluTanhBackward(load(x, xo + i), load(g, go + i)).intoArray(gx, gxo + i);
+        }
+        for (; i < end; i++) gx[gxo + i] = geluTanhBackward(x[xo + i], g[go + i]);
+    }
+
     // ---- ReLU6: y = min(max(x, 0), 6) -----------------------------------------------------------
 
     static float relu6(float x) {
@@ -389,6 +443,12 @@ public final class ActivationKernels {
         return x.max(0f).min(6f);
     }
 
+    private static void relu6Forward(float[] x, int xo, float[] y, int yo, int start, int end) {
+        int i = start;
+        for (final int bound = start + S.loopBound(end - start); i < bound; i += L) relu6(load(x, xo + i)).intoArray(y, yo + i);
+        for (; i < end; i++) y[yo + i] = relu6(x[xo + i]);
+    }
+
     /** dy/dx = 1 for 0 < x < 6, else 0 (0 at both kinks, as PyTorch). */
     static float relu6Backward(float x, float g) {
         return x > 0 && x < 6 ? g : 0f;
@@ -396,6 +456,14 @@ public final class ActivationKernels {
 
     static FloatVector relu6Backward(FloatVector x, FloatVector g) {
         return zero().blend(g, x.compare(GT, 0f).and(x.compare(LT, 6f)));
+    }
+
+    private static void relu6Backward(float[] x, int xo, float[] g, int go, float[] gx, int gxo, int start, int end) {
+        int i = start;
+        for (final int bound = start + S.loopBound(end - start); i < bound; i += L) {
+            relu6Backward(load(x, xo + i), load(g, go + i)).intoArray(gx, gxo + i);
+        }
+        for (; i < end; i++) gx[gxo + i] = relu6Backward(x[xo + i], g[go + i]);
     }
 
     // ---- Mish: y = x·tanh(softplus(x)) ----------------------------------------------------------
@@ -413,6 +481,12 @@ public final class ActivationKernels {
         final FloatVector e = Exp.exp(x.min(MISH_CLAMP));
         final FloatVector n = e.mul(e.add(2f));
         return x.mul(n.div(n.add(2f)));
+    }
+
+    private static void mishForward(float[] x, int xo, float[] y, int yo, int start, int end) {
+        int i = start;
+        for (final int bound = start + S.loopBound(end - start); i < bound; i += L) mish(load(x, xo + i)).intoArray(y, yo + i);
+        for (; i < end; i++) y[yo + i] = mish(x[xo + i]);
     }
 
     /**
@@ -434,6 +508,14 @@ public final class ActivationKernels {
         final FloatVector n = e.mul(e.add(2f));
         final FloatVector d = x.broadcast(1f).div(n.add(2f));
         return g.mul(xc.mul(4f).mul(e).mul(e.add(1f)).fma(d.mul(d), n.mul(d)));
+    }
+
+    private static void mishBackward(float[] x, int xo, float[] g, int go, float[] gx, int gxo, int start, int end) {
+        int i = start;
+        for (final int bound = start + S.loopBound(end - start); i < bound; i += L) {
+            mishBackward(load(x, xo + i), load(g, go + i)).intoArray(gx, gxo + i);
+        }
+        for (; i < end; i++) gx[gxo + i] = mishBackward(x[xo + i], g[go + i]);
     }
 
     // ---- Tanh -----------------------------------------------------------------------------------
@@ -474,6 +556,12 @@ public final class ActivationKernels {
         return signed.blend(series, small);
     }
 
+    private static void tanhForward(float[] x, int xo, float[] y, int yo, int start, int end) {
+        int i = start;
+        for (final int bound = start + S.loopBound(end - start); i < bound; i += L) tanh(load(x, xo + i)).intoArray(y, yo + i);
+        for (; i < end; i++) y[yo + i] = tanh(x[xo + i]);
+    }
+
     /** dy/dx = 1 − tanh²x = 1 − y²: read from y. */
     static float tanhBackward(float y, float g) {
         return g * Math.fma(-y, y, 1f);
@@ -481,6 +569,14 @@ public final class ActivationKernels {
 
     static FloatVector tanhBackward(FloatVector y, FloatVector g) {
         return g.mul(y.neg().fma(y, y.broadcast(1f)));
+    }
+
+    private static void tanhBackward(float[] y, int yo, float[] g, int go, float[] gx, int gxo, int start, int end) {
+        int i = start;
+        for (final int bound = start + S.loopBound(end - start); i < bound; i += L) {
+            tanhBackward(load(y, yo + i), load(g, go + i)).intoArray(gx, gxo + i);
+        }
+        for (; i < end; i++) gx[gxo + i] = tanhBackward(y[yo + i], g[go + i]);
     }
 
     // ---- Sigmoid: y = σ(x) = 1/(1 + e^(−x)) -------------------------------------------------------
@@ -494,6 +590,12 @@ public final class ActivationKernels {
         return x.broadcast(1f).div(Exp.exp(x.neg()).add(1f));
     }
 
+    private static void sigmoidForward(float[] x, int xo, float[] y, int yo, int start, int end) {
+        int i = start;
+        for (final int bound = start + S.loopBound(end - start); i < bound; i += L) sigmoid(load(x, xo + i)).intoArray(y, yo + i);
+        for (; i < end; i++) y[yo + i] = sigmoid(x[xo + i]);
+    }
+
     /** dy/dx = σ(x)(1 − σ(x)) = y(1 − y): read from y. */
     static float sigmoidBackward(float y, float g) {
         return g * (y * (1f - y));
@@ -501,6 +603,14 @@ public final class ActivationKernels {
 
     static FloatVector sigmoidBackward(FloatVector y, FloatVector g) {
         return g.mul(y.mul(y.neg().add(1f)));
+    }
+
+    private static void sigmoidBackward(float[] y, int yo, float[] g, int go, float[] gx, int gxo, int start, int end) {
+        int i = start;
+        for (final int bound = start + S.loopBound(end - start); i < bound; i += L) {
+            sigmoidBackward(load(y, yo + i), load(g, go + i)).intoArray(gx, gxo + i);
+        }
+        for (; i < end; i++) gx[gxo + i] = sigmoidBackward(y[yo + i], g[go + i]);
     }
 
     // ---- log1p on [0, 1] -----------------------------------------------------------------------

@@ -1,0 +1,35 @@
+package sau.nn.activation;
+
+import sau.nn.Module;
+import sau.ops.Activations;
+import sau.tensor.Tensor;
+
+/** x for x > 0, α(eˣ − 1) otherwise: smooth, and saturating at −α for very negative x. */
+public final class ELU extends Module {
+
+    public static final float DEFAULT_ALPHA = 1f;
+
+    private final float alpha;
+
+    public ELU() {
+        this(DEFAULT_ALPHA);
+    }
+
+    public ELU(float alpha) {
+        this.alpha = alpha;
+    }
+
+    public float alpha() {
+        return alpha;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return Activations.elu(x, alpha);
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "alpha=" + alpha;
+    }
+}

@@ -1,0 +1,14 @@
+package sau.nn.activation;
+
+import sau.nn.Module;
+import sau.ops.Activations;
+import sau.tensor.Tensor;
+
+/** x·σ(x), also called Swish (with β = 1). */
+public final class SiLU extends Module {
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return Activations.silu(x);
+    }
+}

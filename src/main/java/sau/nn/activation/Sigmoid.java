@@ -1,0 +1,14 @@
+package sau.nn.activation;
+
+import sau.nn.Module;
+import sau.ops.Activations;
+import sau.tensor.Tensor;
+
+/** The logistic function 1/(1 + e^(−x)). */
+public final class Sigmoid extends Module {
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return Activations.sigmoid(x);
+    }
+}
