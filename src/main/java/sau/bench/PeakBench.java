@@ -15,8 +15,8 @@ import sau.backend.cpu.Parallel;
  *
  * <p>The loop keeps 12 independent accumulators in registers and updates each with one FMA per
  * iteration. An FMA takes 4–5 cycles to produce its result and a core starts up to two per
- * cycle, so at least ~10 independent chains are needed to keep both units busy; 12 leaves
- * margin and still fits the 16 AVX2 registers with the two constant operands. The constants
+ * cycle, so 8–10 independent chains are needed to keep both units busy; 12 leaves margin and
+ * still fits the 16 AVX2 registers with the two constant operands. The constants
  * keep the values small and normal (no overflow, no denormals, which could be slow). This is the
  * number a GEMM is compared against: it is what the hardware, through the JIT, can actually do.
  */
