@@ -10,6 +10,7 @@ import sau.bench.GemmBench;
 import sau.bench.PeakBench;
 import sau.bench.SauBench;
 import sau.bench.Table;
+import sau.bench.TrainStepBench;
 
 /** {@code bin/sau bench WHAT... [--json] [--threads N]}: the benchmarks. */
 final class BenchCommand implements Main.Command {
@@ -20,6 +21,7 @@ final class BenchCommand implements Main.Command {
         BENCHES.put("peak", PeakBench::run);
         BENCHES.put("gemm", GemmBench::run);
         BENCHES.put("sau", SauBench::run);
+        BENCHES.put("mlp", TrainStepBench::mlp);
     }
 
     @Override
@@ -38,6 +40,7 @@ final class BenchCommand implements Main.Command {
               peak    the machine's measured FP32 FMA peak, 1 thread and all threads
               gemm    square matrix products at 512, 1024, 2048 (--sizes 256,512), 1 and all threads
               sau     SAU forward+backward on 16M floats, ms and GB/s, 1 and all threads
+              mlp     training steps of the MLP 784-512-512-10 at batch 128 (--batch N), images/s
 
             --threads N sets the size of the thread pool (default: all cores).
             """;

@@ -3,6 +3,9 @@ package sau.cli;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import sau.backend.cpu.Parallel;
+import sau.config.Experiment;
+import sau.models.Models;
+import sau.nn.activation.ActivationFactory;
 
 /** {@code bin/sau info}: what this build of sau offers and what machine it runs on. */
 final class InfoCommand implements Main.Command {
@@ -14,14 +17,23 @@ final class InfoCommand implements Main.Command {
 
     @Override
     public String help() {
-        return "usage: bin/sau info\n\nLists the models, activations, datasets, optimizers and devices this build offers.\n";
+        return "usage: bin/sau info\n\nLists the models, activations (with their parameters and defaults), datasets,\noptimizers, schedules and devices this build offers.\n";
     }
 
     @Override
     public int run(List<String> args) {
+        System.out.println("models:");
+        Models.descriptions().forEach((name, text) -> System.out.printf("  %-12s %s%n", name, text));
+        System.out.println("activations (model.activation):");
+        ActivationFactory.describe().forEach(line -> System.out.println("  " + line));
+        System.out.println("datasets (dataset.name):");
+        Experiment.DATASETS.forEach(d -> System.out.println("  " + d));
+        System.out.println("optimizers (optimizer.name): sgd, adam, adamw");
+        System.out.println("schedules (schedule.name): constant, cosine, step");
         System.out.println("devices:");
         System.out.printf("  cpu     %d threads, Java %s, vectors of %d floats (%d-bit)%n", Parallel.threads(),
                 Runtime.version().feature(), FloatVector.SPECIES_PREFERRED.length(), FloatVector.SPECIES_PREFERRED.vectorBitSize());
+        System.out.println("  cuda    not available: this build has no GPU backend yet");
         return 0;
     }
 }

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""The PyTorch side of sau's benchmarks: the same workloads, shapes and thread count, so that
+`bin/sau bench` and this script can be compared on one machine. Prints one JSON object per row.
+
+    /usr/bin/python3 src/bench/python/bench_torch.py mlp gemm sau [--threads 2]
+
+With Debian's python3-torch, matrix products go through whatever libblas.so.3 points at: install
+libopenblas0-openmp (and set OPENBLAS_CORETYPE for your CPU) for a fair baseline; the row's
+"blas" field says which library was loaded.
+"""
+import json
+import math
+import statistics
+import sys
+import time
+
+import torch
+
+
+def blas_library():
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.lower()}
+        return ", ".join(sorted(p.rsplit("/", 1)[-1] for p in libs)) or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def measure(work, warmup_s=0.5, budget_s=2.0, min_runs=3, max_runs=1000):
+    """Median and spread of repeated runs after a warm-up, like sau.bench.Measure."""
+    end = time.perf_counter() + warmup_s
+    while time.perf_counter() < end:
+        work()
+    times = []
+    start = time.perf_counter()
+    while len(times) < min_runs or (time.perf_counter() - start < budget_s and len(times) < max_runs):
+        t0 = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - t0)
+    med = statistics.median(times)
+    q1, _, q3 = statistics.quantiles(times, n=4)
+    return med, (q3 - q1) / med  # the interquartile range over the median, as sau reports it
+
+
+def bench_mlp(batch=128):
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 512), torch.nn.ReLU(),
+                                torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10))
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    x = torch.randn(batch, 1, 28, 28)
+    y = torch.randint(0, 10, (batch,))
+
+    def step():
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+
+    med, spread = measure(step)
+    return [{"bench": "train_mlp", "impl": "pytorch", "batch": batch, "ms": med * 1e3,
+             "spread_pct": spread * 100, "images_per_s": batch / med}]
+
+
+def bench_gemm(sizes=(512, 1024, 2048)):
+    rows = []
+    for n in sizes:
+        a, b = torch.randn(n, n), torch.randn(n, n)
+        med, spread = measure(lambda: torch.mm(a, b))
+        rows.append({"bench": "gemm", "impl": "pytorch", "size": n, "ms": med * 1e3,
+                     "spread_pct": spread * 100, "GFLOP/s": 2 * n ** 3 / med * 1e-9})
+    return rows
+
+
+def sau(x, alpha, n):
+    """The paper's equation (3), written with autograd ops as a PyTorch user would."""
+    return (1 / (2 * n)) * math.sqrt(2 / math.pi) * torch.exp(-(n * x) ** 2 / 2) \
+        + (1 + alpha) / 2 * x + (1 - alpha) / 2 * x * torch.erf(n * x / math.sqrt(2))
+
+
+def bench_sau(count=16 * 1024 * 1024):
+    x = torch.randn(count, requires_grad=True)
+    alpha = torch.tensor(0.15, requires_grad=True)
+    g = torch.randn(count)
+
+    def fwd_bwd():
+        x.grad = None
+        alpha.grad = None
+        sau(x, alpha, 20000.0).backward(g)
+
+    med, spread = measure(fwd_bwd, warmup_s=1.0, budget_s=4.0)
+    return [{"bench": "sau_fwd_bwd", "impl": "pytorch_autograd", "elements": count, "ms": med * 1e3,
+             "spread_pct": spread * 100, "GB/s": 16 * count / med * 1e-9}]
+
+
+BENCHES = {"mlp": bench_mlp, "gemm": bench_gemm, "sau": bench_sau}
+
+
+def main(argv):
+    threads = 2
+    if "--threads" in argv:
+        i = argv.index("--threads")
+        threads = int(argv[i + 1])
+        del argv[i:i + 2]
+    torch.set_num_threads(threads)
+    names = argv or list(BENCHES)
+    for name in names:
+        if name not in BENCHES:
+            sys.exit(f"unknown benchmark {name!r}; choose from {', '.join(BENCHES)}")
+        for row in BENCHES[name]():
+            row.update({"threads": threads, "torch": torch.__version__, "blas": blas_library()})
+            print(json.dumps(row), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

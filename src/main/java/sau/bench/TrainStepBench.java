@@ -1,0 +1,55 @@
+package sau.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import sau.models.MLP;
+import sau.nn.Module;
+import sau.nn.activation.ReLU;
+import sau.ops.Losses;
+import sau.optim.SGD;
+import sau.tensor.Generator;
+import sau.tensor.Tensor;
+
+/**
+ * Training throughput: images per second of whole training steps (forward, cross-entropy,
+ * backward, SGD with momentum) on a fixed random batch, so that only the engine is measured,
+ * not the data loading. PyTorch's numbers for the same models come from
+ * {@code src/bench/python/bench_torch.py}.
+ */
+public final class TrainStepBench {
+
+    private TrainStepBench() {}
+
+    /** The MLP 784-512-512-10 at batch 128 (or {@code --batch N}). */
+    public static List<Map<String, Object>> mlp(List<String> args) {
+        final int batch = intOption(args, "--batch", 128);
+        final Generator g = new Generator(0);
+        final Module model = new MLP(784, List.of(512, 512), 10, ReLU::new, 0f, g);
+        final List<Map<String, Object>> rows = new ArrayList<>();
+        rows.add(measure("train_mlp", model, Tensor.randn(g, batch, 1, 28, 28), batch, 10, g));
+        return rows;
+    }
+
+    static Map<String, Object> measure(String name, Module model, Tensor input, int batch, int classes, Generator g) {
+        final float[] labels = new float[batch];
+        for (int i = 0; i < batch; i++) labels[i] = g.nextInt(classes);
+        final Tensor targets = Tensor.of(labels);
+        final SGD opt = new SGD(model.parameters(), 0.01, 0.9, 0, 0, false);
+        final Runnable step = () -> {
+            opt.zeroGrad();
+            Losses.crossEntropy(model.forward(input), targets).backward();
+            opt.step();
+        };
+        final Measure.Timing t = Measure.time(step);
+        return Table.row("bench", name, "impl", "sau", "batch", batch, "ms", t.median() * 1e3, "spread_pct", t.spread() * 100,
+                "images_per_s", batch / t.median());
+    }
+
+    static int intOption(List<String> args, String flag, int fallback) {
+        final int at = args.indexOf(flag);
+        if (at < 0) return fallback;
+        if (at + 1 >= args.size()) throw new IllegalArgumentException(flag + " needs a number");
+        return Integer.parseInt(args.get(at + 1));
+    }
+}
