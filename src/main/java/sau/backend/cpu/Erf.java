@@ -25,8 +25,9 @@ import jdk.incubator.vector.VectorSpecies;
  * for {@code Q}. Measured over 29 million floats in [−6, 6] (see {@code ErfTest}): at most 1.17 ulp.
  *
  * <p>The second piece needs {@code e^(−x²)}. Callers that already have it (the SAU kernel, whose
- * Gaussian term is exactly this exponential) pass it in through {@link #erf(float, float)}, so
- * each element costs one exponential, not two.
+ * Gaussian term is exactly this exponential) pass it in through
+ * {@link #erf(float[], int, float[], int, float[], int, int)}, so each element costs one
+ * exponential, not two.
  */
 public final class Erf {
 
@@ -91,49 +92,20 @@ public final class Erf {
     }
 
     /**
-     * erf lane by lane, bit-identical to {@link #erf(float)}. In a loop, prefer the array forms:
-     * this inlines about 50 vector operations, and C2 gives up inlining (and boxes every
-     * vector, which is twenty times slower) when a loop body holds much more.
+     * erf lane by lane, bit-identical to {@link #erf(float)}. A convenience that goes through
+     * the array form; loops should call the array forms directly (see {@link Exp#exp(float[],
+     * int, float[], int, int)} for why).
      */
     public static FloatVector erf(FloatVector x) {
-        return erf(x, Exp.exp(x.mul(x).neg()));
-    }
-
-    /**
-     * erf lane by lane given {@code expMinusX2 = Exp.exp(x.mul(x).neg())}. Both pieces are
-     * computed and the right one picked per lane: branching to skip one would be cheaper in
-     * arithmetic, but a second call site of the same code pushes C2 over its inlining budget,
-     * and then every vector is boxed on the heap.
-     */
-    public static FloatVector erf(FloatVector x, FloatVector expMinusX2) {
-        final FloatVector a = x.abs();
-        final FloatVector t = x.mul(x);
-        FloatVector p = t.fma(P5, P4);
-        p = Exp.fma(p, t, P3);
-        p = Exp.fma(p, t, P2);
-        p = Exp.fma(p, t, P1);
-        p = Exp.fma(p, t, P0);
-        final FloatVector polynomial = x.fma(p, x);
-
-        final FloatVector u = a.min(SATURATE).sub(Q_CENTRE);
-        FloatVector q = u.fma(Q8, Q7);
-        q = Exp.fma(q, u, Q6);
-        q = Exp.fma(q, u, Q5);
-        q = Exp.fma(q, u, Q4);
-        q = Exp.fma(q, u, Q3);
-        q = Exp.fma(q, u, Q2);
-        q = Exp.fma(q, u, Q1);
-        q = Exp.fma(q, u, Q0);
-        final IntVector magnitude = Exp.fma(expMinusX2.neg(), q, 1f).reinterpretAsInts();
-        final IntVector sign = x.reinterpretAsInts().and(SIGN_BIT);
-        final FloatVector exponential = magnitude.or(sign).reinterpretAsFloats();
-        return exponential.blend(polynomial, a.lt(SPLIT));
+        final float[] lanes = x.toArray();
+        erf(lanes, 0, lanes, 0, lanes.length);
+        return FloatVector.fromArray(x.species(), lanes, 0);
     }
 
     /** {@code out[outOff + i] = erf(x[xOff + i])} for {@code i < count}. */
     public static void erf(float[] x, int xOff, float[] out, int outOff, int count) {
-        // exp and erf in one loop body are too much for C2 to inline (see erf(FloatVector,
-        // FloatVector)), so blocks of e^(−x²) go through a small buffer that stays in L1.
+        // Blocks of e^(−x²) go through a small buffer that stays in L1, so that exp and erf are
+        // two short loops: one loop with both is past what the JIT inlines.
         final float[] expMinusX2 = new float[Math.min(count, BLOCK)];
         for (int start = 0; start < count; start += BLOCK) {
             final int n = Math.min(BLOCK, count - start);
@@ -145,13 +117,58 @@ public final class Erf {
 
     /**
      * {@code out[outOff + i] = erf(x[xOff + i])} for {@code i < count}, given
-     * {@code expMinusX2[eOff + i] = Exp.exp(-(x[xOff + i] * x[xOff + i]))}.
+     * {@code expMinusX2[eOff + i] = Exp.exp(-(x[xOff + i] * x[xOff + i]))}; {@code out} may be
+     * {@code x} or {@code expMinusX2}.
+     *
+     * <p>Every lane computes both pieces and keeps the right one: skipping a piece when all
+     * lanes are on one side would need it at a second place in the loop, which pushes the JIT
+     * past its inlining budget.
      */
     public static void erf(float[] x, int xOff, float[] expMinusX2, int eOff, float[] out, int outOff, int count) {
+        final FloatVector p0 = FloatVector.broadcast(SPECIES, P0);
+        final FloatVector p1 = FloatVector.broadcast(SPECIES, P1);
+        final FloatVector p2 = FloatVector.broadcast(SPECIES, P2);
+        final FloatVector p3 = FloatVector.broadcast(SPECIES, P3);
+        final FloatVector p4 = FloatVector.broadcast(SPECIES, P4);
+        final FloatVector p5 = FloatVector.broadcast(SPECIES, P5);
+        final FloatVector q0 = FloatVector.broadcast(SPECIES, Q0);
+        final FloatVector q1 = FloatVector.broadcast(SPECIES, Q1);
+        final FloatVector q2 = FloatVector.broadcast(SPECIES, Q2);
+        final FloatVector q3 = FloatVector.broadcast(SPECIES, Q3);
+        final FloatVector q4 = FloatVector.broadcast(SPECIES, Q4);
+        final FloatVector q5 = FloatVector.broadcast(SPECIES, Q5);
+        final FloatVector q6 = FloatVector.broadcast(SPECIES, Q6);
+        final FloatVector q7 = FloatVector.broadcast(SPECIES, Q7);
+        final FloatVector q8 = FloatVector.broadcast(SPECIES, Q8);
+        final FloatVector one = FloatVector.broadcast(SPECIES, 1f);
         int i = 0;
         for (final int bound = SPECIES.loopBound(count); i < bound; i += SPECIES.length()) {
-            erf(FloatVector.fromArray(SPECIES, x, xOff + i), FloatVector.fromArray(SPECIES, expMinusX2, eOff + i))
-                    .intoArray(out, outOff + i);
+            final FloatVector v = FloatVector.fromArray(SPECIES, x, xOff + i);
+            final FloatVector e = FloatVector.fromArray(SPECIES, expMinusX2, eOff + i);
+            final FloatVector a = v.abs();
+
+            final FloatVector t = v.mul(v);
+            FloatVector p = t.fma(p5, p4);
+            p = p.fma(t, p3);
+            p = p.fma(t, p2);
+            p = p.fma(t, p1);
+            p = p.fma(t, p0);
+            final FloatVector polynomial = v.fma(p, v);
+
+            final FloatVector u = a.min(SATURATE).sub(Q_CENTRE);
+            FloatVector q = u.fma(q8, q7);
+            q = q.fma(u, q6);
+            q = q.fma(u, q5);
+            q = q.fma(u, q4);
+            q = q.fma(u, q3);
+            q = q.fma(u, q2);
+            q = q.fma(u, q1);
+            q = q.fma(u, q0);
+            final IntVector magnitude = e.neg().fma(q, one).reinterpretAsInts();
+            final IntVector sign = v.reinterpretAsInts().and(SIGN_BIT);
+            final FloatVector exponential = magnitude.or(sign).reinterpretAsFloats();
+
+            exponential.blend(polynomial, a.lt(SPLIT)).intoArray(out, outOff + i);
         }
         for (; i < count; i++) out[outOff + i] = erf(x[xOff + i], expMinusX2[eOff + i]);
     }

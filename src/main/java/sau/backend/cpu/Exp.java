@@ -2,6 +2,7 @@ package sau.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -19,16 +20,20 @@ import jdk.incubator.vector.VectorSpecies;
  * directly from its exponent bits. Rounding {@code x/ln 2} uses the "shifter" trick: adding
  * {@code 1.5·2^23} to a small float leaves its nearest integer in the low mantissa bits, which
  * needs no float-to-int conversion. {@code 2^k} is applied as two factors {@code 2^(k/2)}, so
- * that results that overflow become infinity and results below the normal range become correct
- * subnormals instead of garbage. Measured error (ExpTest): 1.003 ulp at most, the small excess
+ * that results that overflow become infinity instead of garbage.
+ *
+ * <p>Results below {@code e^−87 ≈ 1.6e−38}, near the bottom of the normal range, are flushed to
+ * zero: x86 cores handle subnormal results with a microcode assist that costs about a hundred
+ * cycles, and SAU at large n asks for {@code e^(−n²x²/2)} of huge arguments for nearly every
+ * element; computing those as subnormals made its kernels several times slower. Measured error (ExpTest): 1.003 ulp at most, the small excess
  * over 1 coming from rounding the reduced argument r.
  */
 public final class Exp {
 
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
-    /** Below this, e^x is under half the smallest subnormal; above, it overflows. */
-    private static final float MIN_ARG = -104f;
+    /** Below this, e^x is flushed to zero; above MAX_ARG, it overflows. */
+    private static final float MIN_ARG = -87f;
     private static final float MAX_ARG = 89f;
     private static final float LOG2E = 1.44269504f;
     /** ln 2 split in two, so that k·ln 2 is subtracted with about 48 bits. */
@@ -46,9 +51,13 @@ public final class Exp {
 
     private Exp() {}
 
-    /** e^x in float32, within about 1 ulp; e^-inf = 0, e^+inf = +inf, NaN gives NaN. */
+    /**
+     * e^x in float32, within about 1 ulp, and 0 for x < −87; e^-inf = 0, e^+inf = +inf, NaN gives
+     * NaN.
+     */
     public static float exp(float x) {
-        x = Math.min(Math.max(x, MIN_ARG), MAX_ARG);
+        if (x < MIN_ARG) return 0f;
+        x = Math.min(x, MAX_ARG);
         final float t = Math.fma(x, LOG2E, SHIFTER);
         final float kf = t - SHIFTER;
         final int k = Float.floatToRawIntBits(t) - SHIFTER_BITS;
@@ -64,8 +73,13 @@ public final class Exp {
         return p * Float.intBitsToFloat((k1 + 127) << 23) * Float.intBitsToFloat((k2 + 127) << 23);
     }
 
-    /** e^x lane by lane, bit-identical to {@link #exp(float)}. */
+    /**
+     * e^x lane by lane, bit-identical to {@link #exp(float)}: the same steps as the loop of
+     * {@link #exp(float[], int, float[], int, int)}, for code that has a vector in hand. A loop
+     * over arrays should call the array form instead (see there for why).
+     */
     public static FloatVector exp(FloatVector x) {
+        final VectorMask<Float> underflow = x.lt(MIN_ARG);
         x = x.max(MIN_ARG).min(MAX_ARG);
         final FloatVector t = x.fma(LOG2E, SHIFTER);
         final FloatVector kf = t.sub(SHIFTER);
@@ -73,13 +87,13 @@ public final class Exp {
         FloatVector r = kf.fma(kf.broadcast(-LN2_HI), x);
         r = kf.fma(kf.broadcast(-LN2_LO), r);
         FloatVector q = r.fma(E4, E3);
-        q = Exp.fma(q, r, E2);
-        q = Exp.fma(q, r, E1);
-        q = Exp.fma(q, r, E0);
+        q = fma(q, r, E2);
+        q = fma(q, r, E1);
+        q = fma(q, r, E0);
         final FloatVector p = r.mul(r).fma(q, r).add(1f);
         final IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
         final IntVector k2 = k.sub(k1);
-        return p.mul(twoTo(k1)).mul(twoTo(k2));
+        return p.mul(twoTo(k1)).mul(twoTo(k2)).blend(0f, underflow);
     }
 
     /** {@code a·b + c} with one rounding, like {@link Math#fma}, for a constant {@code c}. */
@@ -92,11 +106,43 @@ public final class Exp {
         return k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     }
 
-    /** {@code out[outOff + i] = e^x[xOff + i]} for {@code i < count}. */
+    /**
+     * {@code out[outOff + i] = e^x[xOff + i]} for {@code i < count}; {@code out} may be {@code x}.
+     *
+     * <p>The vector code is written out in this loop rather than calling {@link #exp(FloatVector)}:
+     * that method, once the JIT compiles it on its own (which it does first, as it is called
+     * more often than the loop turns), is too big to be inlined into the loop later, and then
+     * every vector crossing the call is boxed on the heap, twenty times slower. Methods that
+     * take and return arrays have no such cliff, so the kernels call this one.
+     */
     public static void exp(float[] x, int xOff, float[] out, int outOff, int count) {
+        final FloatVector log2e = FloatVector.broadcast(SPECIES, LOG2E);
+        final FloatVector shifter = FloatVector.broadcast(SPECIES, SHIFTER);
+        final FloatVector minusLn2Hi = FloatVector.broadcast(SPECIES, -LN2_HI);
+        final FloatVector minusLn2Lo = FloatVector.broadcast(SPECIES, -LN2_LO);
+        final FloatVector e1 = FloatVector.broadcast(SPECIES, E1);
+        final FloatVector e2 = FloatVector.broadcast(SPECIES, E2);
+        final FloatVector e3 = FloatVector.broadcast(SPECIES, E3);
+        final FloatVector e4 = FloatVector.broadcast(SPECIES, E4);
+        final FloatVector e0 = FloatVector.broadcast(SPECIES, E0);
         int i = 0;
         for (final int bound = SPECIES.loopBound(count); i < bound; i += SPECIES.length()) {
-            exp(FloatVector.fromArray(SPECIES, x, xOff + i)).intoArray(out, outOff + i);
+            FloatVector v = FloatVector.fromArray(SPECIES, x, xOff + i);
+            final VectorMask<Float> underflow = v.lt(MIN_ARG);
+            v = v.max(MIN_ARG).min(MAX_ARG);
+            final FloatVector t = v.fma(log2e, shifter);
+            final FloatVector kf = t.sub(shifter);
+            final IntVector k = t.reinterpretAsInts().sub(SHIFTER_BITS);
+            FloatVector r = kf.fma(minusLn2Hi, v);
+            r = kf.fma(minusLn2Lo, r);
+            FloatVector q = r.fma(e4, e3);
+            q = q.fma(r, e2);
+            q = q.fma(r, e1);
+            q = q.fma(r, e0);
+            final FloatVector p = r.mul(r).fma(q, r).add(1f);
+            final IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+            final IntVector k2 = k.sub(k1);
+            p.mul(twoTo(k1)).mul(twoTo(k2)).blend(0f, underflow).intoArray(out, outOff + i);
         }
         for (; i < count; i++) out[outOff + i] = exp(x[xOff + i]);
     }

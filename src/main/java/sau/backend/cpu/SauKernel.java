@@ -111,9 +111,9 @@ public final class SauKernel {
      * Fills {@code s.gaussian} with {@code e^(−z²)} and {@code s.erf} with {@code erf(z)}, where
      * {@code z = n·x/√2}, for {@code len} elements (a multiple of the vector length).
      *
-     * <p>This is a separate loop, and erf another, because C2 inlines only so much into one loop
-     * body: exp, erf and a gradient together are about 100 vector operations, past its budget,
-     * and then every vector is boxed on the heap (twenty times slower). The intermediate arrays
+     * <p>These are separate loops, exp and erf each its own, because C2 inlines only so much into
+     * one loop body: exp, erf and a gradient together are about 100 vector operations, past its
+     * budget, and then every vector is boxed on the heap (twenty times slower). The intermediate arrays
      * hold one segment, at most {@value #BLOCK_COLUMNS} floats, so they never leave L1: the
      * kernel still reads x and writes y once.
      */
@@ -122,8 +122,9 @@ public final class SauKernel {
         for (int i = 0; i < len; i += V) {
             final FloatVector z = FloatVector.fromArray(SPECIES, x, xOff + i).mul(zScale);
             z.intoArray(s.z, i);
-            Exp.exp(z.mul(z).neg()).intoArray(s.gaussian, i);
+            z.mul(z).neg().intoArray(s.gaussian, i);
         }
+        Exp.exp(s.gaussian, 0, s.gaussian, 0, len);
         Erf.erf(s.z, 0, s.gaussian, 0, s.erf, 0, len);
     }
 
@@ -246,7 +247,7 @@ public final class SauKernel {
                     final FloatVector u = xv.mul(n);
                     gv.mul(a.mul(u).mul(-0.5f).fma(ce, smooth)).intoArray(gx, gxOff + i);
                     if (wantAlpha) accumulate(s.sumAlpha, c, gv, xTail);
-                    if (wantN) accumulate(s.sumN, c, gv.mul(ce), Exp.fma(xv.mul(xv), a, invN2));
+                    if (wantN) accumulate(s.sumN, c, gv.mul(ce), xv.mul(xv).fma(a, a.broadcast(invN2)));
                 }
                 case EXACT -> {
                     gv.mul(smooth).intoArray(gx, gxOff + i);
@@ -256,9 +257,9 @@ public final class SauKernel {
                 case ZERO_CENTRED -> {
                     final FloatVector u = xv.mul(n);
                     final FloatVector hmMinusHalfX = hm.sub(xv.mul(0.5f));
-                    gv.mul(ce.fma(Exp.fma(u, hmMinusHalfX, halfInvN), smooth)).intoArray(gx, gxOff + i);
+                    gv.mul(ce.fma(u.fma(hmMinusHalfX, u.broadcast(halfInvN)), smooth)).intoArray(gx, gxOff + i);
                     if (wantAlpha) accumulate(s.sumAlpha, c, gv, xTail);
-                    if (wantN) accumulate(s.sumN, c, gv.mul(ce).mul(xv), Exp.fma(xv, hmMinusHalfX, -halfInvN2));
+                    if (wantN) accumulate(s.sumN, c, gv.mul(ce).mul(xv), xv.fma(hmMinusHalfX, xv.broadcast(-halfInvN2)));
                 }
             }
         }
