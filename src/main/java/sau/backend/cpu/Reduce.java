@@ -1,7 +1,6 @@
 package sau.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import sau.tensor.Tensor;
 
@@ -68,7 +67,7 @@ public final class Reduce {
             acc1 = acc1.add(FloatVector.fromArray(S, src, off + i + S.length()));
         }
         for (final int bound = S.loopBound(n); i < bound; i += S.length()) acc0 = acc0.add(FloatVector.fromArray(S, src, off + i));
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = Lanes.sum(acc0.add(acc1));
         for (; i < n; i++) s += src[off + i];
         return s;
     }
