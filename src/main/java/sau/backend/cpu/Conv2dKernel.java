@@ -1,0 +1,351 @@
+package sau.backend.cpu;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * 2-D convolution over NCHW float32 arrays: forward, and the two halves of its backward pass,
+ * the gradient with respect to the input ("backward-data") and to the weight
+ * ("backward-weights"), plus the bias gradient.
+ *
+ * <p>All three are matrix products once the input is unrolled into columns by {@link Im2col}.
+ * Per image and per group g, with {@code cols} the {@code (C/G·kh·kw) × (outH·outW)} column
+ * matrix of the image:
+ *
+ * <pre>
+ *   forward          Y[g]  = W[g] · cols[g]                (+ bias)
+ *   backward-data    cols  = W[g]ᵀ · dY[g],  then dX = col2im(cols)
+ *   backward-weights dW[g] = Σ over images of dY[g] · cols[g]ᵀ
+ * </pre>
+ *
+ * <p>Each line follows from {@code Y = W·cols}: a product's gradients are {@code dW = dY·colsᵀ}
+ * and {@code dcols = Wᵀ·dY}, and col2im carries {@code dcols} back onto the pixels that im2col
+ * copied. A 1×1 stride-1 unpadded convolution skips the unrolling: the image, {@code C × H·W}
+ * row-major, already is its column matrix. Depthwise convolutions (one 3×3 filter per channel)
+ * make GEMMs with one row, which waste the register tile, so they go to the direct vectorised
+ * {@link DepthwiseConvKernel} instead.
+ *
+ * <p><b>Threads and memory.</b> Forward and backward-data handle whole images per thread, so
+ * the threads never write to the same output and the GEMMs inside run serially on their own
+ * thread (with a single image the GEMM spreads itself over the threads instead). The columns of
+ * a large image would be huge ({@code kh·kw} times the image), so an image is processed in bands
+ * of output rows whose columns fit in {@link #COLUMN_BUDGET} floats; the buffers are per thread
+ * and only grow, so steady-state training allocates nothing here.
+ *
+ * <p><b>Deterministic weight gradient.</b> The weight gradient sums over the whole batch, and the
+ * order of a float sum changes its result. It is computed as a sequence of large GEMMs, each over
+ * a chunk of output rows of consecutive images whose columns are laid side by side; the chunks
+ * depend only on the sizes, each GEMM is bit-identical on any number of threads, and the chunks
+ * add up in order. The long inner dimension (many images' pixels) also makes these GEMMs
+ * efficient even when one image has few pixels.
+ *
+ * <p>The {@code *Reference} methods are the direct seven-loop definitions, for the tests.
+ */
+public final class Conv2dKernel {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    /** Floats in one band's column matrix: 4 MiB, about what stays in the last-level cache. */
+    static final int COLUMN_BUDGET = 1 << 20;
+
+    /** Per-thread buffers that only grow: the columns, and the weight pass's copy of dY. */
+    private static final class Scratch {
+        float[] cols = new float[0];
+        float[] grad = new float[0];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private Conv2dKernel() {}
+
+    /**
+     * {@code y = conv(x, w) + bias}: x {@code [N, C, H, W]}, w {@code [K, C/G, kh, kw]}, bias
+     * {@code [K]} or null, y {@code [N, K, outH, outW]} (overwritten), each contiguous from its offset.
+     */
+    public static void forward(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff, float[] y, int yOff) {
+        if (g.isDepthwise()) {
+            DepthwiseConvKernel.forward(g, x, xOff, w, wOff, bias, bOff, y, yOff);
+            return;
+        }
+        Parallel.forRange(g.batch(), 1, (n0, n1) -> {
+            for (int n = n0; n < n1; n++) {
+                forwardImage(g, x, xOff + n * g.inChannels() * g.inPlane(), w, wOff, bias, bOff, y, yOff + n * g.outChannels() * g.outPlane());
+            }
+        });
+    }
+
+    private static void forwardImage(ConvGeometry g, float[] x, int xImg, float[] w, int wOff, float[] bias, int bOff, float[] y, int yImg) {
+        final int kPer = g.outPerGroup(), rows = g.colRows(), plane = g.outPlane();
+        // The bias is written first and the GEMMs add onto it (beta = 1): no second pass over y.
+        final float beta = bias == null ? 0f : 1f;
+        if (bias != null) {
+            for (int k = 0; k < g.outChannels(); k++) Arrays.fill(y, yImg + k * plane, yImg + (k + 1) * plane, bias[bOff + k]);
+        }
+        if (g.isPointwise()) {
+            for (int gr = 0; gr < g.groups(); gr++) {
+                Gemm.gemm(false, false, kPer, plane, rows, w, wOff + gr * kPer * rows, rows,
+                        x, xImg + gr * rows * plane, plane, beta, y, yImg + gr * kPer * plane, plane);
+            }
+            return;
+        }
+        final Scratch s = SCRATCH.get();
+        final int band = bandRows(g);
+        for (int oh0 = 0; oh0 < g.outH(); oh0 += band) {
+            final int oh1 = Math.min(g.outH(), oh0 + band), cols = (oh1 - oh0) * g.outW();
+            final float[] c = s.cols = grow(s.cols, g.groups() * rows * cols);
+            Im2col.im2col(g, x, xImg, oh0, oh1, c, 0, cols);
+            for (int gr = 0; gr < g.groups(); gr++) {
+                Gemm.gemm(false, false, kPer, cols, rows, w, wOff + gr * kPer * rows, rows,
+                        c, gr * rows * cols, cols, beta, y, yImg + gr * kPer * plane + oh0 * g.outW(), plane);
+            }
+        }
+    }
+
+    /**
+     * dL/dx from dL/dy (into {@code dx}, overwritten): for each group, {@code dcols = W[g]ᵀ·dY[g]},
+     * then col2im adds every column entry onto the input pixel it was copied from.
+     */
+    public static void backwardData(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
+        if (g.isDepthwise()) {
+            DepthwiseConvKernel.backwardData(g, dy, dyOff, w, wOff, dx, dxOff);
+            return;
+        }
+        Parallel.forRange(g.batch(), 1, (n0, n1) -> {
+            for (int n = n0; n < n1; n++) {
+                backwardDataImage(g, dy, dyOff + n * g.outChannels() * g.outPlane(), w, wOff, dx, dxOff + n * g.inChannels() * g.inPlane());
+            }
+        });
+    }
+
+    private static void backwardDataImage(ConvGeometry g, float[] dy, int dyImg, float[] w, int wOff, float[] dx, int dxImg) {
+        final int kPer = g.outPerGroup(), rows = g.colRows(), plane = g.outPlane();
+        if (g.isPointwise()) {
+            for (int gr = 0; gr < g.groups(); gr++) {
+                Gemm.gemm(true, false, rows, plane, kPer, w, wOff + gr * kPer * rows, rows,
+                        dy, dyImg + gr * kPer * plane, plane, 0f, dx, dxImg + gr * rows * plane, plane);
+            }
+            return;
+        }
+        Arrays.fill(dx, dxImg, dxImg + g.inChannels() * g.inPlane(), 0f);
+        final Scratch s = SCRATCH.get();
+        final int band = bandRows(g);
+        for (int oh0 = 0; oh0 < g.outH(); oh0 += band) {
+            final int oh1 = Math.min(g.outH(), oh0 + band), cols = (oh1 - oh0) * g.outW();
+            final float[] c = s.cols = grow(s.cols, g.groups() * rows * cols);
+            for (int gr = 0; gr < g.groups(); gr++) {
+                Gemm.gemm(true, false, rows, cols, kPer, w, wOff + gr * kPer * rows, rows,
+                        dy, dyImg + gr * kPer * plane + oh0 * g.outW(), plane, 0f, c, gr * rows * cols, cols);
+            }
+            Im2col.col2im(g, c, 0, cols, oh0, oh1, dx, dxImg);
+        }
+    }
+
+    /**
+     * dL/dw (into {@code dw}, overwritten) = Σ over images of {@code dY[g]·cols[g]ᵀ}, computed over
+     * fixed chunks of output rows of consecutive images, so that the result does not depend on
+     * the number of threads. A chunk of {@code p} output pixels copies its columns into a
+     * {@code C·kh·kw × p} matrix and its part of dY into a {@code K × p} matrix, then one GEMM per
+     * group adds {@code dY_chunk · cols_chunkᵀ} onto dW.
+     */
+    public static void backwardWeight(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
+        if (g.isDepthwise()) {
+            DepthwiseConvKernel.backwardWeight(g, x, xOff, dy, dyOff, dw, dwOff);
+            return;
+        }
+        final int kPer = g.outPerGroup(), rows = g.colRows(), outW = g.outW();
+        if (g.batch() == 0) {
+            Arrays.fill(dw, dwOff, dwOff + g.weightLength(), 0f);
+            return;
+        }
+        // Chunks of whole output rows in the batch's (image, oh) order, as even as the budget allows.
+        final int totalRows = g.batch() * g.outH();
+        final int maxRows = Math.max(1, COLUMN_BUDGET / (g.groups() * rows * outW));
+        final int chunks = ceilDiv(totalRows, maxRows), perChunk = ceilDiv(totalRows, chunks);
+        final Scratch s = SCRATCH.get();
+        for (int q0 = 0; q0 < totalRows; q0 += perChunk) {
+            final int q1 = Math.min(totalRows, q0 + perChunk), cols = (q1 - q0) * outW;
+            final float[] c = s.cols = grow(s.cols, g.groups() * rows * cols);
+            final float[] d = s.grad = grow(s.grad, g.outChannels() * cols);
+            final int first = q0;
+            Parallel.forRange(q1 - q0, Math.max(1, 64 / outW), (r0, r1) ->
+                    gatherChunk(g, x, xOff, dy, dyOff, first + r0, first + r1, c, d, r0 * outW, cols));
+            for (int gr = 0; gr < g.groups(); gr++) {
+                Gemm.gemm(false, true, kPer, rows, cols, d, gr * kPer * cols, cols, c, gr * rows * cols, cols,
+                        q0 == 0 ? 0f : 1f, dw, dwOff + gr * kPer * rows, rows);
+            }
+        }
+    }
+
+    /**
+     * Copies the columns of batch rows {@code [q0, q1)} (row q is output row {@code q % outH} of
+     * image {@code q / outH}) into {@code cols}, and the same pixels of dY into {@code d}, both
+     * from column {@code col}, with leading dimension {@code ld}.
+     */
+    private static void gatherChunk(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, int q0, int q1,
+                                    float[] cols, float[] d, int col, int ld) {
+        final int outH = g.outH(), outW = g.outW(), plane = g.outPlane();
+        for (int q = q0; q < q1; ) {
+            final int n = q / outH, oh0 = q % outH, oh1 = Math.min(outH, oh0 + q1 - q);
+            final int pixels = (oh1 - oh0) * outW;
+            Im2col.im2col(g, x, xOff + n * g.inChannels() * g.inPlane(), oh0, oh1, cols, col, ld);
+            final int dyImg = dyOff + n * g.outChannels() * plane + oh0 * outW;
+            for (int k = 0; k < g.outChannels(); k++) System.arraycopy(dy, dyImg + k * plane, d, k * ld + col, pixels);
+            col += pixels;
+            q += oh1 - oh0;
+        }
+    }
+
+    /**
+     * dL/dbias (into {@code db}, overwritten): the sum of dY over the batch and the pixels of each
+     * of its {@code channels} channels, dY being {@code [batch, channels, plane]}. Each channel is
+     * summed by one thread in a fixed order, so the result does not depend on the thread count.
+     */
+    public static void biasGradient(float[] dy, int dyOff, int batch, int channels, int plane, float[] db, int dbOff) {
+        Parallel.forRange(channels, Math.max(1, (1 << 15) / Math.max(1, batch * plane)), (c0, c1) -> {
+            final float[] lanes = new float[L];
+            for (int c = c0; c < c1; c++) {
+                FloatVector acc = FloatVector.zero(S);
+                float tail = 0f;
+                for (int n = 0; n < batch; n++) {
+                    final int start = dyOff + (n * channels + c) * plane, bound = start + S.loopBound(plane);
+                    int i = start;
+                    for (; i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, dy, i));
+                    for (; i < start + plane; i++) tail += dy[i];
+                }
+                acc.intoArray(lanes, 0);
+                float sum = tail;
+                for (float lane : lanes) sum += lane;
+                db[dbOff + c] = sum;
+            }
+        });
+    }
+
+    /** {@code y[i] += bias[channel of i]} for y {@code [batch, channels, plane]}. */
+    public static void addBias(float[] y, int yOff, int batch, int channels, int plane, float[] bias, int bOff) {
+        Parallel.forRange(batch * channels, Math.max(1, (1 << 15) / plane), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                final FloatVector b = FloatVector.broadcast(S, bias[bOff + r % channels]);
+                final int start = yOff + r * plane, bound = start + S.loopBound(plane);
+                int i = start;
+                for (; i < bound; i += L) FloatVector.fromArray(S, y, i).add(b).intoArray(y, i);
+                for (; i < start + plane; i++) y[i] += bias[bOff + r % channels];
+            }
+        });
+    }
+
+    /** Output rows per band, so that one band's columns fit in the budget; bands of equal height. */
+    private static int bandRows(ConvGeometry g) {
+        final int maxRows = Math.max(1, COLUMN_BUDGET / (g.groups() * g.colRows() * g.outW()));
+        return ceilDiv(g.outH(), ceilDiv(g.outH(), maxRows));
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static float[] grow(float[] buffer, int size) {
+        return buffer.length >= size ? buffer : new float[Math.max(size, buffer.length + buffer.length / 2)];
+    }
+
+    // ---- scalar references: the definition, one multiply-add at a time -----------------------
+
+    /** The input index that output pixel {@code (oh, ow)} reads through tap {@code (ki, kj)} of channel c, or −1 in the padding. */
+    private static int inputIndex(ConvGeometry g, int n, int c, int oh, int ow, int ki, int kj) {
+        final int ih = oh * g.strideH() - g.padH() + ki * g.dilationH();
+        final int iw = ow * g.strideW() - g.padW() + kj * g.dilationW();
+        if (ih < 0 || ih >= g.inH() || iw < 0 || iw >= g.inW()) return -1;
+        return ((n * g.inChannels() + c) * g.inH() + ih) * g.inW() + iw;
+    }
+
+    /** {@code y[n,k,oh,ow] = bias[k] + Σ_{c in k's group, ki, kj} w[k, c, ki, kj] · x[n, c, ih, iw]}, summed in double. */
+    public static float[] forwardReference(ConvGeometry g, float[] x, float[] w, float[] bias) {
+        final float[] y = new float[g.outputLength()];
+        final int cPer = g.inPerGroup(), kPer = g.outPerGroup(), kh = g.kernelH(), kw = g.kernelW();
+        int o = 0;
+        for (int n = 0; n < g.batch(); n++) {
+            for (int k = 0; k < g.outChannels(); k++) {
+                final int c0 = k / kPer * cPer;
+                for (int oh = 0; oh < g.outH(); oh++) {
+                    for (int ow = 0; ow < g.outW(); ow++) {
+                        double sum = bias == null ? 0 : bias[k];
+                        for (int c = 0; c < cPer; c++) {
+                            for (int ki = 0; ki < kh; ki++) {
+                                for (int kj = 0; kj < kw; kj++) {
+                                    final int i = inputIndex(g, n, c0 + c, oh, ow, ki, kj);
+                                    if (i >= 0) sum += (double) w[((k * cPer + c) * kh + ki) * kw + kj] * x[i];
+                                }
+                            }
+                        }
+                        y[o++] = (float) sum;
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    /** {@code dx[n,c,ih,iw] = Σ w[k, c, ki, kj] · dy[n, k, oh, ow]} over every (k, oh, ow, ki, kj) that reads (ih, iw). */
+    public static float[] backwardDataReference(ConvGeometry g, float[] dy, float[] w) {
+        final double[] dx = new double[g.inputLength()];
+        final int cPer = g.inPerGroup(), kPer = g.outPerGroup(), kh = g.kernelH(), kw = g.kernelW();
+        int o = 0;
+        for (int n = 0; n < g.batch(); n++) {
+            for (int k = 0; k < g.outChannels(); k++) {
+                final int c0 = k / kPer * cPer;
+                for (int oh = 0; oh < g.outH(); oh++) {
+                    for (int ow = 0; ow < g.outW(); ow++, o++) {
+                        for (int c = 0; c < cPer; c++) {
+                            for (int ki = 0; ki < kh; ki++) {
+                                for (int kj = 0; kj < kw; kj++) {
+                                    final int i = inputIndex(g, n, c0 + c, oh, ow, ki, kj);
+                                    if (i >= 0) dx[i] += (double) w[((k * cPer + c) * kh + ki) * kw + kj] * dy[o];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return toFloat(dx);
+    }
+
+    /** {@code dw[k,c,ki,kj] = Σ_{n, oh, ow} dy[n, k, oh, ow] · x[n, c, ih, iw]}. */
+    public static float[] backwardWeightReference(ConvGeometry g, float[] x, float[] dy) {
+        final double[] dw = new double[g.weightLength()];
+        final int cPer = g.inPerGroup(), kPer = g.outPerGroup(), kh = g.kernelH(), kw = g.kernelW();
+        int o = 0;
+        for (int n = 0; n < g.batch(); n++) {
+            for (int k = 0; k < g.outChannels(); k++) {
+                final int c0 = k / kPer * cPer;
+                for (int oh = 0; oh < g.outH(); oh++) {
+                    for (int ow = 0; ow < g.outW(); ow++, o++) {
+                        for (int c = 0; c < cPer; c++) {
+                            for (int ki = 0; ki < kh; ki++) {
+                                for (int kj = 0; kj < kw; kj++) {
+                                    final int i = inputIndex(g, n, c0 + c, oh, ow, ki, kj);
+                                    if (i >= 0) dw[((k * cPer + c) * kh + ki) * kw + kj] += (double) dy[o] * x[i];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return toFloat(dw);
+    }
+
+    /** {@code db[k] = Σ_{n, oh, ow} dy[n, k, oh, ow]}. */
+    public static float[] biasGradientReference(float[] dy, int batch, int channels, int plane) {
+        final double[] db = new double[channels];
+        for (int i = 0; i < batch * channels * plane; i++) db[i / plane % channels] += dy[i];
+        return toFloat(db);
+    }
+
+    private static float[] toFloat(double[] v) {
+        final float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
+        return f;
+    }
+}

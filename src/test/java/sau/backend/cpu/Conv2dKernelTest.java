@@ -1,0 +1,156 @@
+package sau.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The fast convolution kernels (im2col + GEMM, pointwise, depthwise) against the seven-loop references. */
+class Conv2dKernelTest {
+
+    /** Odd shapes covering every path: n, c, h, w, k, kh, kw, sh, sw, ph, pw, dh, dw, groups. */
+    private static final List<ConvGeometry> CASES = List.of(
+            ConvGeometry.of(2, 3, 7, 5, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // plain 3×3, same padding
+            ConvGeometry.of(3, 4, 9, 8, 6, 5, 5, 2, 2, 2, 2, 1, 1, 2),     // 5×5 stride 2, two groups
+            ConvGeometry.of(2, 3, 8, 9, 5, 3, 5, 2, 1, 1, 2, 1, 2, 1),     // rectangular kernel, mixed stride and dilation
+            ConvGeometry.of(3, 4, 9, 9, 8, 3, 3, 1, 1, 2, 2, 2, 2, 4),     // grouped, channel multiplier 2 (not depthwise)
+            ConvGeometry.of(2, 3, 5, 6, 4, 1, 1, 1, 1, 0, 0, 1, 1, 1),     // pointwise: no im2col
+            ConvGeometry.of(2, 4, 6, 5, 6, 1, 1, 1, 1, 0, 0, 1, 1, 2),     // pointwise, grouped
+            ConvGeometry.of(2, 4, 7, 7, 6, 1, 1, 2, 2, 1, 1, 1, 1, 2),     // 1×1 strided and padded: im2col after all
+            ConvGeometry.of(1, 2, 3, 3, 3, 3, 3, 1, 1, 0, 0, 1, 1, 1),     // a single output pixel
+            ConvGeometry.of(2, 4, 6, 7, 4, 3, 3, 1, 1, 1, 1, 1, 1, 4),     // depthwise 3×3
+            ConvGeometry.of(2, 5, 8, 9, 5, 3, 3, 2, 2, 0, 0, 2, 2, 5),     // depthwise, stride 2 and dilation 2
+            ConvGeometry.of(3, 3, 9, 19, 3, 5, 5, 2, 2, 2, 2, 1, 1, 3),    // depthwise 5×5 stride 2, several vectors per row
+            ConvGeometry.of(2, 3, 5, 5, 3, 3, 3, 1, 2, 2, 2, 1, 1, 3),     // depthwise, padding wider than needed
+            ConvGeometry.of(2, 3, 6, 7, 3, 1, 3, 1, 3, 0, 1, 1, 1, 3),     // depthwise 1×3, stride 3 in width
+            ConvGeometry.of(1, 64, 64, 64, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1)); // columns over the budget: several bands
+
+    @Test
+    void forwardMatchesReference() {
+        for (ConvGeometry g : CASES) {
+            final SplittableRandom r = new SplittableRandom(g.hashCode());
+            final float[] x = random(r, g.inputLength()), w = random(r, g.weightLength()), b = random(r, g.outChannels());
+            for (boolean withBias : new boolean[] {true, false}) {
+                final float[] bias = withBias ? b : null;
+                final int pad = 3;
+                final float[] y = new float[g.outputLength() + pad];
+                Arrays.fill(y, Float.NaN); // the kernel must overwrite, not accumulate
+                Conv2dKernel.forward(g, shifted(x, pad), pad, shifted(w, 1), 1, withBias ? shifted(b, 2) : null, 2, y, pad);
+                assertClose(Conv2dKernel.forwardReference(g, x, w, bias), Arrays.copyOfRange(y, pad, y.length), g + " forward, bias " + withBias);
+            }
+        }
+    }
+
+    @Test
+    void backwardDataMatchesReference() {
+        for (ConvGeometry g : CASES) {
+            final SplittableRandom r = new SplittableRandom(g.hashCode() + 1);
+            final float[] dy = random(r, g.outputLength()), w = random(r, g.weightLength());
+            final float[] dx = new float[g.inputLength() + 2];
+            Arrays.fill(dx, Float.NaN);
+            Conv2dKernel.backwardData(g, shifted(dy, 1), 1, w, 0, dx, 2);
+            assertClose(Conv2dKernel.backwardDataReference(g, dy, w), Arrays.copyOfRange(dx, 2, dx.length), g + " backward-data");
+        }
+    }
+
+    @Test
+    void backwardWeightAndBiasMatchReference() {
+        for (ConvGeometry g : CASES) {
+            final SplittableRandom r = new SplittableRandom(g.hashCode() + 2);
+            final float[] x = random(r, g.inputLength()), dy = random(r, g.outputLength());
+            final float[] dw = new float[g.weightLength() + 1];
+            Arrays.fill(dw, Float.NaN);
+            Conv2dKernel.backwardWeight(g, shifted(x, 2), 2, dy, 0, dw, 1);
+            assertClose(Conv2dKernel.backwardWeightReference(g, x, dy), Arrays.copyOfRange(dw, 1, dw.length), g + " backward-weights");
+
+            final float[] db = new float[g.outChannels()];
+            Conv2dKernel.biasGradient(dy, 0, g.batch(), g.outChannels(), g.outPlane(), db, 0);
+            assertClose(Conv2dKernel.biasGradientReference(dy, g.batch(), g.outChannels(), g.outPlane()), db, g + " bias gradient");
+        }
+    }
+
+    @Test
+    void transposedGeometryWithGivenOutputSize() {
+        // The convolution behind conv_transpose2d(output_padding=1, stride 2): its output size is given.
+        final ConvGeometry g = new ConvGeometry(2, 3, 8, 6, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1, 4, 3);
+        final SplittableRandom r = new SplittableRandom(5);
+        final float[] dy = random(r, g.outputLength()), w = random(r, g.weightLength()), x = random(r, g.inputLength());
+        final float[] dx = new float[g.inputLength()], dw = new float[g.weightLength()], y = new float[g.outputLength()];
+        Conv2dKernel.backwardData(g, dy, 0, w, 0, dx, 0);
+        Conv2dKernel.backwardWeight(g, x, 0, dy, 0, dw, 0);
+        Conv2dKernel.forward(g, x, 0, w, 0, null, 0, y, 0);
+        assertClose(Conv2dKernel.backwardDataReference(g, dy, w), dx, "backward-data");
+        assertClose(Conv2dKernel.backwardWeightReference(g, x, dy), dw, "backward-weights");
+        assertClose(Conv2dKernel.forwardReference(g, x, w, null), y, "forward");
+    }
+
+    @Test
+    void weightGradientIsTheSameOnAnyNumberOfThreads() {
+        final int saved = Parallel.threads();
+        // Big enough for several chunks and for the GEMMs to split over threads.
+        final ConvGeometry dense = ConvGeometry.of(8, 16, 32, 32, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        final ConvGeometry depthwise = ConvGeometry.of(4, 24, 17, 17, 24, 3, 3, 2, 2, 1, 1, 1, 1, 24);
+        try {
+            for (ConvGeometry g : List.of(dense, depthwise)) {
+                final SplittableRandom r = new SplittableRandom(9);
+                final float[] x = random(r, g.inputLength()), dy = random(r, g.outputLength());
+                final float[][] dw = new float[2][g.weightLength()], db = new float[2][g.outChannels()];
+                for (int t = 0; t < 2; t++) {
+                    Parallel.setThreads(t + 1);
+                    Conv2dKernel.backwardWeight(g, x, 0, dy, 0, dw[t], 0);
+                    Conv2dKernel.biasGradient(dy, 0, g.batch(), g.outChannels(), g.outPlane(), db[t], 0);
+                }
+                assertArrayEquals(dw[0], dw[1], g + ": weight gradient differs between 1 and 2 threads");
+                assertArrayEquals(db[0], db[1], g + ": bias gradient differs between 1 and 2 threads");
+                assertClose(Conv2dKernel.backwardWeightReference(g, x, dy), dw[0], g + " backward-weights");
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void emptyBatchGivesZeroGradient() {
+        final ConvGeometry g = ConvGeometry.of(0, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        final float[] dw = new float[g.weightLength()];
+        Arrays.fill(dw, 7f);
+        Conv2dKernel.backwardWeight(g, new float[0], 0, new float[0], 0, dw, 0);
+        for (float v : dw) assertEquals(0f, v);
+    }
+
+    @Test
+    void geometryRejectsWhatCannotBeComputed() {
+        final IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
+                () -> ConvGeometry.of(1, 1, 2, 2, 1, 5, 5, 1, 1, 0, 0, 1, 1, 1));
+        assertTrue(small.getMessage().contains("smaller than the dilated kernel 5x5"), small.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ConvGeometry.of(1, 3, 4, 4, 4, 3, 3, 1, 1, 0, 0, 1, 1, 2));
+    }
+
+    private static float[] random(SplittableRandom r, int n) {
+        final float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (r.nextDouble() * 2 - 1);
+        return a;
+    }
+
+    /** A copy of {@code a} that starts at index {@code pad}, to test the offsets. */
+    private static float[] shifted(float[] a, int pad) {
+        final float[] s = new float[a.length + pad];
+        System.arraycopy(a, 0, s, pad, a.length);
+        return s;
+    }
+
+    private static void assertClose(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            final float tol = 1e-4f + 1e-4f * Math.abs(expected[i]);
+            if (!(Math.abs(expected[i] - actual[i]) <= tol)) {
+                throw new AssertionError(what + ": element " + i + " is " + actual[i] + ", expected " + expected[i]);
+            }
+        }
+    }
+}
