@@ -1,0 +1,313 @@
+package sau.backend.cpu;
+
+/**
+ * 2-D pooling over the planes of a contiguous {@code [planes, H, W]} block ({@code planes = N·C}):
+ * max pooling, average pooling and adaptive average pooling, forward and backward, with
+ * PyTorch's rules for windows, padding and output sizes.
+ *
+ * <p>Each plane is independent, so the work is split over planes, and a backward pass only ever
+ * adds into its own plane: no two threads write the same element, and the result does not
+ * depend on the number of threads. The fast kernels clip every window to the input once, before
+ * its loop, so the inner loops have no bounds tests; the scalar references next to them test
+ * every tap, straight from the definition.
+ *
+ * <p>Windows: output position {@code o} starts at input position {@code o·stride − padding} and
+ * has taps {@code start + k·dilation} for {@code k < kernel}; taps outside the input are padding.
+ */
+public final class Pool2dKernel {
+
+    private Pool2dKernel() {}
+
+    /** One spatial dimension of a pooling window: kernel size, stride, padding, dilation. */
+    public record Window(int kernel, int stride, int padding, int dilation) {
+        public Window {
+            if (kernel < 1 || stride < 1 || padding < 0 || dilation < 1) {
+                throw new IllegalArgumentException("pooling needs kernel, stride, dilation >= 1 and padding >= 0, got kernel=" + kernel
+                        + ", stride=" + stride + ", padding=" + padding + ", dilation=" + dilation);
+            }
+            if (padding > kernel / 2) {
+                throw new IllegalArgumentException("pooling padding should be at most half the kernel size, got padding=" + padding + ", kernel=" + kernel);
+            }
+        }
+
+        /**
+         * PyTorch's output size: {@code ⌊(in + 2p − d·(k−1) − 1)/s⌋ + 1}, rounded up instead in
+         * ceil mode; but ceil mode never makes a window that starts past the input and its left
+         * padding, since such a window would see only right padding.
+         */
+        public int outputSize(int in, boolean ceilMode) {
+            final int span = in + 2 * padding - dilation * (kernel - 1) - 1;
+            if (span < 0) throw new IllegalArgumentException("pooling window " + this + " is larger than the padded input of size " + in);
+            int out = (ceilMode ? span + stride - 1 : span) / stride + 1;
+            if (ceilMode && (out - 1) * stride >= in + padding) out--;
+            return out;
+        }
+    }
+
+    // ---- max pooling --------------------------------------------------------------------------
+
+    /**
+     * Max pooling: {@code y[o] = max over the window's taps inside the input}, and {@code argmax[o]}
+     * the flat index {@code h·W + w} in the plane of the first largest tap (what backward routes
+     * the gradient to). A NaN wins (the last one, as in PyTorch), so it propagates.
+     */
+    public static void maxForward(float[] x, int xOff, float[] y, int[] argmax, int planes, int inH, int inW,
+                                  Window wh, Window ww, int outH, int outW) {
+        final int[] h0 = new int[outH], h1 = new int[outH], w0 = new int[outW], w1 = new int[outW];
+        clip(wh, inH, h0, h1);
+        clip(ww, inW, w0, w1);
+        final int inPlane = inH * inW, outPlane = outH * outW;
+        Parallel.forRange(planes, Math.max(1, Elementwise.GRAIN / Math.max(1, inPlane)), (first, last) -> {
+            for (int p = first; p < last; p++) {
+                final int in = xOff + p * inPlane;
+                for (int oh = 0; oh < outH; oh++) {
+                    final int hs = oh * wh.stride - wh.padding;
+                    for (int ow = 0; ow < outW; ow++) {
+                        final int ws = ow * ww.stride - ww.padding;
+                        float best = Float.NEGATIVE_INFINITY;
+                        int bestAt = (hs + h0[oh] * wh.dilation) * inW + ws + w0[ow] * ww.dilation;
+                        for (int kh = h0[oh]; kh < h1[oh]; kh++) {
+                            final int rowAt = (hs + kh * wh.dilation) * inW + ws;
+                            for (int kw = w0[ow]; kw < w1[ow]; kw++) {
+                                final int at = rowAt + kw * ww.dilation;
+                                final float v = x[in + at];
+                                if (v > best || Float.isNaN(v)) {
+                                    best = v;
+                                    bestAt = at;
+                                }
+                            }
+                        }
+                        final int o = p * outPlane + oh * outW + ow;
+                        y[o] = best;
+                        argmax[o] = bestAt;
+                    }
+                }
+            }
+        });
+    }
+
+    /** Max pooling backward: each output's gradient goes to the tap that won, {@code gx[argmax[o]] += g[o]}. */
+    public static void maxBackward(float[] g, int gOff, int[] argmax, float[] gx, int planes, int inPlane, int outPlane) {
+        Parallel.forRange(planes, Math.max(1, Elementwise.GRAIN / Math.max(1, outPlane)), (first, last) -> {
+            for (int p = first; p < last; p++) {
+                for (int o = p * outPlane, end = o + outPlane; o < end; o++) gx[p * inPlane + argmax[o]] += g[gOff + o];
+            }
+        });
+    }
+
+    /** The scalar reference of {@link #maxForward}: returns the output; fills {@code argmax}. */
+    public static float[] maxForwardReference(float[] x, int planes, int inH, int inW, Window wh, Window ww, int outH, int outW, int[] argmax) {
+        final float[] y = new float[planes * outH * outW];
+        for (int p = 0, o = 0; p < planes; p++) {
+            for (int oh = 0; oh < outH; oh++) {
+                for (int ow = 0; ow < outW; ow++, o++) {
+                    float best = Float.NEGATIVE_INFINITY;
+                    int bestAt = -1;
+                    for (int kh = 0; kh < wh.kernel; kh++) {
+                        final int h = oh * wh.stride - wh.padding + kh * wh.dilation;
+                        for (int kw = 0; kw < ww.kernel; kw++) {
+                            final int w = ow * ww.stride - ww.padding + kw * ww.dilation;
+                            if (h < 0 || h >= inH || w < 0 || w >= inW) continue;
+                            final float v = x[p * inH * inW + h * inW + w];
+                            if (bestAt < 0 || v > best || Float.isNaN(v)) {
+                                best = v;
+                                bestAt = h * inW + w;
+                            }
+                        }
+                    }
+                    y[o] = best;
+                    argmax[o] = bestAt;
+                }
+            }
+        }
+        return y;
+    }
+
+    // ---- average pooling ------------------------------------------------------------------
+
+    /**
+     * Average pooling (no dilation): the sum of the taps inside the input divided by the window's
+     * size, which counts the padding taps when {@code countIncludePad} (but never the taps that
+     * ceil mode hangs past the padding) and only the real taps otherwise.
+     */
+    public static void avgForward(float[] x, int xOff, float[] y, int planes, int inH, int inW, Window wh, Window ww,
+                                  int outH, int outW, boolean countIncludePad) {
+        final AvgRanges hr = new AvgRanges(wh, inH, outH), wr = new AvgRanges(ww, inW, outW);
+        final int inPlane = inH * inW, outPlane = outH * outW;
+        Parallel.forRange(planes, Math.max(1, Elementwise.GRAIN / Math.max(1, inPlane)), (first, last) -> {
+            for (int p = first; p < last; p++) {
+                final int in = xOff + p * inPlane;
+                for (int oh = 0; oh < outH; oh++) {
+                    for (int ow = 0; ow < outW; ow++) {
+                        float sum = 0;
+                        for (int h = hr.start[oh]; h < hr.end[oh]; h++) {
+                            for (int w = wr.start[ow]; w < wr.end[ow]; w++) sum += x[in + h * inW + w];
+                        }
+                        final int count = divisor(hr, oh, wr, ow, countIncludePad);
+                        y[p * outPlane + oh * outW + ow] = count == 0 ? 0f : sum / count;
+                    }
+                }
+            }
+        });
+    }
+
+    /** Average pooling backward: every tap of a window inside the input receives {@code g[o] / divisor}. */
+    public static void avgBackward(float[] g, int gOff, float[] gx, int planes, int inH, int inW, Window wh, Window ww,
+                                   int outH, int outW, boolean countIncludePad) {
+        final AvgRanges hr = new AvgRanges(wh, inH, outH), wr = new AvgRanges(ww, inW, outW);
+        final int inPlane = inH * inW, outPlane = outH * outW;
+        Parallel.forRange(planes, Math.max(1, Elementwise.GRAIN / Math.max(1, inPlane)), (first, last) -> {
+            for (int p = first; p < last; p++) {
+                for (int oh = 0; oh < outH; oh++) {
+                    for (int ow = 0; ow < outW; ow++) {
+                        final int count = divisor(hr, oh, wr, ow, countIncludePad);
+                        if (count == 0) continue;
+                        final float share = g[gOff + p * outPlane + oh * outW + ow] / count;
+                        for (int h = hr.start[oh]; h < hr.end[oh]; h++) {
+                            for (int w = wr.start[ow]; w < wr.end[ow]; w++) gx[p * inPlane + h * inW + w] += share;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Per output position along one dimension: the window clipped to the input
+     * ({@code [start, end)}) and its size clipped only to the padded input ({@code padded}),
+     * which is what PyTorch's {@code count_include_pad} divides by.
+     */
+    private static final class AvgRanges {
+        final int[] start, end, padded;
+
+        AvgRanges(Window w, int in, int out) {
+            start = new int[out];
+            end = new int[out];
+            padded = new int[out];
+            for (int o = 0; o < out; o++) {
+                final int s = o * w.stride - w.padding;
+                final int paddedEnd = Math.min(s + w.kernel, in + w.padding);
+                padded[o] = paddedEnd - s;
+                start[o] = Math.max(s, 0);
+                end[o] = Math.min(paddedEnd, in);
+            }
+        }
+    }
+
+    private static int divisor(AvgRanges hr, int oh, AvgRanges wr, int ow, boolean countIncludePad) {
+        if (hr.start[oh] >= hr.end[oh] || wr.start[ow] >= wr.end[ow]) return 0;
+        return countIncludePad ? hr.padded[oh] * wr.padded[ow] : (hr.end[oh] - hr.start[oh]) * (wr.end[ow] - wr.start[ow]);
+    }
+
+    /** The scalar reference of {@link #avgForward}, tap by tap. */
+    public static float[] avgForwardReference(float[] x, int planes, int inH, int inW, Window wh, Window ww, int outH, int outW, boolean countIncludePad) {
+        final float[] y = new float[planes * outH * outW];
+        for (int p = 0, o = 0; p < planes; p++) {
+            for (int oh = 0; oh < outH; oh++) {
+                for (int ow = 0; ow < outW; ow++, o++) {
+                    double sum = 0;
+                    int real = 0, padded = 0;
+                    for (int kh = 0; kh < wh.kernel; kh++) {
+                        final int h = oh * wh.stride - wh.padding + kh;
+                        for (int kw = 0; kw < ww.kernel; kw++) {
+                            final int w = ow * ww.stride - ww.padding + kw;
+                            if (h >= inH + wh.padding || w >= inW + ww.padding) continue; // hangs past the padding: not counted
+                            padded++;
+                            if (h < 0 || h >= inH || w < 0 || w >= inW) continue;
+                            real++;
+                            sum += x[p * inH * inW + h * inW + w];
+                        }
+                    }
+                    y[o] = real == 0 ? 0f : (float) (sum / (countIncludePad ? padded : real));
+                }
+            }
+        }
+        return y;
+    }
+
+    // ---- adaptive average pooling -----------------------------------------------------------
+
+    /**
+     * Adaptive average pooling to {@code outH × outW}: output bin {@code i} averages input
+     * positions {@code ⌊i·in/out⌋ .. ⌈(i+1)·in/out⌉ − 1}. The bins cover the input, overlap
+     * when {@code in} is not a multiple of {@code out}, and are never empty.
+     */
+    public static void adaptiveAvgForward(float[] x, int xOff, float[] y, int planes, int inH, int inW, int outH, int outW) {
+        final int inPlane = inH * inW, outPlane = outH * outW;
+        Parallel.forRange(planes, Math.max(1, Elementwise.GRAIN / Math.max(1, inPlane)), (first, last) -> {
+            for (int p = first; p < last; p++) {
+                final int in = xOff + p * inPlane;
+                for (int oh = 0; oh < outH; oh++) {
+                    final int hs = binStart(oh, inH, outH), he = binEnd(oh, inH, outH);
+                    for (int ow = 0; ow < outW; ow++) {
+                        final int ws = binStart(ow, inW, outW), we = binEnd(ow, inW, outW);
+                        float sum = 0;
+                        for (int h = hs; h < he; h++) {
+                            for (int w = ws; w < we; w++) sum += x[in + h * inW + w];
+                        }
+                        y[p * outPlane + oh * outW + ow] = sum / ((he - hs) * (we - ws));
+                    }
+                }
+            }
+        });
+    }
+
+    /** Adaptive average pooling backward: each bin's gradient is shared equally by its positions. */
+    public static void adaptiveAvgBackward(float[] g, int gOff, float[] gx, int planes, int inH, int inW, int outH, int outW) {
+        final int inPlane = inH * inW, outPlane = outH * outW;
+        Parallel.forRange(planes, Math.max(1, Elementwise.GRAIN / Math.max(1, inPlane)), (first, last) -> {
+            for (int p = first; p < last; p++) {
+                for (int oh = 0; oh < outH; oh++) {
+                    final int hs = binStart(oh, inH, outH), he = binEnd(oh, inH, outH);
+                    for (int ow = 0; ow < outW; ow++) {
+                        final int ws = binStart(ow, inW, outW), we = binEnd(ow, inW, outW);
+                        final float share = g[gOff + p * outPlane + oh * outW + ow] / ((he - hs) * (we - ws));
+                        for (int h = hs; h < he; h++) {
+                            for (int w = ws; w < we; w++) gx[p * inPlane + h * inW + w] += share;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** {@code ⌊i·in/out⌋} */
+    public static int binStart(int i, int in, int out) {
+        return (int) ((long) i * in / out);
+    }
+
+    /** {@code ⌈(i+1)·in/out⌉} */
+    public static int binEnd(int i, int in, int out) {
+        return (int) (((long) (i + 1) * in + out - 1) / out);
+    }
+
+    /** The scalar reference of {@link #adaptiveAvgForward}, with the bins' bounds in floating point. */
+    public static float[] adaptiveAvgForwardReference(float[] x, int planes, int inH, int inW, int outH, int outW) {
+        final float[] y = new float[planes * outH * outW];
+        for (int p = 0, o = 0; p < planes; p++) {
+            for (int oh = 0; oh < outH; oh++) {
+                final int hs = (int) Math.floor((double) oh * inH / outH), he = (int) Math.ceil((double) (oh + 1) * inH / outH);
+                for (int ow = 0; ow < outW; ow++, o++) {
+                    final int ws = (int) Math.floor((double) ow * inW / outW), we = (int) Math.ceil((double) (ow + 1) * inW / outW);
+                    double sum = 0;
+                    for (int h = hs; h < he; h++) for (int w = ws; w < we; w++) sum += x[p * inH * inW + h * inW + w];
+                    y[o] = (float) (sum / ((he - hs) * (we - ws)));
+                }
+            }
+        }
+        return y;
+    }
+
+    /** For each output position, the range {@code [k0, k1)} of kernel taps that fall inside the input. */
+    private static void clip(Window w, int in, int[] k0, int[] k1) {
+        for (int o = 0; o < k0.length; o++) {
+            final int start = o * w.stride - w.padding;
+            int lo = 0;
+            while (start + lo * w.dilation < 0) lo++;
+            int hi = w.kernel;
+            while (hi > lo && start + (hi - 1) * w.dilation >= in) hi--;
+            k0[o] = lo;
+            k1[o] = hi;
+        }
+    }
+}
