@@ -1,0 +1,89 @@
+package sau.ops;
+
+import sau.autograd.Node;
+import sau.backend.cpu.BatchNormKernel;
+import sau.tensor.Shape;
+import sau.tensor.Tensor;
+
+/**
+ * Batch normalisation as an op, PyTorch's {@code F.batch_norm}: for an input {@code [N, C, *]},
+ * every channel is normalised with a mean and variance over the batch and the spatial positions,
+ * then scaled and shifted: {@code y = (x − μ_c)/√(σ²_c + ε)·γ_c + β_c}.
+ *
+ * <p>With {@code training} the statistics are the batch's own (the biased variance, divided by
+ * {@code m = N·∏*}), and the running statistics, when given, move towards them:
+ * {@code running ← (1 − momentum)·running + momentum·batch}, where the running variance takes
+ * the UNBIASED batch variance ({@code ·m/(m−1)}), as PyTorch does. Without {@code training}
+ * the running statistics are used and left alone. The module {@code sau.nn.BatchNorm2d} decides
+ * which mode applies.
+ */
+public final class BatchNormOp {
+
+    private BatchNormOp() {}
+
+    /**
+     * {@code weight}, {@code bias} (γ, β, shape [C]) may be null (no affine transform). In training
+     * {@code runningMean} and {@code runningVar} may be null (no running statistics); they are
+     * updated in place. In evaluation they are required.
+     */
+    public static Tensor batchNorm(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
+                                   boolean training, float momentum, float eps) {
+        if (x.dim() < 2) throw new IllegalArgumentException("batch norm needs an input [N, C, *], got shape " + Shape.str(x.shape()));
+        final int n = x.size(0), channels = x.size(1);
+        final int inner = n * channels == 0 ? 0 : x.numel() / (n * channels);
+        for (Tensor t : new Tensor[] {weight, bias, runningMean, runningVar}) {
+            if (t != null && t.numel() != channels) {
+                throw new IllegalArgumentException("batch norm of " + channels + " channels got a per-channel tensor of shape " + Shape.str(t.shape()));
+            }
+        }
+        final long m = (long) n * inner;
+        final float[] w = weight == null ? null : weight.toArray();
+        final float[] b = bias == null ? null : bias.toArray();
+        final float[] mean, invStd;
+        final Tensor in = x.contiguousData();
+        if (training) {
+            if (m <= 1) throw new IllegalArgumentException("batch norm in training needs more than 1 value per channel, got input shape " + Shape.str(x.shape()));
+            mean = new float[channels];
+            final float[] var = new float[channels];
+            BatchNormKernel.statistics(in.data(), in.offset(), n, channels, inner, mean, var);
+            invStd = new float[channels];
+            for (int c = 0; c < channels; c++) invStd[c] = (float) (1 / Math.sqrt(var[c] + (double) eps));
+            if (runningMean != null) blend(runningMean, mean, momentum, 1);
+            if (runningVar != null) blend(runningVar, var, momentum, (double) m / (m - 1));
+        } else {
+            if (runningMean == null || runningVar == null) throw new IllegalArgumentException("batch norm in evaluation needs the running mean and variance");
+            mean = runningMean.toArray();
+            invStd = runningVar.toArray();
+            for (int c = 0; c < channels; c++) invStd[c] = (float) (1 / Math.sqrt(invStd[c] + (double) eps));
+        }
+        final float[] y = new float[x.numel()];
+        if (y.length > 0) BatchNormKernel.normalize(in.data(), in.offset(), y, 0, n, channels, inner, mean, invStd, w, b);
+        final Tensor out = new Tensor(y, x.shape());
+
+        // With x̂ = (x − μ)·σ⁻¹ and m values per channel:
+        //   dL/dβ = Σ g,   dL/dγ = Σ g·x̂,
+        //   dL/dx = γσ⁻¹·(g − Σg/m − x̂·Σ(g·x̂)/m)   in training, where μ and σ depend on x,
+        //   dL/dx = γσ⁻¹·g                          in evaluation, where they are constants.
+        return Node.record("BatchNorm", out, g -> {
+            final Tensor gc = g.contiguousData();
+            final float[] sumG = new float[channels], sumGXhat = new float[channels];
+            BatchNormKernel.gradSums(in.data(), in.offset(), gc.data(), gc.offset(), n, channels, inner, mean, invStd, sumG, sumGXhat);
+            Tensor dx = null;
+            if (x.requiresGrad()) {
+                final float[] d = new float[x.numel()];
+                BatchNormKernel.inputGrad(in.data(), in.offset(), gc.data(), gc.offset(), d, 0, n, channels, inner, mean, invStd, w, sumG, sumGXhat, training);
+                dx = new Tensor(d, x.shape());
+            }
+            final Tensor dw = weight == null ? null : new Tensor(sumGXhat, weight.shape());
+            final Tensor db = bias == null ? null : new Tensor(sumG, bias.shape());
+            return new Tensor[] {dx, dw, db};
+        }, x, weight, bias);
+    }
+
+    /** {@code running ← (1 − momentum)·running + momentum·factor·batch}, in place. */
+    private static void blend(Tensor running, float[] batch, float momentum, double factor) {
+        final float[] r = running.toArray();
+        for (int c = 0; c < r.length; c++) r[c] = (float) ((1 - momentum) * (double) r[c] + momentum * factor * batch[c]);
+        running.copyFrom(new Tensor(r, running.shape()));
+    }
+}
