@@ -33,7 +33,8 @@ public final class Exp {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
     /** Below this, e^x is flushed to zero; above MAX_ARG, it overflows. */
-    private static final float MIN_ARG = -87f;
+    static final float UNDERFLOW = -87f;
+    private static final float MIN_ARG = UNDERFLOW;
     private static final float MAX_ARG = 89f;
     private static final float LOG2E = 1.44269504f;
     /** ln 2 split in two, so that k·ln 2 is subtracted with about 48 bits. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 class SauKernelTest {
@@ -144,6 +145,90 @@ class SauKernelTest {
 
     private static void compare(Random random, int outer, int channels, int inner, boolean perChannel,
                                 SauVariant v, float n) {
+        // Mostly where n·x is of order 1 and the Gaussian matters, some far out in the saturated tails.
+        compare(random, outer, channels, inner, perChannel, v, n,
+                i -> (float) (random.nextGaussian() * (random.nextInt(4) == 0 ? 3 : 1.5 / n)));
+    }
+
+    /** Where the kernels switch to the saturated fast path: z² > 87, |x| > √174/n. */
+    private static double threshold(float n) {
+        return Math.sqrt(174) / n;
+    }
+
+    /**
+     * x at the fast path's threshold: runs of vectors all just beyond it (fast path), vectors
+     * with one lane just inside it (full path), alone and in runs, and a few exactly at ±T.
+     */
+    @Test
+    void fastPathMatchesReferenceAcrossTheThreshold() {
+        final Random random = new Random(3);
+        final int v = Exp.SPECIES.length();
+        for (float n : new float[] {20000f, 3.7f, 1f}) {
+            final double t = threshold(n);
+            for (SauVariant variant : SauVariant.values()) {
+                for (boolean perChannel : new boolean[] {false, true}) {
+                    compare(random, 3, 5, 211, perChannel, variant, n, i -> {
+                        final int vector = i / v;
+                        final boolean inside = vector % 7 == 3 || vector % 11 < 3 ? i % v == vector % v : false;
+                        final double factor = inside ? 1 - 0.05 * random.nextDouble() : 1 + 0.05 * random.nextDouble();
+                        final double sign = random.nextBoolean() ? 1 : -1;
+                        return i % 97 == 0 ? (float) (sign * t) : (float) (sign * t * factor);
+                    });
+                }
+            }
+        }
+    }
+
+    /** The fast path gives the full path's bits: one lane near 0 sends its whole vector down the full path. */
+    @Test
+    void fastPathGivesTheFullPathsBits() {
+        final int v = Exp.SPECIES.length();
+        final int total = 64 * v;
+        final float n = 20000f;
+        final Random random = new Random(5);
+        for (SauVariant variant : SauVariant.values()) {
+            final float[] x = new float[total];
+            final float[] gradY = new float[total];
+            for (int i = 0; i < total; i++) {
+                x[i] = (float) ((random.nextBoolean() ? 1 : -1) * threshold(n) * (1.001 + 10 * random.nextDouble()));
+                gradY[i] = (float) random.nextGaussian();
+            }
+            final float[] mixed = x.clone();
+            for (int i = 0; i < total; i += v) mixed[i] = 1e-6f;
+            final float[] alpha = {0.15f};
+            final float[] y = new float[total];
+            final float[] yMixed = new float[total];
+            SauKernel.forward(x, 0, y, 0, 1, 1, total, alpha, n, variant);
+            SauKernel.forward(mixed, 0, yMixed, 0, 1, 1, total, alpha, n, variant);
+            final float[] gradX = new float[total];
+            final float[] gradXMixed = new float[total];
+            SauKernel.backward(x, 0, gradY, 0, gradX, 0, 1, 1, total, alpha, n, variant, null, null);
+            SauKernel.backward(mixed, 0, gradY, 0, gradXMixed, 0, 1, 1, total, alpha, n, variant, null, null);
+            for (int i = 0; i < total; i++) {
+                if (i % v == 0) continue;
+                assertEquals(Float.floatToIntBits(yMixed[i]), Float.floatToIntBits(y[i]), variant + ": y at " + i);
+                assertEquals(Float.floatToIntBits(gradXMixed[i]), Float.floatToIntBits(gradX[i]),
+                        variant + ": gradX at " + i);
+            }
+        }
+    }
+
+    @Test
+    void nanGoesThroughTheFullPath() {
+        final int total = 3 * Exp.SPECIES.length();
+        final float[] x = new float[total];
+        Arrays.fill(x, 1f);
+        x[5] = Float.NaN;
+        final float[] y = new float[total];
+        final float[] gradX = new float[total];
+        SauKernel.forward(x, 0, y, 0, 1, 1, total, new float[] {0.15f}, 20000f, SauVariant.PAPER);
+        SauKernel.backward(x, 0, x, 0, gradX, 0, 1, 1, total, new float[] {0.15f}, 20000f, SauVariant.PAPER, null, null);
+        assertTrue(Float.isNaN(y[5]) && Float.isNaN(gradX[5]));
+        assertEquals(1f, y[0]);
+    }
+
+    private static void compare(Random random, int outer, int channels, int inner, boolean perChannel,
+                                SauVariant v, float n, IntFunction<Float> xAt) {
         final String what = v + " n = " + n + " shape (" + outer + ", " + channels + ", " + inner + ")"
                 + (perChannel ? " per channel" : " per layer");
         final int total = outer * channels * inner;
@@ -153,8 +238,7 @@ class SauKernelTest {
         final float[] x = new float[xOff + total];
         final float[] gradY = new float[gOff + total];
         for (int i = 0; i < total; i++) {
-            // Mostly where n·x is of order 1 and the Gaussian matters, some far out in the saturated tails.
-            x[xOff + i] = (float) (random.nextGaussian() * (random.nextInt(4) == 0 ? 3 : 1.5 / n));
+            x[xOff + i] = xAt.apply(i);
             gradY[gOff + i] = (float) random.nextGaussian();
         }
         final float[] alpha = new float[perChannel ? channels : 1];
