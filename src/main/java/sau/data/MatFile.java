@@ -107,13 +107,19 @@ public final class MatFile {
                     case MI_MATRIX -> top.matrix(tag, wanted);
                     case MI_COMPRESSED -> {
                         final Bounded region = new Bounded(in, tag.bytes);
-                        final Reader inner = new Reader(new InflaterInputStream(region, new Inflater()), order, file, remedy);
-                        final Tag matrix = inner.tag();
-                        if (matrix.type != MI_MATRIX) throw error(file, "a compressed element holds type " + matrix.type + ", not a matrix", remedy);
-                        final Array read = inner.matrix(matrix, wanted);
-                        // The zlib stream's checksum, which the inflater may not have asked for yet.
-                        region.skipRest();
-                        yield read;
+                        final Inflater inflater = new Inflater();
+                        try {
+                            final Reader inner = new Reader(new InflaterInputStream(region, inflater), order, file, remedy);
+                            final Tag matrix = inner.tag();
+                            if (matrix.type != MI_MATRIX) throw error(file, "a compressed element holds type " + matrix.type + ", not a matrix", remedy);
+                            final Array read = inner.matrix(matrix, wanted);
+                            // The zlib stream's checksum, which the inflater may not have asked for yet.
+                            region.skipRest();
+                            yield read;
+                        } finally {
+                            // Closing the inflating stream would close the file too, so free the inflater's native memory here.
+                            inflater.end();
+                        }
                     }
                     default -> {
                         top.skip(tag.padded());

@@ -153,4 +153,58 @@ class TransformsTest {
         assertArrayEquals(a, b);
         assertFalse(Arrays.equals(a, c));
     }
+
+    /** Through the loader's background thread, the same seed gives the same augmented batches. */
+    @Test
+    void augmentedBatchesRepeatWithTheLoadersSeed() {
+        final ImageShape s = new ImageShape(1, 6, 6);
+        final sau.data.Dataset ramps = new sau.data.Dataset() {
+            @Override
+            public int size() {
+                return 5;
+            }
+
+            @Override
+            public int[] sampleShape() {
+                return s.toArray();
+            }
+
+            @Override
+            public int numClasses() {
+                return 1;
+            }
+
+            @Override
+            public java.util.List<String> classNames() {
+                return java.util.List.of("ramp");
+            }
+
+            @Override
+            public void sample(int index, float[] dst, int offset) {
+                for (int i = 0; i < s.numel(); i++) dst[offset + i] = index + i;
+            }
+
+            @Override
+            public int label(int index) {
+                return 0;
+            }
+        };
+        final SampleTransform augment = new Compose(new RandomCrop(s, 1, 0f), new RandomAffine(s, 10, 0.1, 0.1, 5, 0.1, 0f));
+        final float[][] runs = new float[3][];
+        final long[] seeds = {7, 7, 8};
+        for (int r = 0; r < 3; r++) {
+            final sau.data.DataLoader loader = new sau.data.DataLoader(ramps, 2, true, false, seeds[r], augment);
+            try (sau.data.DataLoader.Epoch epoch = loader.epoch(1, 0)) {
+                runs[r] = new float[0];
+                while (epoch.hasNext()) {
+                    final float[] batch = epoch.next().inputs().toArray();
+                    final int had = runs[r].length;
+                    runs[r] = Arrays.copyOf(runs[r], had + batch.length);
+                    System.arraycopy(batch, 0, runs[r], had, batch.length);
+                }
+            }
+        }
+        assertArrayEquals(runs[0], runs[1]);
+        assertFalse(Arrays.equals(runs[0], runs[2]));
+    }
 }
