@@ -2,13 +2,29 @@ package sau.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import sau.backend.cpu.Parallel;
+import sau.data.CifarDataset;
 import sau.data.DataError;
 import sau.data.DataLoader;
 import sau.data.Dataset;
 import sau.data.IdxImageDataset;
+import sau.data.ImageFolderDataset;
+import sau.data.ImageShape;
+import sau.data.ImageStorage;
+import sau.data.Normalization;
+import sau.data.PaddedDataset;
+import sau.data.ResizedDataset;
+import sau.data.SampleTransform;
 import sau.data.Split;
+import sau.data.Subset;
+import sau.data.SvhnDataset;
+import sau.data.TinyImageNetDataset;
+import sau.data.transforms.Compose;
+import sau.data.transforms.RandomAffine;
+import sau.data.transforms.RandomCrop;
+import sau.data.transforms.RandomHorizontalFlip;
 import sau.models.BadModelSpec;
 import sau.models.Models;
 import sau.nn.Module;
@@ -32,7 +48,7 @@ public final class Experiment {
     /** Everything a training run needs. */
     public record Parts(Module model, Optimizer optimizer, LrSchedule schedule, DataLoader train, DataLoader test, Generator modelRng) {}
 
-    public static final List<String> DATASETS = List.of("fashion-mnist", "mnist");
+    public static final List<String> DATASETS = List.of("fashion-mnist", "mnist", "cifar10", "cifar100", "svhn", "tiny-imagenet", "image-folder");
 
     private Experiment() {}
 
@@ -47,7 +63,7 @@ public final class Experiment {
         } catch (BadModelSpec e) {
             throw new ConfigError(source + ": model." + e.field() + ": " + e.getMessage());
         }
-        final DataLoader train = new DataLoader(trainSet, c.batchSize(), true, false, c.seed(), null);
+        final DataLoader train = new DataLoader(trainSet, c.batchSize(), true, false, c.seed(), augmentation(c.dataset(), trainSet));
         final DataLoader test = new DataLoader(testSet, Math.max(c.batchSize(), 256), false, false, c.seed(), null);
         final Optimizer optimizer = optimizer(c.optimizer(), model);
         final LrSchedule schedule = schedule(c, train.batchesPerEpoch());
@@ -62,22 +78,86 @@ public final class Experiment {
         if (c.threads() > 0) Parallel.setThreads(c.threads());
     }
 
+    /** A dataset split as the model will see it: read, limited, and padded or resized to image_size. */
     static Dataset dataset(TrainConfig c, Split split, String source) {
         final TrainConfig.Data d = c.dataset();
-        final IdxImageDataset.Kind kind = switch (d.name()) {
-            case "fashion-mnist" -> IdxImageDataset.Kind.FASHION_MNIST;
-            case "mnist" -> IdxImageDataset.Kind.MNIST;
-            default -> throw new ConfigError(source + ": dataset.name: \"" + d.name() + "\" is not one of " + String.join(", ", DATASETS));
-        };
-        final Path dir = resolve(d.path() == null ? "datasets/" + d.name() : d.path());
-        final int limit = split == Split.TRAIN ? d.trainLimit() : d.testLimit();
+        final Path dir = resolve(d.path() == null ? "datasets/" + defaultFolder(d.name()) : d.path());
+        Dataset data;
         try {
-            return d.normalize()
-                    ? new IdxImageDataset(dir, kind, split, limit, kind.mean(), kind.std())
-                    : new IdxImageDataset(dir, kind, split, limit, 0f, 1f);
+            data = read(d, dir, split, source);
+            final int limit = split == Split.TRAIN ? d.trainLimit() : d.testLimit();
+            if (limit > 0 && limit < data.size()) data = new Subset(data, limit);
+            data = sized(data, d, source);
         } catch (DataError e) {
             throw new DataError("dataset.path: " + e.getMessage());
         }
+        return data;
+    }
+
+    private static String defaultFolder(String name) {
+        return switch (name) {
+            case "cifar10" -> CifarDataset.Kind.CIFAR10.folder();
+            case "cifar100" -> CifarDataset.Kind.CIFAR100.folder();
+            case "tiny-imagenet" -> "tiny-imagenet-200";
+            default -> name;
+        };
+    }
+
+    private static Dataset read(TrainConfig.Data d, Path dir, Split split, String source) {
+        final boolean norm = d.normalize();
+        return switch (d.name()) {
+            case "fashion-mnist", "mnist" -> {
+                final IdxImageDataset.Kind kind = d.name().equals("mnist") ? IdxImageDataset.Kind.MNIST : IdxImageDataset.Kind.FASHION_MNIST;
+                yield norm ? new IdxImageDataset(dir, kind, split, 0, kind.mean(), kind.std()) : new IdxImageDataset(dir, kind, split, 0, 0f, 1f);
+            }
+            case "cifar10", "cifar100" -> {
+                final CifarDataset.Kind kind = d.name().equals("cifar10") ? CifarDataset.Kind.CIFAR10 : CifarDataset.Kind.CIFAR100;
+                yield new CifarDataset(dir, kind, split, norm ? kind.normalization() : Normalization.none(3));
+            }
+            case "svhn" -> new SvhnDataset(dir, split, norm ? SvhnDataset.NORMALIZATION : Normalization.none(3));
+            case "tiny-imagenet" -> new TinyImageNetDataset(dir, split, norm ? TinyImageNetDataset.NORMALIZATION : Normalization.none(3), ImageStorage.AUTO);
+            case "image-folder" -> {
+                if (d.imageSize() == 0) throw new ConfigError(source + ": dataset.image_size: an image-folder dataset needs the size to resize its images to");
+                yield new ImageFolderDataset(dir.resolve(split.toString()), new ImageShape(3, d.imageSize(), d.imageSize()),
+                        norm ? Normalization.IMAGENET : Normalization.none(3), ImageStorage.AUTO);
+            }
+            default -> throw new ConfigError(source + ": dataset.name: \"" + d.name() + "\" is not one of " + String.join(", ", DATASETS));
+        };
+    }
+
+    /** Pads (centred, with the colour black has after normalisation) or resizes to image_size × image_size. */
+    private static Dataset sized(Dataset data, TrainConfig.Data d, String source) {
+        final int[] shape = data.sampleShape();
+        final int size = d.imageSize();
+        if (size == 0 || (shape[1] == size && shape[2] == size)) return data;
+        if (d.resize().equals("resize")) return new ResizedDataset(data, size, size);
+        if (size < shape[1] || size < shape[2]) {
+            throw new ConfigError(source + ": dataset.image_size: cannot pad " + shape[1] + "x" + shape[2] + " images to the smaller " + size + "; use \"resize\": \"resize\"");
+        }
+        return new PaddedDataset(data, size, size, black(d));
+    }
+
+    /** What a black pixel becomes after normalisation: the fill for padding and augmentation. */
+    private static float black(TrainConfig.Data d) {
+        if (!d.normalize()) return 0f;
+        return switch (d.name()) {
+            case "fashion-mnist" -> -IdxImageDataset.Kind.FASHION_MNIST.mean() / IdxImageDataset.Kind.FASHION_MNIST.std();
+            case "mnist" -> -IdxImageDataset.Kind.MNIST.mean() / IdxImageDataset.Kind.MNIST.std();
+            default -> 0f; // colour images: the mean colour, a neutral fill
+        };
+    }
+
+    /** The training images' random augmentation, or null when the config asks for none. */
+    static SampleTransform augmentation(TrainConfig.Data d, Dataset train) {
+        final TrainConfig.Augment a = d.augment();
+        if (!a.any()) return null;
+        final ImageShape shape = ImageShape.of(train);
+        final float fill = black(d);
+        final List<SampleTransform> steps = new ArrayList<>();
+        if (a.cropPadding() > 0) steps.add(new RandomCrop(shape, a.cropPadding(), fill));
+        if (a.horizontalFlip()) steps.add(new RandomHorizontalFlip(shape));
+        if (a.affine()) steps.add(new RandomAffine(shape, a.rotation(), a.widthShift(), a.heightShift(), a.shear(), a.zoom(), fill));
+        return steps.size() == 1 ? steps.get(0) : new Compose(steps);
     }
 
     /**

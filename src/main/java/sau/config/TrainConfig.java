@@ -30,7 +30,7 @@ public record TrainConfig(
         device = device == null ? "cpu" : device;
         threads = threads == null ? 0 : threads;
         model = model == null ? new Model(null, null, null) : model;
-        dataset = dataset == null ? new Data(null, null, null, null, null) : dataset;
+        dataset = dataset == null ? new Data(null, null, null, null, null, null, null, null) : dataset;
         batchSize = batchSize == null ? 128 : batchSize;
         epochs = epochs == null ? 10 : epochs;
         optimizer = optimizer == null ? new Optimizer(null, null, null, null, null, null, null, null) : optimizer;
@@ -49,18 +49,55 @@ public record TrainConfig(
         }
     }
 
-    /** Which data: a registered dataset name, where its files are, and how much of it to use. */
+    /**
+     * Which data: a registered dataset name, where its files are, how much of it to use, the image
+     * size the model sees, and the augmentation of the training images.
+     */
     public record Data(
             String name,
             String path,
             @JsonProperty("train_limit") Integer trainLimit,
             @JsonProperty("test_limit") Integer testLimit,
-            Boolean normalize) {
+            Boolean normalize,
+            @JsonProperty("image_size") Integer imageSize,
+            String resize,
+            Augment augment) {
         public Data {
             name = name == null ? "fashion-mnist" : name;
             trainLimit = trainLimit == null ? 0 : trainLimit;
             testLimit = testLimit == null ? 0 : testLimit;
             normalize = normalize == null ? Boolean.TRUE : normalize;
+            imageSize = imageSize == null ? 0 : imageSize;
+            resize = resize == null ? "pad" : resize;
+            augment = augment == null ? new Augment(null, null, null, null, null, null, null) : augment;
+        }
+    }
+
+    /** Random changes to each training image (Keras' set plus torchvision's crop and flip); all off by default. */
+    public record Augment(
+            @JsonProperty("crop_padding") Integer cropPadding,
+            @JsonProperty("horizontal_flip") Boolean horizontalFlip,
+            Double rotation,
+            @JsonProperty("width_shift") Double widthShift,
+            @JsonProperty("height_shift") Double heightShift,
+            Double shear,
+            Double zoom) {
+        public Augment {
+            cropPadding = cropPadding == null ? 0 : cropPadding;
+            horizontalFlip = horizontalFlip == null ? Boolean.FALSE : horizontalFlip;
+            rotation = rotation == null ? 0.0 : rotation;
+            widthShift = widthShift == null ? 0.0 : widthShift;
+            heightShift = heightShift == null ? 0.0 : heightShift;
+            shear = shear == null ? 0.0 : shear;
+            zoom = zoom == null ? 0.0 : zoom;
+        }
+
+        public boolean any() {
+            return cropPadding > 0 || horizontalFlip || rotation > 0 || widthShift > 0 || heightShift > 0 || shear > 0 || zoom > 0;
+        }
+
+        public boolean affine() {
+            return rotation > 0 || widthShift > 0 || heightShift > 0 || shear > 0 || zoom > 0;
         }
     }
 

@@ -31,6 +31,16 @@ final class Validation {
         k.that(c.schedule().stepSize() >= 1, "schedule.step_size", "must be at least 1, got " + c.schedule().stepSize());
         k.that(c.dataset().trainLimit() >= 0, "dataset.train_limit", "must be 0 (all) or more");
         k.that(c.dataset().testLimit() >= 0, "dataset.test_limit", "must be 0 (all) or more");
+        k.that(c.dataset().imageSize() >= 0, "dataset.image_size", "must be 0 (as stored) or a size in pixels, got " + c.dataset().imageSize());
+        k.oneOf(c.dataset().resize(), List.of("pad", "resize"), "dataset.resize");
+        final TrainConfig.Augment a = c.dataset().augment();
+        k.that(a.cropPadding() >= 0, "dataset.augment.crop_padding", "must be 0 or more, got " + a.cropPadding());
+        k.that(a.rotation() >= 0 && a.rotation() <= 180, "dataset.augment.rotation", "must be in [0, 180] degrees, got " + a.rotation());
+        k.that(a.widthShift() >= 0 && a.widthShift() < 1, "dataset.augment.width_shift", "must be a fraction in [0, 1), got " + a.widthShift());
+        k.that(a.heightShift() >= 0 && a.heightShift() < 1, "dataset.augment.height_shift", "must be a fraction in [0, 1), got " + a.heightShift());
+        k.that(a.shear() >= 0 && a.shear() < 90, "dataset.augment.shear", "must be in [0, 90) degrees, got " + a.shear());
+        k.that(a.zoom() >= 0 && a.zoom() < 1, "dataset.augment.zoom", "must be a fraction in [0, 1), got " + a.zoom());
+        k.that(c.schedule().warmupEpochs() == 0 || c.schedule().name().equals("cosine"), "schedule.warmup_epochs", "is only used by the cosine schedule");
         k.that(c.checkpoint().everyEpochs() >= 1, "checkpoint.every_epochs", "must be at least 1");
         k.that(c.checkpoint().everySteps() >= 0, "checkpoint.every_steps", "must be 0 (off) or more");
         k.oneOf(c.logging().progress(), PROGRESS, "logging.progress");

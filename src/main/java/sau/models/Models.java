@@ -23,6 +23,36 @@ public final class Models {
         REGISTRY.put("mlp", new Entry("multi-layer perceptron (options: hidden, dropout)", Set.of("hidden", "dropout"),
                 c -> new MLP(product(c.inputShape()), c.options().getIntList("hidden", List.of(512, 512)), c.numClasses(),
                         c.activation(), (float) c.options().getDouble("dropout", 0), c.generator())));
+        REGISTRY.put("vgg", new Entry("VGG with batch norm (options: depth 11|13|16|19, head cifar|imagenet, width, dropout)",
+                Set.of("depth", "head", "width", "dropout"),
+                c -> new VGG(VGG.layout(c.options().getInt("depth", 16)), c.inputShape()[0], c.numClasses(), imagenetHead(c.options()),
+                        positive(c.options(), "width", 1.0), (float) c.options().getDouble("dropout", 0.5), c.activation(), c.generator())));
+        REGISTRY.put("shufflenet_v2", new Entry("ShuffleNet V2 (options: width 0.5|1.0|1.5|2.0, stem cifar|imagenet)",
+                Set.of("width", "stem"),
+                c -> new ShuffleNetV2(c.options().getDouble("width", 1.0), c.inputShape()[0], c.numClasses(), cifarStem(c.options()),
+                        c.activation(), c.generator())));
+    }
+
+    private static boolean imagenetHead(ModelOptions o) {
+        return switch (o.getString("head", "cifar")) {
+            case "cifar" -> false;
+            case "imagenet" -> true;
+            default -> throw new BadModelSpec("options.head", "\"" + o.getString("head", "") + "\" is not one of cifar, imagenet");
+        };
+    }
+
+    private static boolean cifarStem(ModelOptions o) {
+        return switch (o.getString("stem", "cifar")) {
+            case "cifar" -> true;
+            case "imagenet" -> false;
+            default -> throw new BadModelSpec("options.stem", "\"" + o.getString("stem", "") + "\" is not one of cifar, imagenet");
+        };
+    }
+
+    private static double positive(ModelOptions o, String key, double fallback) {
+        final double v = o.getDouble(key, fallback);
+        if (!(v > 0)) throw new BadModelSpec("options." + key, "must be positive, got " + v);
+        return v;
     }
 
     private Models() {}
