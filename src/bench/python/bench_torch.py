@@ -60,6 +60,39 @@ def bench_mlp(batch=128):
              "spread_pct": spread * 100, "images_per_s": batch / med}]
 
 
+def train_step_rows(name, model, classes, batch=128):
+    torch.manual_seed(0)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    x = torch.randn(batch, 3, 32, 32)
+    y = torch.randint(0, classes, (batch,))
+
+    def step():
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+
+    med, spread = measure(step, warmup_s=2.0, budget_s=10.0)
+    return [{"bench": name, "impl": "pytorch", "batch": batch, "ms": med * 1e3,
+             "spread_pct": spread * 100, "images_per_s": batch / med}]
+
+
+def bench_vgg16():
+    """torchvision's vgg16_bn features with the CIFAR head (one Linear(512, 10)), as sau's "vgg"."""
+    import torchvision
+    vgg = torchvision.models.vgg16_bn(num_classes=10)
+    model = torch.nn.Sequential(vgg.features, torch.nn.Flatten(), torch.nn.Linear(512, 10))
+    return train_step_rows("train_vgg16_bn", model, 10)
+
+
+def bench_shufflenet():
+    """torchvision's shufflenet_v2_x1_0 with the CIFAR stem (first conv stride 1, no max pool)."""
+    import torchvision
+    net = torchvision.models.shufflenet_v2_x1_0(num_classes=100)
+    net.conv1[0].stride = (1, 1)
+    net.maxpool = torch.nn.Identity()
+    return train_step_rows("train_shufflenet_v2_x1_0", net, 100)
+
+
 def bench_gemm(sizes=(512, 1024, 2048)):
     rows = []
     for n in sizes:
@@ -91,7 +124,7 @@ def bench_sau(count=16 * 1024 * 1024):
              "spread_pct": spread * 100, "GB/s": 16 * count / med * 1e-9}]
 
 
-BENCHES = {"mlp": bench_mlp, "gemm": bench_gemm, "sau": bench_sau}
+BENCHES = {"mlp": bench_mlp, "gemm": bench_gemm, "sau": bench_sau, "vgg16": bench_vgg16, "shufflenet": bench_shufflenet}
 
 
 def main(argv):

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import sau.models.MLP;
+import sau.models.Models;
 import sau.nn.Module;
 import sau.nn.activation.ReLU;
 import sau.ops.Losses;
@@ -29,6 +30,23 @@ public final class TrainStepBench {
         final List<Map<String, Object>> rows = new ArrayList<>();
         rows.add(measure("train_mlp", model, Tensor.randn(g, batch, 1, 28, 28), batch, 10, g));
         return rows;
+    }
+
+    /** Full VGG-16-BN with the CIFAR head, 10 classes, batch 128 of 3×32×32. */
+    public static List<Map<String, Object>> vgg16(List<String> args) {
+        return model("train_vgg16_bn", "vgg", Map.of("depth", 16), 10, args);
+    }
+
+    /** ShuffleNetV2 1.0× with the CIFAR stem, 100 classes, batch 128 of 3×32×32. */
+    public static List<Map<String, Object>> shufflenet(List<String> args) {
+        return model("train_shufflenet_v2_x1_0", "shufflenet_v2", Map.of("width", 1.0), 100, args);
+    }
+
+    private static List<Map<String, Object>> model(String bench, String name, Map<String, Object> options, int classes, List<String> args) {
+        final int batch = intOption(args, "--batch", 128);
+        final Generator g = new Generator(0);
+        final Module model = Models.create(name, "relu", options, new int[] {3, 32, 32}, classes, g);
+        return List.of(measure(bench, model, Tensor.randn(g, batch, 3, 32, 32), batch, classes, g));
     }
 
     static Map<String, Object> measure(String name, Module model, Tensor input, int batch, int classes, Generator g) {

@@ -22,6 +22,8 @@ final class BenchCommand implements Main.Command {
         BENCHES.put("gemm", GemmBench::run);
         BENCHES.put("sau", SauBench::run);
         BENCHES.put("mlp", TrainStepBench::mlp);
+        BENCHES.put("vgg16", TrainStepBench::vgg16);
+        BENCHES.put("shufflenet", TrainStepBench::shufflenet);
     }
 
     @Override
@@ -37,10 +39,12 @@ final class BenchCommand implements Main.Command {
             Runs each named benchmark (or all of them with "all") after a warm-up, and prints the
             median time and spread of repeated runs as a table, or one JSON object per row with --json.
 
-              peak    the machine's measured FP32 FMA peak, 1 thread and all threads
-              gemm    square matrix products at 512, 1024, 2048 (--sizes 256,512), 1 and all threads
-              sau     SAU forward+backward on 16M floats, ms and GB/s, 1 and all threads
-              mlp     training steps of the MLP 784-512-512-10 at batch 128 (--batch N), images/s
+              peak        the machine's measured FP32 FMA peak, 1 thread and all threads
+              gemm        square matrix products at 512, 1024, 2048 (--sizes 256,512), 1 and all threads
+              sau         SAU forward+backward on 16M floats, ms and GB/s, 1 and all threads
+              mlp         training steps of the MLP 784-512-512-10 at batch 128 (--batch N), images/s
+              vgg16       training steps of VGG-16-BN (CIFAR head, 10 classes), batch 128 of 3x32x32
+              shufflenet  training steps of ShuffleNetV2 1.0x (CIFAR stem, 100 classes), batch 128 of 3x32x32
 
             --threads N sets the size of the thread pool (default: all cores).
             """;
