@@ -2,6 +2,7 @@ package sau.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -155,7 +156,8 @@ public final class Erf {
             p = p.fma(t, p0);
             final FloatVector polynomial = v.fma(p, v);
 
-            final FloatVector u = a.min(SATURATE).sub(Q_CENTRE);
+            // A compare and blend rather than min, as in Exp: NaN fails the compare and stays NaN.
+            final FloatVector u = a.blend(SATURATE, a.compare(VectorOperators.GT, SATURATE)).sub(Q_CENTRE);
             FloatVector q = u.fma(q8, q7);
             q = q.fma(u, q6);
             q = q.fma(u, q5);

@@ -60,6 +60,18 @@ class ExpTest {
         for (int i = 0; i < in.length; i++) in[i] = -86.9f - 0.05f * i;
         Exp.exp(in, 0, out, 0, in.length);
         for (int i = 0; i < in.length; i++) assertEquals(Exp.exp(in[i]), out[i], "x = " + in[i]);
+        // The vector forms clamp only from above: the special values through both of them.
+        final float[] special = {Float.NEGATIVE_INFINITY, -1e30f, -3e38f, Float.NaN, Float.POSITIVE_INFINITY, 1e30f,
+            88.7f, 89.5f, -87f, -Float.MIN_VALUE, 0f, -0f, Float.MAX_VALUE, -88f, 88f, 1f};
+        for (int from = 0; from < special.length; from += in.length) {
+            System.arraycopy(special, from, in, 0, in.length);
+            Exp.exp(in, 0, out, 0, in.length);
+            final float[] lanes = Exp.exp(jdk.incubator.vector.FloatVector.fromArray(Exp.SPECIES, in, 0)).toArray();
+            for (int i = 0; i < in.length; i++) {
+                assertEquals(Float.floatToIntBits(Exp.exp(in[i])), Float.floatToIntBits(out[i]), "x = " + in[i]);
+                assertEquals(Float.floatToIntBits(Exp.exp(in[i])), Float.floatToIntBits(lanes[i]), "x = " + in[i]);
+            }
+        }
     }
 
     @Test
