@@ -34,11 +34,11 @@ import jdk.incubator.vector.VectorSpecies;
  * and only grow, so steady-state training allocates nothing here.
  *
  * <p><b>Deterministic weight gradient.</b> The weight gradient sums over the whole batch, and the
- * order of a float sum changes its result. It is computed as a sequence of large GEMMs, each over
- * a chunk of output rows of consecutive images whose columns are laid side by side; the chunks
- * depend only on the sizes, each GEMM is bit-identical on any number of threads, and the chunks
- * add up in order. The long inner dimension (many images' pixels) also makes these GEMMs
- * efficient even when one image has few pixels.
+ * order of a float sum changes its result. The batch is cut into a fixed number of parts, which
+ * depends only on the sizes, never on the thread count; each part is summed by one thread as a
+ * sequence of large GEMMs, each over a chunk of output rows of consecutive images whose columns
+ * are laid side by side, and the parts' sums are added in order. The long inner dimension (many
+ * images' pixels) also makes these GEMMs efficient even when one image has few pixels.
  *
  * <p>The {@code *Reference} methods are the direct seven-loop definitions, for the tests.
  */
@@ -50,10 +50,18 @@ public final class Conv2dKernel {
     /** Floats in one band's column matrix: 4 MiB, about what stays in the last-level cache. */
     static final int COLUMN_BUDGET = 1 << 20;
 
-    /** Per-thread buffers that only grow: the columns, and the weight pass's copy of dY. */
+    /**
+     * The weight gradient is summed in this many parts, whatever the number of threads: enough to
+     * keep a few cores busy with GEMMs that each run on one core (faster than one GEMM split over
+     * all of them at these sizes), few enough that the partial sums take little memory.
+     */
+    static final int WEIGHT_PARTS = 4;
+
+    /** Per-thread buffers that only grow: the columns, the weight pass's copy of dY and its partial sums. */
     private static final class Scratch {
         float[] cols = new float[0];
         float[] grad = new float[0];
+        float[] partials = new float[0];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -143,48 +151,68 @@ public final class Conv2dKernel {
     }
 
     /**
-     * dL/dw (into {@code dw}, overwritten) = Σ over images of {@code dY[g]·cols[g]ᵀ}, computed over
-     * fixed chunks of output rows of consecutive images, so that the result does not depend on
-     * the number of threads. A chunk of {@code p} output pixels copies its columns into a
-     * {@code C·kh·kw × p} matrix and its part of dY into a {@code K × p} matrix, then one GEMM per
-     * group adds {@code dY_chunk · cols_chunkᵀ} onto dW.
+     * dL/dw (into {@code dw}, overwritten) = Σ over images of {@code dY[g]·cols[g]ᵀ}. The batch's
+     * output rows, in (image, oh) order, are cut into {@link #WEIGHT_PARTS} equal parts, each
+     * summed by one thread into its own partial dW; the parts are added in order at the end. Within
+     * a part, a chunk of {@code p} output pixels copies its columns into a {@code C·kh·kw × p}
+     * matrix and its part of dY into a {@code K × p} matrix, then one GEMM per group adds
+     * {@code dY_chunk · cols_chunkᵀ} onto the partial.
      */
     public static void backwardWeight(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
         if (g.isDepthwise()) {
             DepthwiseConvKernel.backwardWeight(g, x, xOff, dy, dyOff, dw, dwOff);
             return;
         }
-        final int kPer = g.outPerGroup(), rows = g.colRows(), outW = g.outW();
-        if (g.batch() == 0) {
-            Arrays.fill(dw, dwOff, dwOff + g.weightLength(), 0f);
+        final int length = g.weightLength(), totalRows = g.batch() * g.outH();
+        if (totalRows == 0) {
+            Arrays.fill(dw, dwOff, dwOff + length, 0f);
             return;
         }
-        // Chunks of whole output rows in the batch's (image, oh) order, as even as the budget allows.
-        final int totalRows = g.batch() * g.outH();
+        final int parts = Math.min(WEIGHT_PARTS, totalRows);
+        final Scratch own = SCRATCH.get();
+        final float[] partials = own.partials = grow(own.partials, (parts - 1) * length);
+        Parallel.forRange(parts, 1, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                weightPart(g, x, xOff, dy, dyOff, Parallel.chunkStart(totalRows, parts, p), Parallel.chunkStart(totalRows, parts, p + 1),
+                        p == 0 ? dw : partials, p == 0 ? dwOff : (p - 1) * length);
+            }
+        });
+        for (int p = 1; p < parts; p++) {
+            final int src = (p - 1) * length, bound = S.loopBound(length);
+            int i = 0;
+            for (; i < bound; i += L) {
+                FloatVector.fromArray(S, dw, dwOff + i).add(FloatVector.fromArray(S, partials, src + i)).intoArray(dw, dwOff + i);
+            }
+            for (; i < length; i++) dw[dwOff + i] += partials[src + i];
+        }
+    }
+
+    /** The weight gradient over batch rows {@code [q0, q1)}, into {@code out[outOff...]} (overwritten), on this thread. */
+    private static void weightPart(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, int q0, int q1, float[] out, int outOff) {
+        final int kPer = g.outPerGroup(), rows = g.colRows(), outW = g.outW();
         final int maxRows = Math.max(1, COLUMN_BUDGET / (g.groups() * rows * outW));
-        final int chunks = ceilDiv(totalRows, maxRows), perChunk = ceilDiv(totalRows, chunks);
+        final int perChunk = ceilDiv(q1 - q0, ceilDiv(q1 - q0, maxRows));
         final Scratch s = SCRATCH.get();
-        for (int q0 = 0; q0 < totalRows; q0 += perChunk) {
-            final int q1 = Math.min(totalRows, q0 + perChunk), cols = (q1 - q0) * outW;
+        for (int c0 = q0; c0 < q1; c0 += perChunk) {
+            final int c1 = Math.min(q1, c0 + perChunk), cols = (c1 - c0) * outW;
             final float[] c = s.cols = grow(s.cols, g.groups() * rows * cols);
             final float[] d = s.grad = grow(s.grad, g.outChannels() * cols);
-            final int first = q0;
-            Parallel.forRange(q1 - q0, Math.max(1, 64 / outW), (r0, r1) ->
-                    gatherChunk(g, x, xOff, dy, dyOff, first + r0, first + r1, c, d, r0 * outW, cols));
+            gatherChunk(g, x, xOff, dy, dyOff, c0, c1, c, d, cols);
             for (int gr = 0; gr < g.groups(); gr++) {
                 Gemm.gemm(false, true, kPer, rows, cols, d, gr * kPer * cols, cols, c, gr * rows * cols, cols,
-                        q0 == 0 ? 0f : 1f, dw, dwOff + gr * kPer * rows, rows);
+                        c0 == q0 ? 0f : 1f, out, outOff + gr * kPer * rows, rows);
             }
         }
     }
 
     /**
      * Copies the columns of batch rows {@code [q0, q1)} (row q is output row {@code q % outH} of
-     * image {@code q / outH}) into {@code cols}, and the same pixels of dY into {@code d}, both
-     * from column {@code col}, with leading dimension {@code ld}.
+     * image {@code q / outH}) side by side into {@code cols}, and the same pixels of dY into
+     * {@code d}, both with leading dimension {@code ld}.
      */
     private static void gatherChunk(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, int q0, int q1,
-                                    float[] cols, float[] d, int col, int ld) {
+                                    float[] cols, float[] d, int ld) {
+        int col = 0;
         final int outH = g.outH(), outW = g.outW(), plane = g.outPlane();
         for (int q = q0; q < q1; ) {
             final int n = q / outH, oh0 = q % outH, oh1 = Math.min(outH, oh0 + q1 - q);

@@ -23,8 +23,8 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors, so no loop needs a scalar tail; only the last partial vector of an output row is
  * stored through a small buffer. Rows above and below the image are skipped, not stored.
  *
- * <p>The backward passes use the same buffer: backward-data scatters {@code w·dy} into a zeroed
- * phased plane with the same addressing, then copies the real pixels out; backward-weights
+ * <p>The backward passes use the same layout: backward-data computes dx's phased plane, each
+ * vector once, from a zero-padded copy of dY, then copies the real pixels out; backward-weights
  * takes, for each tap, the dot product of the dY row with the shifted input row. The weight and
  * bias gradients of a channel are summed by one thread in a fixed order: the same bits on any
  * number of threads.
@@ -41,6 +41,7 @@ public final class DepthwiseConvKernel {
         float[] plane = new float[0];
         float[] row = new float[0];
         float[] sums = new float[0];
+        int[] rows = new int[0];
         final float[] lanes = new float[L];
     }
 
@@ -48,24 +49,36 @@ public final class DepthwiseConvKernel {
 
     /**
      * Where things sit in the phased copy of one plane: {@code width} outputs rounded up to whole
-     * vectors, phases of {@code phaseLen} elements, {@code rowStride} per input row, and
-     * {@code tap[kj]}, the offset of kernel column kj's first element within a row.
+     * vectors; phases of {@code phaseLen} elements (whole vectors too), {@code rowStride} per
+     * input row; for kernel column kj, {@code phase[kj]} and {@code shift[kj]}, the phase and the
+     * element within it where its taps start ({@code tap[kj]} combines the two into one offset);
+     * {@code maxShift}, the largest shift.
      */
-    private record Layout(int width, int phaseLen, int rowStride, int[] tap) {
+    private record Layout(int width, int phaseLen, int rowStride, int[] phase, int[] shift, int[] tap, int maxShift) {
 
         static Layout of(ConvGeometry g) {
-            final int s = g.strideW(), width = (g.outW() + L - 1) / L * L;
-            final int phaseLen = width + (g.kernelW() - 1) * g.dilationW() / s;
-            final int[] tap = new int[g.kernelW()];
+            final int s = g.strideW(), width = roundUp(g.outW());
+            final int maxShift = (g.kernelW() - 1) * g.dilationW() / s, phaseLen = roundUp(width + maxShift);
+            final int[] phase = new int[g.kernelW()], shift = new int[g.kernelW()], tap = new int[g.kernelW()];
             for (int kj = 0; kj < tap.length; kj++) {
-                final int shift = kj * g.dilationW();
-                tap[kj] = shift % s * phaseLen + shift / s;
+                phase[kj] = kj * g.dilationW() % s;
+                shift[kj] = kj * g.dilationW() / s;
+                tap[kj] = phase[kj] * phaseLen + shift[kj];
             }
-            return new Layout(width, phaseLen, s * phaseLen, tap);
+            return new Layout(width, phaseLen, s * phaseLen, phase, shift, tap, maxShift);
         }
 
         int planeLength(ConvGeometry g) {
             return g.inH() * rowStride;
+        }
+
+        /** A dY row with {@code maxShift} zeros before it and zeros after, up to {@code phaseLen} past them. */
+        int paddedRow() {
+            return maxShift + phaseLen;
+        }
+
+        private static int roundUp(int n) {
+            return (n + L - 1) / L * L;
         }
     }
 
@@ -120,32 +133,52 @@ public final class DepthwiseConvKernel {
         Parallel.forRange(g.batch() * channels, grain(g.outPlane() * taps), (p0, p1) -> {
             final Scratch s = SCRATCH.get();
             final float[] buf = s.plane = grow(s.plane, lay.planeLength(g));
-            final float[] row = s.row = grow(s.row, lay.width());
+            final float[] padded = s.row = grow(s.row, g.outH() * lay.paddedRow());
+            final int[] rows = s.rows = s.rows.length >= g.kernelH() ? s.rows : new int[g.kernelH()];
             for (int p = p0; p < p1; p++) {
-                Arrays.fill(buf, 0, lay.planeLength(g), 0f);
-                backwardDataPlane(g, lay, dy, dyOff + p * g.outPlane(), w, wOff + p % channels * taps, buf, row);
+                backwardDataPlane(g, lay, dy, dyOff + p * g.outPlane(), w, wOff + p % channels * taps, buf, padded, rows);
                 unphase(g, lay, buf, dx, dxOff + p * g.inPlane());
             }
         });
     }
 
-    /** {@code dx[ih, ow·s + kj·d − p] += w[ki,kj]·dy[oh, ow]}, into the zeroed phased plane {@code buf}. */
-    private static void backwardDataPlane(ConvGeometry g, Layout lay, float[] dy, int dyPlane, float[] w, int wc, float[] buf, float[] row) {
-        final int outW = g.outW(), kh = g.kernelH(), kw = g.kernelW(), width = lay.width();
-        final int[] tap = lay.tap();
-        for (int oh = 0; oh < g.outH(); oh++) {
-            // Zeros past the row's end, so that the last vector adds nothing where there is no output.
-            System.arraycopy(dy, dyPlane + oh * outW, row, 0, outW);
-            Arrays.fill(row, outW, width, 0f);
+    /**
+     * The phased plane of dx, each element computed once as a sum over the taps that reach it:
+     * element j of phase r in input row ih receives {@code w[ki,kj]·dy[oh, j − shift[kj]]} from
+     * every kj of phase r and every ki with {@code oh·s − p + ki·d = ih}. Reading dY at shifted
+     * positions, rather than adding shifted vectors into dx, leaves no store followed by an
+     * overlapping load, which would stall the CPU; and the zero-padded copy of dY makes the
+     * shifted positions that fall outside the row read zero.
+     */
+    private static void backwardDataPlane(ConvGeometry g, Layout lay, float[] dy, int dyPlane, float[] w, int wc, float[] buf, float[] padded, int[] rows) {
+        final int outW = g.outW(), outH = g.outH(), kh = g.kernelH(), kw = g.kernelW(), s = g.strideW();
+        final int phaseLen = lay.phaseLen(), rowLen = lay.paddedRow(), maxShift = lay.maxShift();
+        final int[] phase = lay.phase(), shift = lay.shift();
+        for (int oh = 0; oh < outH; oh++) {
+            final int base = oh * rowLen;
+            Arrays.fill(padded, base, base + maxShift, 0f);
+            System.arraycopy(dy, dyPlane + oh * outW, padded, base + maxShift, outW);
+            Arrays.fill(padded, base + maxShift + outW, base + rowLen, 0f);
+        }
+        for (int ih = 0; ih < g.inH(); ih++) {
+            // rows[ki]: where the dY row that reads ih through kernel row ki starts, or −1 if none does.
             for (int ki = 0; ki < kh; ki++) {
-                final int ih = oh * g.strideH() - g.padH() + ki * g.dilationH();
-                if (ih < 0 || ih >= g.inH()) continue;
-                for (int kj = 0; kj < kw; kj++) {
-                    final FloatVector wv = FloatVector.broadcast(S, w[wc + ki * kw + kj]);
-                    final int dst = ih * lay.rowStride() + tap[kj];
-                    for (int ow = 0; ow < width; ow += L) {
-                        FloatVector.fromArray(S, row, ow).fma(wv, FloatVector.fromArray(S, buf, dst + ow)).intoArray(buf, dst + ow);
+                final int t = ih + g.padH() - ki * g.dilationH(); // = oh·strideH for that row oh
+                rows[ki] = t < 0 || t % g.strideH() != 0 || t / g.strideH() >= outH ? -1 : t / g.strideH() * rowLen + maxShift;
+            }
+            for (int r = 0; r < s; r++) {
+                final int dst = ih * lay.rowStride() + r * phaseLen;
+                for (int j = 0; j < phaseLen; j += L) {
+                    FloatVector acc = FloatVector.zero(S);
+                    for (int ki = 0; ki < kh; ki++) {
+                        if (rows[ki] < 0) continue;
+                        final int src = rows[ki] + j;
+                        for (int kj = 0; kj < kw; kj++) {
+                            if (phase[kj] != r) continue;
+                            acc = FloatVector.fromArray(S, padded, src - shift[kj]).fma(FloatVector.broadcast(S, w[wc + ki * kw + kj]), acc);
+                        }
                     }
+                    acc.intoArray(buf, dst + j);
                 }
             }
         }
@@ -228,9 +261,20 @@ public final class DepthwiseConvKernel {
         final int w = g.inW(), s = g.strideW(), pad = g.padW(), phaseLen = lay.phaseLen();
         for (int ih = 0; ih < g.inH(); ih++) {
             final int dst = plane + ih * w, rowBase = ih * lay.rowStride();
+            if (s == 1) {
+                final int n = Math.max(0, Math.min(w, phaseLen - pad));
+                System.arraycopy(buf, rowBase + pad, dx, dst, n);
+                Arrays.fill(dx, dst + n, dst + w, 0f);
+                continue;
+            }
+            // Padded column iw + pad is element j of phase r; both advance without a division.
+            int r = pad % s, j = pad / s;
             for (int iw = 0; iw < w; iw++) {
-                final int padded = iw + pad, j = padded / s;
-                dx[dst + iw] = j < phaseLen ? buf[rowBase + padded % s * phaseLen + j] : 0f;
+                dx[dst + iw] = j < phaseLen ? buf[rowBase + r * phaseLen + j] : 0f;
+                if (++r == s) {
+                    r = 0;
+                    j++;
+                }
             }
         }
     }

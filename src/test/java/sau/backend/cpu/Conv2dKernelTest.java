@@ -28,7 +28,7 @@ class Conv2dKernelTest {
             ConvGeometry.of(3, 3, 9, 19, 3, 5, 5, 2, 2, 2, 2, 1, 1, 3),    // depthwise 5×5 stride 2, several vectors per row
             ConvGeometry.of(2, 3, 5, 5, 3, 3, 3, 1, 2, 2, 2, 1, 1, 3),     // depthwise, padding wider than needed
             ConvGeometry.of(2, 3, 6, 7, 3, 1, 3, 1, 3, 0, 1, 1, 1, 3),     // depthwise 1×3, stride 3 in width
-            ConvGeometry.of(1, 64, 64, 64, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1)); // columns over the budget: several bands
+            ConvGeometry.of(2, 64, 64, 64, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1)); // columns over the budget: several bands and weight chunks
 
     @Test
     void forwardMatchesReference() {
@@ -92,21 +92,23 @@ class Conv2dKernelTest {
     @Test
     void weightGradientIsTheSameOnAnyNumberOfThreads() {
         final int saved = Parallel.threads();
-        // Big enough for several chunks and for the GEMMs to split over threads.
+        // Big enough for every part of the weight gradient to hold a sizeable sum.
         final ConvGeometry dense = ConvGeometry.of(8, 16, 32, 32, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1);
         final ConvGeometry depthwise = ConvGeometry.of(4, 24, 17, 17, 24, 3, 3, 2, 2, 1, 1, 1, 1, 24);
         try {
             for (ConvGeometry g : List.of(dense, depthwise)) {
                 final SplittableRandom r = new SplittableRandom(9);
                 final float[] x = random(r, g.inputLength()), dy = random(r, g.outputLength());
-                final float[][] dw = new float[2][g.weightLength()], db = new float[2][g.outChannels()];
-                for (int t = 0; t < 2; t++) {
+                final float[][] dw = new float[3][g.weightLength()], db = new float[3][g.outChannels()];
+                for (int t = 0; t < 3; t++) {
                     Parallel.setThreads(t + 1);
                     Conv2dKernel.backwardWeight(g, x, 0, dy, 0, dw[t], 0);
                     Conv2dKernel.biasGradient(dy, 0, g.batch(), g.outChannels(), g.outPlane(), db[t], 0);
                 }
-                assertArrayEquals(dw[0], dw[1], g + ": weight gradient differs between 1 and 2 threads");
-                assertArrayEquals(db[0], db[1], g + ": bias gradient differs between 1 and 2 threads");
+                for (int t = 1; t < 3; t++) {
+                    assertArrayEquals(dw[0], dw[t], g + ": weight gradient differs between 1 and " + (t + 1) + " threads");
+                    assertArrayEquals(db[0], db[t], g + ": bias gradient differs between 1 and " + (t + 1) + " threads");
+                }
                 assertClose(Conv2dKernel.backwardWeightReference(g, x, dy), dw[0], g + " backward-weights");
             }
         } finally {
