@@ -20,11 +20,14 @@ import sau.backend.cpu.SauVariant;
  * and write gradX (12 bytes per element): 20 bytes per element, 335.5 MB for both. Write
  * allocation (the cache reading a line before it is overwritten) is not counted. The
  * {@code bound_ms} column times the same traffic with no arithmetic ({@code y = x} and
- * {@code gradX = x·gradY}), which is what this machine's memory allows; {@code pct_of_bound} is
- * that time over the kernels' time.
+ * {@code gradX = x·gradY}), which is what this machine's memory allows; {@code x_bound} is the
+ * kernels' time over that ({@code 1} would be as fast as memory allows), {@code pct_of_bound} its
+ * inverse in percent.
  *
  * <p>Two cases: n = 20000 (the paper's default) with x ~ N(0, 1), where almost every n·x is
- * far out in the tails and erf is ±1, and n = 1, where every element needs the whole erf. α is
+ * far out in the tails, SAU is exactly LeakyReLU there and the kernels take their saturated
+ * fast path (memory-bound), and n = 1, where every element needs the exponential and the
+ * whole erf (compute-bound). α is
  * one per layer and trainable, n is fixed (no ∂L/∂n), the PAPER variant. Arguments:
  * {@code --n VALUE} to run one n only; {@code --json} for JSON lines ({@link #main} only).
  */
@@ -81,6 +84,7 @@ public final class SauBench {
                             "spread_pct", 100 * Math.max(fwd.spread(), bwd.spread()),
                             "GB/s", BYTES / total * 1e-9,
                             "bound_ms", bound.median() * 1e3,
+                            "x_bound", total / bound.median(),
                             "pct_of_bound", 100 * bound.median() / total));
                 }
             }
