@@ -42,7 +42,7 @@ public final class SoftmaxKernel {
             e.intoArray(y, yi + i);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(acc);
         for (; i < n; i++) {
             y[yi + i] = Exp.exp(x[xi + i] - max);
             sum += y[yi + i];
