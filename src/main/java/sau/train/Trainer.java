@@ -75,7 +75,9 @@ public final class Trainer {
                 optimizer.loadStateDict(ck.optimizer());
                 state = ck.state();
                 modelRng.restore(state.rngState());
-                log(String.format(Locale.ROOT, "resuming from %s (epoch %d, batch %d)", runDir.relativize(latest), state.epoch() + 1, state.nextBatch()));
+                if (state.epoch() < options.epochs()) {
+                    log(String.format(Locale.ROOT, "resuming from %s (epoch %d, batch %d)", runDir.relativize(latest), state.epoch() + 1, state.nextBatch()));
+                }
             } else {
                 log("no checkpoint yet in " + runDir + "; starting from the beginning");
             }
