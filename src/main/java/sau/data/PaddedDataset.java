@@ -1,7 +1,6 @@
 package sau.data;
 
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Another image dataset with a border of constant value added around every image, to reach a
@@ -9,9 +8,8 @@ import java.util.List;
  * VGG and LeNet-5 expect, without blurring them as a resize would. The border is split evenly,
  * the odd pixel going to the bottom or right.
  */
-public final class PaddedDataset implements Dataset {
+public final class PaddedDataset extends DatasetView {
 
-    private final Dataset inner;
     private final ImageShape in;
     private final ImageShape out;
     private final int top;
@@ -23,7 +21,7 @@ public final class PaddedDataset implements Dataset {
      *     in [0, 1], but a normalised dataset's black is {@code -mean/std}
      */
     public PaddedDataset(Dataset inner, int height, int width, float fill) {
-        this.inner = inner;
+        super(inner);
         this.in = ImageShape.of(inner);
         if (height < in.height() || width < in.width()) {
             throw new DataError("cannot pad " + inner + " from " + in.height() + "x" + in.width() + " to the smaller " + height + "x" + width);
@@ -35,23 +33,8 @@ public final class PaddedDataset implements Dataset {
     }
 
     @Override
-    public int size() {
-        return inner.size();
-    }
-
-    @Override
     public int[] sampleShape() {
         return out.toArray();
-    }
-
-    @Override
-    public int numClasses() {
-        return inner.numClasses();
-    }
-
-    @Override
-    public List<String> classNames() {
-        return inner.classNames();
     }
 
     @Override
@@ -65,11 +48,6 @@ public final class PaddedDataset implements Dataset {
                         dst, dstOffset + c * out.plane() + (y + top) * out.width() + left, in.width());
             }
         }
-    }
-
-    @Override
-    public int label(int index) {
-        return inner.label(index);
     }
 
     @Override
