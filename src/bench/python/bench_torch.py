@@ -10,6 +10,7 @@ libopenblas0-openmp (and set OPENBLAS_CORETYPE for your CPU) for a fair baseline
 """
 import json
 import math
+import resource
 import statistics
 import sys
 import time
@@ -120,8 +121,9 @@ def bench_sau(count=16 * 1024 * 1024):
         sau(x, alpha, 20000.0).backward(g)
 
     med, spread = measure(fwd_bwd, warmup_s=1.0, budget_s=4.0)
-    return [{"bench": "sau_fwd_bwd", "impl": "pytorch_autograd", "elements": count, "ms": med * 1e3,
-             "spread_pct": spread * 100, "GB/s": 16 * count / med * 1e-9}]
+    # the same bytes sau counts: forward reads x and writes y, backward reads x and dL/dy, writes dL/dx
+    return [{"bench": "sau", "impl": "pytorch_autograd", "n": 20000.0, "elements": count, "total_ms": med * 1e3,
+             "spread_pct": spread * 100, "GB/s": 20 * count / med * 1e-9}]
 
 
 BENCHES = {"mlp": bench_mlp, "gemm": bench_gemm, "sau": bench_sau, "vgg16": bench_vgg16, "shufflenet": bench_shufflenet}
@@ -139,7 +141,9 @@ def main(argv):
         if name not in BENCHES:
             sys.exit(f"unknown benchmark {name!r}; choose from {', '.join(BENCHES)}")
         for row in BENCHES[name]():
-            row.update({"threads": threads, "torch": torch.__version__, "blas": blas_library()})
+            row.setdefault("threads", threads)
+            row.update({"torch": torch.__version__, "blas": blas_library(),
+                        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
             print(json.dumps(row), flush=True)
 
 

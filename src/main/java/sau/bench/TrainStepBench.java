@@ -16,7 +16,8 @@ import sau.tensor.Tensor;
  * Training throughput: images per second of whole training steps (forward, cross-entropy,
  * backward, SGD with momentum) on a fixed random batch, so that only the engine is measured,
  * not the data loading. PyTorch's numbers for the same models come from
- * {@code src/bench/python/bench_torch.py}.
+ * {@code src/bench/python/bench_torch.py}. The peak resident memory is the whole process's so
+ * far: run one model per command to read it as that model's.
  */
 public final class TrainStepBench {
 
@@ -61,7 +62,7 @@ public final class TrainStepBench {
         };
         final Measure.Timing t = Measure.time(step);
         return Table.row("bench", name, "impl", "sau", "batch", batch, "ms", t.median() * 1e3, "spread_pct", t.spread() * 100,
-                "images_per_s", batch / t.median());
+                "images_per_s", batch / t.median(), "peak_rss_mb", Memory.peakResidentMb());
     }
 
     static int intOption(List<String> args, String flag, int fallback) {

@@ -1,5 +1,7 @@
 package sau.cli;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +10,7 @@ import java.util.function.Function;
 import sau.backend.cpu.Parallel;
 import sau.bench.GemmBench;
 import sau.bench.PeakBench;
+import sau.bench.PyTorchBaseline;
 import sau.bench.SauBench;
 import sau.bench.Table;
 import sau.bench.TrainStepBench;
@@ -34,7 +37,7 @@ final class BenchCommand implements Main.Command {
     @Override
     public String help() {
         return """
-            usage: bin/sau bench WHAT... [--json] [--threads N] [options of the benchmarks]
+            usage: bin/sau bench WHAT... [--json] [--threads N] [--vs-pytorch] [options of the benchmarks]
 
             Runs each named benchmark (or all of them with "all") after a warm-up, and prints the
             median time and spread of repeated runs as a table, or one JSON object per row with --json.
@@ -47,13 +50,17 @@ final class BenchCommand implements Main.Command {
               shufflenet  training steps of ShuffleNetV2 1.0x (CIFAR stem, 100 classes), batch 128 of 3x32x32
 
             --threads N sets the size of the thread pool (default: all cores).
+            --vs-pytorch runs the same workloads in PyTorch (src/bench/python/bench_torch.py, with
+            /usr/bin/python3 and torch; OpenBLAS when installed) with the same thread count, and adds
+            PyTorch's number and the ratio sau/PyTorch (above 1: sau is faster) to each row.
             """;
     }
 
     @Override
-    public int run(List<String> args) {
+    public int run(List<String> args) throws IOException {
         final List<String> rest = new ArrayList<>(args);
         final boolean json = rest.remove("--json");
+        final boolean vsPytorch = rest.remove("--vs-pytorch");
         final int t = rest.indexOf("--threads");
         if (t >= 0) {
             if (t + 1 >= rest.size()) throw new UserError("--threads needs a number");
@@ -71,11 +78,18 @@ final class BenchCommand implements Main.Command {
         if (names.isEmpty()) throw new UserError("name a benchmark: " + String.join(", ", BENCHES.keySet()) + " or all");
         if (names.contains("all")) names.clear();
         if (names.isEmpty()) names.addAll(BENCHES.keySet());
-        final Table table = new Table();
+        final List<Map<String, Object>> rows = new ArrayList<>();
         for (String name : names) {
             final var bench = BENCHES.get(name);
             if (bench == null) throw new UserError("unknown benchmark \"" + name + "\"; choose from " + String.join(", ", BENCHES.keySet()) + " or all");
-            table.addAll(bench.apply(options));
+            rows.addAll(bench.apply(options));
+        }
+        final Table table = new Table();
+        if (vsPytorch) {
+            final List<String> withBaseline = names.stream().filter(n -> !n.equals("peak")).toList();
+            table.addAll(PyTorchBaseline.sideBySide(rows, PyTorchBaseline.run(Path.of(System.getProperty("sau.home", ".")), withBaseline, Parallel.threads())));
+        } else {
+            table.addAll(rows);
         }
         table.print(System.out, json);
         return 0;

@@ -1,8 +1,6 @@
 package sau.nn;
 
-import sau.ops.Arithmetic;
-import sau.ops.MatMul;
-import sau.ops.Views;
+import sau.ops.LinearOp;
 import sau.tensor.Generator;
 import sau.tensor.Tensor;
 
@@ -11,8 +9,7 @@ import sau.tensor.Tensor;
  * so any leading dimensions (batch, sequence position, ...) pass through unchanged.
  *
  * <p>The weight is stored {@code [out_features, in_features]}, as in PyTorch, so checkpoints
- * are interchangeable; the transpose costs nothing because GEMM reads a transposed view
- * directly. Initialisation is PyTorch's default: {@code kaiming_uniform(a=√5)} for the weight,
+ * are interchangeable; {@link LinearOp} reads it transposed in place, without a copy. Initialisation is PyTorch's default: {@code kaiming_uniform(a=√5)} for the weight,
  * which works out to U(−1/√in, 1/√in), and the same range for the bias.
  */
 public final class Linear extends Module {
@@ -44,8 +41,7 @@ public final class Linear extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        final Tensor y = MatMul.matmul(x, Views.transpose(weight, 0, 1));
-        return bias == null ? y : Arithmetic.add(y, bias);
+        return LinearOp.linear(x, weight, bias);
     }
 
     public Tensor weight() {

@@ -86,6 +86,16 @@ class OpsGradCheckTest {
     }
 
     @Test
+    void linearWithAndWithoutBiasOverLeadingDimensions() {
+        CHECK.check(t -> LinearOp.linear(t[0], t[1], t[2]), randn(2, 3, 4), randn(5, 4), randn(5));
+        CHECK.check(t -> LinearOp.linear(t[0], t[1], null), randn(3, 4), randn(2, 4));
+        // against matmul with the transposed weight plus the bias
+        final Tensor x = Tensor.randn(gen, 3, 4), w = Tensor.randn(gen, 5, 4), b = Tensor.randn(gen, 5);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                Arithmetic.add(MatMul.matmul(x, Views.transpose(w, 0, 1)), b).toArray(), LinearOp.linear(x, w, b).toArray(), 1e-5f);
+    }
+
+    @Test
     void viewsAndJoins() {
         CHECK.check(t -> Views.reshape(Views.permute(t[0], 2, 0, 1), 4, -1), randn(2, 3, 4));
         CHECK.check(t -> Views.narrow(t[0], 1, 1, 2), randn(2, 4, 3));

@@ -1,0 +1,90 @@
+package sau.bench;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The same benchmarks in PyTorch, run by {@code src/bench/python/bench_torch.py} in a child
+ * process on the same machine with the same number of threads, and set beside sau's rows: for
+ * each sau row the matching PyTorch row (same benchmark, size or batch, and thread count) adds
+ * its number and the ratio sau/PyTorch, so that above 1 means sau is faster.
+ */
+public final class PyTorchBaseline {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Which column is compared, per benchmark, and whether bigger is better. */
+    private record Metric(String column, boolean higherIsBetter) {}
+
+    private static final Map<String, Metric> METRICS = Map.of(
+            "gemm", new Metric("GFLOP/s", true),
+            "sau", new Metric("total_ms", false),
+            "train_mlp", new Metric("images_per_s", true),
+            "train_vgg16_bn", new Metric("images_per_s", true),
+            "train_shufflenet_v2_x1_0", new Metric("images_per_s", true));
+
+    private PyTorchBaseline() {}
+
+    /** The PyTorch rows of {@code benches} (names as for {@code bin/sau bench}), each in its own process so peak memory is per benchmark. */
+    public static List<Map<String, Object>> run(Path sauHome, List<String> benches, int threads) throws IOException {
+        final Path script = sauHome.resolve("src/bench/python/bench_torch.py");
+        final String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+        final List<Map<String, Object>> rows = new ArrayList<>();
+        for (String bench : benches) {
+            final ProcessBuilder pb = new ProcessBuilder(python, script.toString(), bench, "--threads", String.valueOf(threads));
+            pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
+            pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+            final Process p = pb.start();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    if (line.startsWith("{")) rows.add(JSON.readValue(line, new TypeReference<LinkedHashMap<String, Object>>() {}));
+                }
+            }
+            try {
+                if (p.waitFor() != 0) {
+                    throw new IOException("the PyTorch benchmark failed (exit " + p.exitValue() + "); is PyTorch installed? apt-get install python3-torch python3-torchvision");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the PyTorch benchmark", e);
+            }
+        }
+        return rows;
+    }
+
+    /** sau's rows, each with the matching PyTorch number and the ratio added where one exists. */
+    public static List<Map<String, Object>> sideBySide(List<Map<String, Object>> sau, List<Map<String, Object>> torch) {
+        final List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> row : sau) {
+            final Map<String, Object> merged = new LinkedHashMap<>(row);
+            final Metric metric = METRICS.get(String.valueOf(row.get("bench")));
+            final Map<String, Object> match = metric == null ? null : torch.stream().filter(t -> sameWorkload(row, t)).findFirst().orElse(null);
+            if (match != null && row.get(metric.column()) instanceof Number ours && match.get(metric.column()) instanceof Number theirs) {
+                merged.put("pytorch_" + metric.column(), theirs.doubleValue());
+                merged.put("ratio", metric.higherIsBetter() ? ours.doubleValue() / theirs.doubleValue() : theirs.doubleValue() / ours.doubleValue());
+                if (match.get("peak_rss_mb") != null) merged.put("pytorch_peak_rss_mb", match.get("peak_rss_mb"));
+                merged.put("pytorch_blas", match.get("blas"));
+            }
+            out.add(merged);
+        }
+        return out;
+    }
+
+    private static boolean sameWorkload(Map<String, Object> sau, Map<String, Object> torch) {
+        if (!String.valueOf(sau.get("bench")).equals(String.valueOf(torch.get("bench")))) return false;
+        for (String key : List.of("size", "batch", "threads", "n")) {
+            if (sau.containsKey(key) && torch.containsKey(key) && ((Number) sau.get(key)).doubleValue() != ((Number) torch.get(key)).doubleValue()) return false;
+        }
+        return true;
+    }
+}
