@@ -25,6 +25,8 @@ public final class Main {
         COMMANDS.put("train", new TrainCommand());
         COMMANDS.put("eval", new EvalCommand());
         COMMANDS.put("info", new InfoCommand());
+        COMMANDS.put("compare", new CompareCommand());
+        COMMANDS.put("plot", new PlotCommand());
         COMMANDS.put("bench", new BenchCommand());
     }
 

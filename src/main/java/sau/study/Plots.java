@@ -22,7 +22,6 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -71,11 +70,11 @@ public final class Plots {
             lr.add(curve(a, runs, RunLog.Epoch::lr));
         }
         Files.createDirectories(outDir);
-        save(List.of(chart("Train accuracy" + band, "epoch", "accuracy (%)", trainAcc, Styler.LegendPosition.InsideSE),
-                chart("Test accuracy" + band, "epoch", "accuracy (%)", testAcc, Styler.LegendPosition.InsideSE)), outDir.resolve("accuracy"));
-        save(List.of(chart("Train loss" + band, "epoch", "cross-entropy", trainLoss, Styler.LegendPosition.InsideNE),
-                chart("Test loss" + band, "epoch", "cross-entropy", testLoss, Styler.LegendPosition.InsideNE)), outDir.resolve("loss"));
-        save(List.of(chart("Learning rate at the start of each epoch", "epoch", "learning rate", sameCurvesOnce(lr), Styler.LegendPosition.InsideNE)), outDir.resolve("lr"));
+        save(List.of(chart("Train accuracy" + band, "epoch", "accuracy (%)", trainAcc, Styler.LegendPosition.InsideSE, false),
+                chart("Test accuracy" + band, "epoch", "accuracy (%)", testAcc, Styler.LegendPosition.InsideSE, false)), outDir.resolve("accuracy"));
+        save(List.of(chart("Train loss" + band, "epoch", "cross-entropy", trainLoss, Styler.LegendPosition.InsideNE, false),
+                chart("Test loss" + band, "epoch", "cross-entropy", testLoss, Styler.LegendPosition.InsideNE, false)), outDir.resolve("loss"));
+        save(List.of(chart("Learning rate at the start of each epoch", "epoch", "learning rate", sameCurvesOnce(lr), Styler.LegendPosition.InsideNE, false)), outDir.resolve("lr"));
         activations(FIGURE_1, -3, 3, outDir.resolve("activations"));
     }
 
@@ -84,24 +83,24 @@ public final class Plots {
         if (log.isEmpty()) throw new IllegalArgumentException(log.dir() + " has no epochs logged yet");
         final List<RunLog> one = List.of(log);
         Files.createDirectories(outDir);
-        save(List.of(chart("Train accuracy", "epoch", "accuracy (%)", List.of(curve(label, one, e -> 100 * e.trainAcc())), Styler.LegendPosition.InsideSE),
-                chart("Test accuracy", "epoch", "accuracy (%)", List.of(curve(label, one, e -> 100 * e.testAcc())), Styler.LegendPosition.InsideSE)), outDir.resolve("accuracy"));
-        save(List.of(chart("Train loss", "epoch", "cross-entropy", List.of(curve(label, one, RunLog.Epoch::trainLoss)), Styler.LegendPosition.InsideNE),
-                chart("Test loss", "epoch", "cross-entropy", List.of(curve(label, one, RunLog.Epoch::testLoss)), Styler.LegendPosition.InsideNE)), outDir.resolve("loss"));
-        save(List.of(chart("Learning rate at the start of each epoch", "epoch", "learning rate", List.of(curve(label, one, RunLog.Epoch::lr)), Styler.LegendPosition.InsideNE)), outDir.resolve("lr"));
+        save(List.of(chart("Train accuracy", "epoch", "accuracy (%)", List.of(curve(label, one, e -> 100 * e.trainAcc())), Styler.LegendPosition.InsideSE, false),
+                chart("Test accuracy", "epoch", "accuracy (%)", List.of(curve(label, one, e -> 100 * e.testAcc())), Styler.LegendPosition.InsideSE, false)), outDir.resolve("accuracy"));
+        save(List.of(chart("Train loss", "epoch", "cross-entropy", List.of(curve(label, one, RunLog.Epoch::trainLoss)), Styler.LegendPosition.InsideNE, false),
+                chart("Test loss", "epoch", "cross-entropy", List.of(curve(label, one, RunLog.Epoch::testLoss)), Styler.LegendPosition.InsideNE, false)), outDir.resolve("loss"));
+        save(List.of(chart("Learning rate at the start of each epoch", "epoch", "learning rate", List.of(curve(label, one, RunLog.Epoch::lr)), Styler.LegendPosition.InsideNE, false)), outDir.resolve("lr"));
     }
 
     /** Draws the activations {@code specs} on [from, to] beside their derivatives, into {@code file}.png and .svg. */
     public static void activations(List<String> specs, double from, double to, Path file) throws IOException {
         final List<Curve> values = new ArrayList<>(), slopes = new ArrayList<>();
         for (String spec : specs) {
-            final ActivationCurves c = ActivationCurves.of(spec, from, to, 241);
+            final ActivationCurves c = ActivationCurves.of(spec, from, to, 161);
             values.add(new Curve(spec, c.x(), c.y(), null));
             slopes.add(new Curve(spec, c.x(), c.dy(), null));
         }
         if (file.getParent() != null) Files.createDirectories(file.getParent());
-        save(List.of(chart("Activation f(x)", "x", "f(x)", values, Styler.LegendPosition.InsideNW),
-                chart("Derivative f'(x)", "x", "f'(x)", slopes, Styler.LegendPosition.InsideNW)), file);
+        save(List.of(chart("Activation f(x)", "x", "f(x)", values, Styler.LegendPosition.InsideNW, true),
+                chart("Derivative f'(x)", "x", "f'(x)", slopes, Styler.LegendPosition.InsideNW, true)), file);
     }
 
     /** The per-epoch mean and std of {@code metric} over runs that logged the same epochs. */
@@ -126,7 +125,12 @@ public final class Plots {
         return List.of(new Curve("every activation", c.x(), c.mean(), null));
     }
 
-    static XYChart chart(String title, String xTitle, String yTitle, List<Curve> curves, Styler.LegendPosition legend) {
+    /**
+     * A line chart of {@code curves}, each in its palette colour over its ± std band (when it has
+     * one); SAU's lines are drawn thicker. With {@code leakyAsReference}, Leaky ReLU drawn beside
+     * SAU is shown as SAU's limit: black and dashed, so the SAU curves can be seen converging on it.
+     */
+    static XYChart chart(String title, String xTitle, String yTitle, List<Curve> curves, Styler.LegendPosition legend, boolean leakyAsReference) {
         final XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         final var styler = chart.getStyler();
         styler.setChartBackgroundColor(Color.WHITE);
@@ -144,14 +148,15 @@ public final class Plots {
         styler.setAntiAlias(true);
         styler.setXAxisTickMarkSpacingHint(90);
         styler.setXAxisDecimalPattern("0.##");
+        styler.setYAxisDecimalPattern("0.#####");
         // a band is a closed polygon, so it must be drawn before every line to stay beneath them
         for (int i = 0; i < curves.size(); i++) {
             final Curve c = curves.get(i);
             if (c.std() == null) continue;
             final XYSeries band = chart.addSeries(c.label() + " std", bandX(c.x()), bandY(c.mean(), c.std()));
             band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
-            final Color color = color(i, c.label());
-            band.setFillColor(new Color(color.getRed(), color.getGreen(), color.getBlue(), 50));
+            final Color color = PALETTE[i % PALETTE.length];
+            band.setFillColor(new Color(color.getRed(), color.getGreen(), color.getBlue(), 40));
             band.setLineColor(new Color(0, 0, 0, 0));
             band.setMarker(SeriesMarkers.NONE);
             band.setShowInLegend(false);
@@ -161,21 +166,17 @@ public final class Plots {
             final Curve c = curves.get(i);
             final XYSeries line = chart.addSeries(c.label(), c.x(), c.mean());
             line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-            line.setLineColor(color(i, c.label()));
-            line.setMarkerColor(color(i, c.label()));
+            final boolean sau = c.label().startsWith("sau");
+            final boolean reference = leakyAsReference && c.label().startsWith("leaky_relu") && curves.stream().anyMatch(o -> o.label().startsWith("sau"));
+            final Color color = reference ? Color.BLACK : PALETTE[i % PALETTE.length];
+            line.setLineColor(color);
+            line.setMarkerColor(color);
             // per-epoch curves get a marker on each epoch, so that a one-epoch run still shows as a point
             line.setMarker(fewPoints ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
-            final boolean sau = c.label().startsWith("sau");
-            final boolean leaky = c.label().startsWith("leaky_relu") && curves.stream().anyMatch(o -> o.label().startsWith("sau"));
-            line.setLineStyle(leaky ? new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10, new float[] {8, 6}, 0)
+            line.setLineStyle(reference ? new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10, new float[] {8, 6}, 0)
                     : new BasicStroke(sau ? 3f : 2f));
         }
         return chart;
-    }
-
-    /** Leaky ReLU drawn beside SAU is SAU's limit: black and dashed, so the SAU curves can be seen converging on it. */
-    private static Color color(int index, String label) {
-        return label.startsWith("leaky_relu") && index > 0 ? Color.BLACK : PALETTE[index % PALETTE.length];
     }
 
     /** The band's outline: along the upper edge left to right, then back along the lower edge. */
