@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import sau.backend.cpu.Parallel;
+import sau.bench.ConvBench;
 import sau.bench.GemmBench;
 import sau.bench.PeakBench;
 import sau.bench.PyTorchBaseline;
@@ -23,6 +24,7 @@ final class BenchCommand implements Main.Command {
     static {
         BENCHES.put("peak", PeakBench::run);
         BENCHES.put("gemm", GemmBench::run);
+        BENCHES.put("conv", ConvBench::run);
         BENCHES.put("sau", SauBench::run);
         BENCHES.put("mlp", TrainStepBench::mlp);
         BENCHES.put("vgg16", TrainStepBench::vgg16);

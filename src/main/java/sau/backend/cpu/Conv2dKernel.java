@@ -21,17 +21,32 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Each line follows from {@code Y = W·cols}: a product's gradients are {@code dW = dY·colsᵀ}
  * and {@code dcols = Wᵀ·dY}, and col2im carries {@code dcols} back onto the pixels that im2col
- * copied. A 1×1 stride-1 unpadded convolution skips the unrolling: the image, {@code C × H·W}
- * row-major, already is its column matrix. Depthwise convolutions (one 3×3 filter per channel)
- * make GEMMs with one row, which waste the register tile, so they go to the direct vectorised
- * {@link DepthwiseConvKernel} instead.
+ * copied. Depthwise convolutions (one 3×3 filter per channel) make GEMMs with one row, which
+ * waste the register tile, so they go to the direct vectorised {@link DepthwiseConvKernel}
+ * instead.
  *
- * <p><b>Threads and memory.</b> Forward and backward-data handle whole images per thread, so
- * the threads never write to the same output and the GEMMs inside run serially on their own
- * thread (with a single image the GEMM spreads itself over the threads instead). The columns of
- * a large image would be huge ({@code kh·kw} times the image), so an image is processed in bands
- * of output rows whose columns fit in {@link #COLUMN_BUDGET} floats; the buffers are per thread
- * and only grow, so steady-state training allocates nothing here.
+ * <p><b>Several images per GEMM.</b> Done image by image, forward and backward-data would run
+ * one GEMM per image, and deep layers have tiny planes (4×4 or 2×2 pixels on 32×32 inputs)
+ * with large weights (128 × 1152): every such GEMM would pack the whole weight matrix, the
+ * costly step of a GEMM, for a handful of columns, and fill only a few columns of its register
+ * tile. So the batch is cut into sets of consecutive images with at least {@link #GEMM_COLUMNS}
+ * output pixels in all (one image when its plane is that large). A set's columns are laid side
+ * by side, {@code cols (C·kh·kw × images·pixels)}, and one GEMM per group computes the whole
+ * set: forward {@code W·cols} into a {@code K × images·pixels} product, whose image blocks
+ * are then copied into NCHW y with the bias added on the way; backward-data gathers the set's
+ * dY the same way, computes {@code Wᵀ·dY} and col2im's each image's block. Small images are
+ * gathered by {@link Im2col#gatherImages}, whose loops run over all the set's pixels at once.
+ * Each column of a GEMM is computed on its own, in a fixed order, so results do not depend on
+ * how the batch is cut, and the cut may depend on the thread count.
+ *
+ * <p><b>Threads and memory.</b> Forward and backward-data hand out whole sets of images to the
+ * threads, so the threads never write to the same output and the GEMMs inside run serially on
+ * their own thread (with a single image the GEMM spreads itself over the threads instead). The
+ * columns of a large image would be huge ({@code kh·kw} times the image), so such an image is
+ * processed in bands of output rows whose columns fit in {@link #COLUMN_BUDGET} floats; the
+ * buffers are per thread and only grow, so steady-state training allocates nothing here. A
+ * large 1×1 stride-1 unpadded image skips the unrolling: the image, {@code C × H·W} row-major,
+ * already is its column matrix, and its GEMMs read x and write y directly.
  *
  * <p><b>Deterministic weight gradient.</b> The weight gradient sums over the whole batch, and the
  * order of a float sum changes its result. The batch is cut into a fixed number of parts, which
@@ -47,8 +62,15 @@ public final class Conv2dKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
-    /** Floats in one band's column matrix: 4 MiB, about what stays in the last-level cache. */
+    /** Floats in one GEMM's column matrix: 4 MiB, about what stays in the last-level cache. */
     static final int COLUMN_BUDGET = 1 << 20;
+
+    /**
+     * Forward and backward-data put the columns of this many output pixels (of several images,
+     * when the images are small) into one GEMM: enough that packing the weight matrix, which
+     * every GEMM does once, costs little next to the product.
+     */
+    static final int GEMM_COLUMNS = 512;
 
     /**
      * The weight gradient is summed in this many parts, whatever the number of threads: enough to
@@ -57,10 +79,14 @@ public final class Conv2dKernel {
      */
     static final int WEIGHT_PARTS = 4;
 
-    /** Per-thread buffers that only grow: the columns, the weight pass's copy of dY and its partial sums. */
+    /**
+     * Per-thread buffers that only grow: the columns, the {@code K × pixels} matrix on the output
+     * side (the forward product, or the gathered dY of the backward passes) and the weight
+     * gradient's partial sums.
+     */
     private static final class Scratch {
         float[] cols = new float[0];
-        float[] grad = new float[0];
+        float[] out = new float[0];
         float[] partials = new float[0];
     }
 
@@ -77,38 +103,75 @@ public final class Conv2dKernel {
             DepthwiseConvKernel.forward(g, x, xOff, w, wOff, bias, bOff, y, yOff);
             return;
         }
-        Parallel.forRange(g.batch(), 1, (n0, n1) -> {
-            for (int n = n0; n < n1; n++) {
-                forwardImage(g, x, xOff + n * g.inChannels() * g.inPlane(), w, wOff, bias, bOff, y, yOff + n * g.outChannels() * g.outPlane());
+        if (g.isPointwise() && g.outPlane() >= GEMM_COLUMNS) {
+            Parallel.forRange(g.batch(), 1, (n0, n1) -> {
+                for (int n = n0; n < n1; n++) {
+                    forwardPointwise(g, x, xOff + n * g.inChannels() * g.inPlane(), w, wOff, bias, bOff, y, yOff + n * g.outChannels() * g.outPlane());
+                }
+            });
+            return;
+        }
+        final int sets = imageSets(g);
+        Parallel.forRange(sets, 1, (s0, s1) -> {
+            for (int set = s0; set < s1; set++) {
+                forwardImages(g, x, xOff, w, wOff, bias, bOff, y, yOff,
+                        Parallel.chunkStart(g.batch(), sets, set), Parallel.chunkStart(g.batch(), sets, set + 1));
             }
         });
     }
 
-    private static void forwardImage(ConvGeometry g, float[] x, int xImg, float[] w, int wOff, float[] bias, int bOff, float[] y, int yImg) {
+    /** A large pointwise image is its own column matrix: one GEMM per group, straight from x into y. */
+    private static void forwardPointwise(ConvGeometry g, float[] x, int xImg, float[] w, int wOff, float[] bias, int bOff, float[] y, int yImg) {
         final int kPer = g.outPerGroup(), rows = g.colRows(), plane = g.outPlane();
         // The bias is written first and the GEMMs add onto it (beta = 1): no second pass over y.
         final float beta = bias == null ? 0f : 1f;
         if (bias != null) {
             for (int k = 0; k < g.outChannels(); k++) Arrays.fill(y, yImg + k * plane, yImg + (k + 1) * plane, bias[bOff + k]);
         }
-        if (g.isPointwise()) {
-            for (int gr = 0; gr < g.groups(); gr++) {
-                Gemm.gemm(false, false, kPer, plane, rows, w, wOff + gr * kPer * rows, rows,
-                        x, xImg + gr * rows * plane, plane, beta, y, yImg + gr * kPer * plane, plane);
-            }
-            return;
+        for (int gr = 0; gr < g.groups(); gr++) {
+            Gemm.gemm(false, false, kPer, plane, rows, w, wOff + gr * kPer * rows, rows,
+                    x, xImg + gr * rows * plane, plane, beta, y, yImg + gr * kPer * plane, plane);
         }
+    }
+
+    /**
+     * Forward of images {@code [n0, n1)}, one band of output rows at a time (the whole images
+     * when there are several): their columns side by side, one GEMM per group into the
+     * {@code K × pixels} product, then each image's block copied into y with the bias added.
+     */
+    private static void forwardImages(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff,
+                                      float[] y, int yOff, int n0, int n1) {
+        final int kPer = g.outPerGroup(), rows = g.colRows(), outW = g.outW(), plane = g.outPlane(), outC = g.outChannels();
         final Scratch s = SCRATCH.get();
-        final int band = bandRows(g);
+        final int band = n1 - n0 > 1 ? g.outH() : bandRows(g);
         for (int oh0 = 0; oh0 < g.outH(); oh0 += band) {
-            final int oh1 = Math.min(g.outH(), oh0 + band), cols = (oh1 - oh0) * g.outW();
+            final int oh1 = Math.min(g.outH(), oh0 + band), pixels = (oh1 - oh0) * outW, cols = (n1 - n0) * pixels;
             final float[] c = s.cols = grow(s.cols, g.groups() * rows * cols);
-            Im2col.im2col(g, x, xImg, oh0, oh1, c, 0, cols);
+            final float[] out = s.out = grow(s.out, outC * cols);
+            if (n1 - n0 > 1) Im2col.gatherImages(g, x, xOff, n0, n1, c, 0, cols);
+            else Im2col.im2col(g, x, xOff + n0 * g.inChannels() * g.inPlane(), oh0, oh1, c, 0, cols);
             for (int gr = 0; gr < g.groups(); gr++) {
                 Gemm.gemm(false, false, kPer, cols, rows, w, wOff + gr * kPer * rows, rows,
-                        c, gr * rows * cols, cols, beta, y, yImg + gr * kPer * plane + oh0 * g.outW(), plane);
+                        c, gr * rows * cols, cols, 0f, out, gr * kPer * cols, cols);
+            }
+            for (int n = n0; n < n1; n++) {
+                for (int k = 0; k < outC; k++) {
+                    final int from = k * cols + (n - n0) * pixels, to = yOff + (n * outC + k) * plane + oh0 * outW;
+                    if (bias == null) System.arraycopy(out, from, y, to, pixels);
+                    else addInto(out, from, bias[bOff + k], y, to, pixels);
+                }
             }
         }
+    }
+
+    /** {@code dst[to + i] = src[from + i] + b} for {@code i < length}. */
+    private static void addInto(float[] src, int from, float b, float[] dst, int to, int length) {
+        final FloatVector bv = FloatVector.broadcast(S, b);
+        int i = 0;
+        for (final int bound = S.loopBound(length); i < bound; i += L) {
+            FloatVector.fromArray(S, src, from + i).add(bv).intoArray(dst, to + i);
+        }
+        for (; i < length; i++) dst[to + i] = src[from + i] + b;
     }
 
     /**
@@ -120,34 +183,76 @@ public final class Conv2dKernel {
             DepthwiseConvKernel.backwardData(g, dy, dyOff, w, wOff, dx, dxOff);
             return;
         }
-        Parallel.forRange(g.batch(), 1, (n0, n1) -> {
-            for (int n = n0; n < n1; n++) {
-                backwardDataImage(g, dy, dyOff + n * g.outChannels() * g.outPlane(), w, wOff, dx, dxOff + n * g.inChannels() * g.inPlane());
+        if (g.isPointwise() && g.outPlane() >= GEMM_COLUMNS) {
+            Parallel.forRange(g.batch(), 1, (n0, n1) -> {
+                for (int n = n0; n < n1; n++) {
+                    backwardDataPointwise(g, dy, dyOff + n * g.outChannels() * g.outPlane(), w, wOff, dx, dxOff + n * g.inChannels() * g.inPlane());
+                }
+            });
+            return;
+        }
+        final int sets = imageSets(g);
+        Parallel.forRange(sets, 1, (s0, s1) -> {
+            for (int set = s0; set < s1; set++) {
+                backwardDataImages(g, dy, dyOff, w, wOff, dx, dxOff,
+                        Parallel.chunkStart(g.batch(), sets, set), Parallel.chunkStart(g.batch(), sets, set + 1));
             }
         });
     }
 
-    private static void backwardDataImage(ConvGeometry g, float[] dy, int dyImg, float[] w, int wOff, float[] dx, int dxImg) {
+    /** A large pointwise image: dX = Wᵀ·dY per group, straight into dx. */
+    private static void backwardDataPointwise(ConvGeometry g, float[] dy, int dyImg, float[] w, int wOff, float[] dx, int dxImg) {
         final int kPer = g.outPerGroup(), rows = g.colRows(), plane = g.outPlane();
-        if (g.isPointwise()) {
-            for (int gr = 0; gr < g.groups(); gr++) {
-                Gemm.gemm(true, false, rows, plane, kPer, w, wOff + gr * kPer * rows, rows,
-                        dy, dyImg + gr * kPer * plane, plane, 0f, dx, dxImg + gr * rows * plane, plane);
-            }
-            return;
+        for (int gr = 0; gr < g.groups(); gr++) {
+            Gemm.gemm(true, false, rows, plane, kPer, w, wOff + gr * kPer * rows, rows,
+                    dy, dyImg + gr * kPer * plane, plane, 0f, dx, dxImg + gr * rows * plane, plane);
         }
-        Arrays.fill(dx, dxImg, dxImg + g.inChannels() * g.inPlane(), 0f);
+    }
+
+    /**
+     * Backward-data of images {@code [n0, n1)}, one band of output rows at a time (the whole
+     * images when there are several): their dY side by side in a {@code K × pixels} matrix, one
+     * GEMM per group into the columns, then col2im of each image's block.
+     */
+    private static void backwardDataImages(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff, int n0, int n1) {
+        final int kPer = g.outPerGroup(), rows = g.colRows(), outW = g.outW(), plane = g.outPlane(), outC = g.outChannels();
+        final int inImage = g.inChannels() * g.inPlane();
+        if (n1 - n0 == 1) Arrays.fill(dx, dxOff + n0 * inImage, dxOff + n1 * inImage, 0f);
         final Scratch s = SCRATCH.get();
-        final int band = bandRows(g);
+        final int band = n1 - n0 > 1 ? g.outH() : bandRows(g);
         for (int oh0 = 0; oh0 < g.outH(); oh0 += band) {
-            final int oh1 = Math.min(g.outH(), oh0 + band), cols = (oh1 - oh0) * g.outW();
+            final int oh1 = Math.min(g.outH(), oh0 + band), pixels = (oh1 - oh0) * outW, cols = (n1 - n0) * pixels;
             final float[] c = s.cols = grow(s.cols, g.groups() * rows * cols);
+            final float[] d = s.out = grow(s.out, outC * cols);
+            for (int n = n0; n < n1; n++) {
+                for (int k = 0; k < outC; k++) {
+                    System.arraycopy(dy, dyOff + (n * outC + k) * plane + oh0 * outW, d, k * cols + (n - n0) * pixels, pixels);
+                }
+            }
             for (int gr = 0; gr < g.groups(); gr++) {
                 Gemm.gemm(true, false, rows, cols, kPer, w, wOff + gr * kPer * rows, rows,
-                        dy, dyImg + gr * kPer * plane + oh0 * g.outW(), plane, 0f, c, gr * rows * cols, cols);
+                        d, gr * kPer * cols, cols, 0f, c, gr * rows * cols, cols);
             }
-            Im2col.col2im(g, c, 0, cols, oh0, oh1, dx, dxImg);
+            if (n1 - n0 > 1) Im2col.scatterImages(g, c, 0, cols, n0, n1, dx, dxOff);
+            else Im2col.col2im(g, c, 0, cols, oh0, oh1, dx, dxOff + n0 * inImage);
         }
+    }
+
+    /**
+     * How many sets of consecutive images forward and backward-data cut the batch into, each set
+     * being one GEMM per group (per band, for an image too large to fit the budget at once). A
+     * set holds enough images for its GEMMs to have {@link #GEMM_COLUMNS} columns, as long as
+     * their columns fit in the budget and there are still at least as many sets as threads; the
+     * count is then rounded up to a multiple of the threads, so they get equal shares.
+     */
+    static int imageSets(ConvGeometry g) {
+        final int batch = g.batch(), threads = Parallel.threads();
+        if (batch == 0) return 0;
+        final long imageColumns = (long) g.groups() * g.colRows() * g.outPlane();
+        final long perSet = Math.min(Math.min(ceilDiv(GEMM_COLUMNS, g.outPlane()), COLUMN_BUDGET / imageColumns),
+                ceilDiv(batch, threads));
+        final int sets = ceilDiv(batch, (int) Math.max(1, perSet));
+        return Math.min(batch, ceilDiv(sets, threads) * threads);
     }
 
     /**
@@ -196,7 +301,7 @@ public final class Conv2dKernel {
         for (int c0 = q0; c0 < q1; c0 += perChunk) {
             final int c1 = Math.min(q1, c0 + perChunk), cols = (c1 - c0) * outW;
             final float[] c = s.cols = grow(s.cols, g.groups() * rows * cols);
-            final float[] d = s.grad = grow(s.grad, g.outChannels() * cols);
+            final float[] d = s.out = grow(s.out, g.outChannels() * cols);
             gatherChunk(g, x, xOff, dy, dyOff, c0, c1, c, d, cols);
             for (int gr = 0; gr < g.groups(); gr++) {
                 Gemm.gemm(false, true, kPer, rows, cols, d, gr * kPer * cols, cols, c, gr * rows * cols, cols,
@@ -215,8 +320,21 @@ public final class Conv2dKernel {
         int col = 0;
         final int outH = g.outH(), outW = g.outW(), plane = g.outPlane();
         for (int q = q0; q < q1; ) {
-            final int n = q / outH, oh0 = q % outH, oh1 = Math.min(outH, oh0 + q1 - q);
-            final int pixels = (oh1 - oh0) * outW;
+            final int n = q / outH, oh0 = q % outH;
+            if (oh0 == 0 && q + outH <= q1) {
+                // A run of whole images: gathered together, which is faster for small images.
+                final int n1 = n + (q1 - q) / outH, pixels = (n1 - n) * plane;
+                Im2col.gatherImages(g, x, xOff, n, n1, cols, col, ld);
+                for (int m = n; m < n1; m++) {
+                    for (int k = 0; k < g.outChannels(); k++) {
+                        System.arraycopy(dy, dyOff + (m * g.outChannels() + k) * plane, d, k * ld + col + (m - n) * plane, plane);
+                    }
+                }
+                col += pixels;
+                q += (n1 - n) * outH;
+                continue;
+            }
+            final int oh1 = Math.min(outH, oh0 + q1 - q), pixels = (oh1 - oh0) * outW;
             Im2col.im2col(g, x, xOff + n * g.inChannels() * g.inPlane(), oh0, oh1, cols, col, ld);
             final int dyImg = dyOff + n * g.outChannels() * plane + oh0 * outW;
             for (int k = 0; k < g.outChannels(); k++) System.arraycopy(dy, dyImg + k * plane, d, k * ld + col, pixels);

@@ -1,6 +1,8 @@
 package sau.backend.cpu;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * im2col ("image to columns") and its adjoint col2im: the data movement that turns a
@@ -24,8 +26,15 @@ import java.util.Arrays;
  * <p>col2im goes the other way: it adds every column entry back onto the input pixel it was copied
  * from. That is the transpose of im2col, which is what the backward pass needs: the gradient of a
  * copy is a sum over all the places the value was copied to.
+ *
+ * <p>Small images make short rows, and a loop per row of a few pixels costs more than its copy.
+ * {@link #gatherImages} therefore unrolls several whole images at once through an index table,
+ * each row of the columns one long loop over all their pixels; {@link #scatterImages} is its
+ * adjoint.
  */
 final class Im2col {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private Im2col() {}
 
@@ -89,6 +98,132 @@ final class Im2col {
                 }
             }
         }
+    }
+
+    /**
+     * Per-thread buffers that only grow, for {@link #gatherImages} and {@link #scatterImages}:
+     * the padded images and the index table.
+     */
+    private static final class Buffers {
+        float[] padded = new float[0];
+        int[] index = new int[0];
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    /**
+     * The columns of whole images {@code [n0, n1)} of the batch at {@code x[xOff]}, side by
+     * side: image n's pixel p goes to column {@code (n − n0)·outH·outW + p} of
+     * {@code cols[colsOff...]} (leading dimension {@code ld}). Same result as {@link #im2col}
+     * image by image, but built for small images, whose rows are too short for copies: the
+     * images are first copied into a zero-bordered buffer, so that the padding is made of real
+     * zeros, and then every row of the columns is one branch-free loop over all the images'
+     * pixels, reading through a table of where each pixel's tap lies in the padded image.
+     */
+    static void gatherImages(ConvGeometry g, float[] x, int xOff, int n0, int n1, float[] cols, int colsOff, int ld) {
+        final Buffers b = BUFFERS.get();
+        final Padded p = new Padded(g, n1 - n0);
+        final float[] padded = b.padded = grow(b.padded, p.length());
+        Arrays.fill(padded, 0, p.length(), 0f);
+        final int h = g.inH(), w = g.inW(), plane = h * w;
+        for (int c = 0, planes = (n1 - n0) * g.inChannels(), src = xOff + n0 * g.inChannels() * plane; c < planes; c++) {
+            for (int ih = 0; ih < h; ih++, src += w) {
+                final int dst = c * p.plane + (ih + g.padH()) * p.width + g.padW();
+                for (int iw = 0; iw < w; iw++) padded[dst + iw] = x[src + iw];
+            }
+        }
+        final int[] index = b.index = p.table(b.index);
+        final int taps = g.kernelH() * g.kernelW(), n = p.columns;
+        int row = colsOff;
+        for (int c = 0; c < g.inChannels(); c++) {
+            final int base = c * p.plane;
+            for (int t = 0; t < taps; t++, row += ld) {
+                final int at = t * n;
+                int j = 0;
+                for (final int bound = S.loopBound(n); j < bound; j += S.length()) {
+                    FloatVector.fromArray(S, padded, base, index, at + j).intoArray(cols, row + j);
+                }
+                for (; j < n; j++) cols[row + j] = padded[base + index[at + j]];
+            }
+        }
+    }
+
+    /**
+     * The adjoint of {@link #gatherImages}: OVERWRITES the input gradient of images
+     * {@code [n0, n1)} at {@code dx[dxOff]} with the sum of the column entries copied from each
+     * pixel. The entries are added in the same order as by {@link #col2im}, so both give the
+     * same bits.
+     */
+    static void scatterImages(ConvGeometry g, float[] cols, int colsOff, int ld, int n0, int n1, float[] dx, int dxOff) {
+        final Buffers b = BUFFERS.get();
+        final Padded p = new Padded(g, n1 - n0);
+        final float[] padded = b.padded = grow(b.padded, p.length());
+        Arrays.fill(padded, 0, p.length(), 0f);
+        final int[] index = b.index = p.table(b.index);
+        final int taps = g.kernelH() * g.kernelW(), n = p.columns;
+        int row = colsOff;
+        for (int c = 0; c < g.inChannels(); c++) {
+            final int base = c * p.plane;
+            for (int t = 0; t < taps; t++, row += ld) {
+                for (int j = 0, at = t * n; j < n; j++) padded[base + index[at + j]] += cols[row + j];
+            }
+        }
+        final int h = g.inH(), w = g.inW(), plane = h * w;
+        for (int c = 0, planes = (n1 - n0) * g.inChannels(), dst = dxOff + n0 * g.inChannels() * plane; c < planes; c++) {
+            for (int ih = 0; ih < h; ih++, dst += w) {
+                final int src = c * p.plane + (ih + g.padH()) * p.width + g.padW();
+                for (int iw = 0; iw < w; iw++) dx[dst + iw] = padded[src + iw];
+            }
+        }
+    }
+
+    /**
+     * The zero-bordered copy of {@code count} images: each plane is {@code height × width},
+     * with the image at row padH and column padW, and large enough for every tap the geometry
+     * reads (the bottom and right borders may be narrower than the padding: a stride can skip them).
+     */
+    private record Padded(ConvGeometry g, int count, int height, int width, int plane, int columns) {
+        Padded(ConvGeometry g, int count) {
+            this(g, count, reach(g.inH(), g.padH(), g.outH(), g.strideH(), g.kernelH(), g.dilationH()),
+                    reach(g.inW(), g.padW(), g.outW(), g.strideW(), g.kernelW(), g.dilationW()), count * g.outPlane());
+        }
+
+        private Padded(ConvGeometry g, int count, int height, int width, int columns) {
+            this(g, count, height, width, height * width, columns);
+        }
+
+        private static int reach(int in, int pad, int out, int stride, int kernel, int dilation) {
+            return Math.max(pad + in, (out - 1) * stride + (kernel - 1) * dilation + 1);
+        }
+
+        int length() {
+            return count * g.inChannels() * plane;
+        }
+
+        /**
+         * Entry {@code t·columns + j} is where column j (image j / outPlane, pixel j % outPlane)
+         * reads tap t = (ki, kj) in channel 0 of the padded images; channel c adds {@code c·plane}.
+         */
+        int[] table(int[] buffer) {
+            final int[] index = buffer.length >= g.kernelH() * g.kernelW() * columns ? buffer : new int[g.kernelH() * g.kernelW() * columns];
+            final int imageStride = g.inChannels() * plane;
+            int at = 0;
+            for (int ki = 0; ki < g.kernelH(); ki++) {
+                for (int kj = 0; kj < g.kernelW(); kj++) {
+                    for (int n = 0; n < count; n++) {
+                        for (int oh = 0; oh < g.outH(); oh++) {
+                            final int rowAt = n * imageStride + (oh * g.strideH() + ki * g.dilationH()) * width + kj * g.dilationW();
+                            for (int ow = 0; ow < g.outW(); ow++) index[at++] = rowAt + ow * g.strideW();
+                        }
+                    }
+                }
+            }
+            return index;
+        }
+    }
+
+    private static float[] grow(float[] buffer, int size) {
+        return buffer.length >= size ? buffer : new float[size];
     }
 
     /** The first {@code ow} with {@code ow·stride + shift ≥ 0}, at most {@code outW}. */

@@ -53,6 +53,11 @@ public final class Pool2dKernel {
      */
     public static void maxForward(float[] x, int xOff, float[] y, int[] argmax, int planes, int inH, int inW,
                                   Window wh, Window ww, int outH, int outW) {
+        final Window halving = new Window(2, 2, 0, 1);
+        if (wh.equals(halving) && ww.equals(halving) && 2 * outH <= inH && 2 * outW <= inW) {
+            maxForward2x2(x, xOff, y, argmax, planes, inH, inW, outH, outW);
+            return;
+        }
         final int[] h0 = new int[outH], h1 = new int[outH], w0 = new int[outW], w1 = new int[outW];
         clip(wh, inH, h0, h1);
         clip(ww, inW, w0, w1);
@@ -78,6 +83,44 @@ public final class Pool2dKernel {
                             }
                         }
                         final int o = p * outPlane + oh * outW + ow;
+                        y[o] = best;
+                        argmax[o] = bestAt;
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * The common 2×2 stride-2 max pool whose windows all lie inside the input: four taps read
+     * directly, no clipping. {@code v > best || v != v} keeps the first largest tap and lets a
+     * NaN win (and stay), as in the general loop.
+     */
+    private static void maxForward2x2(float[] x, int xOff, float[] y, int[] argmax, int planes, int inH, int inW, int outH, int outW) {
+        final int inPlane = inH * inW, outPlane = outH * outW;
+        Parallel.forRange(planes, Math.max(1, Elementwise.GRAIN / Math.max(1, inPlane)), (first, last) -> {
+            for (int p = first; p < last; p++) {
+                final int in = xOff + p * inPlane;
+                for (int oh = 0; oh < outH; oh++) {
+                    int o = p * outPlane + oh * outW, at = 2 * oh * inW;
+                    for (int ow = 0; ow < outW; ow++, o++, at += 2) {
+                        float best = x[in + at];
+                        int bestAt = at;
+                        float v = x[in + at + 1];
+                        if (v > best || v != v) {
+                            best = v;
+                            bestAt = at + 1;
+                        }
+                        v = x[in + at + inW];
+                        if (v > best || v != v) {
+                            best = v;
+                            bestAt = at + inW;
+                        }
+                        v = x[in + at + inW + 1];
+                        if (v > best || v != v) {
+                            best = v;
+                            bestAt = at + inW + 1;
+                        }
                         y[o] = best;
                         argmax[o] = bestAt;
                     }

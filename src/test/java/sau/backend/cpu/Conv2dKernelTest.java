@@ -116,6 +116,67 @@ class Conv2dKernelTest {
         }
     }
 
+    /**
+     * Small planes put several images into one GEMM; the sets depend on the thread count, so each
+     * case runs on 1, 2 and 3 threads, with batches the sets do not divide, and must match the
+     * references and give the same bits every time.
+     */
+    @Test
+    void imagesGroupedIntoOneGemmMatchReferenceOnAnyNumberOfThreads() {
+        final List<ConvGeometry> cases = List.of(
+                ConvGeometry.of(7, 5, 2, 2, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1),      // 2×2 planes (4 pixels)
+                ConvGeometry.of(11, 4, 3, 3, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // 3×3 planes (9 pixels)
+                ConvGeometry.of(9, 3, 3, 3, 4, 3, 3, 1, 1, 0, 0, 1, 1, 1),      // a single output pixel
+                ConvGeometry.of(10, 4, 5, 6, 6, 3, 3, 2, 2, 1, 1, 1, 1, 2),     // stride 2, two groups
+                ConvGeometry.of(6, 3, 5, 5, 4, 3, 3, 1, 1, 2, 2, 2, 2, 1),      // dilation 2
+                ConvGeometry.of(13, 6, 3, 3, 4, 1, 1, 1, 1, 0, 0, 1, 1, 1),     // pointwise with a small plane
+                new ConvGeometry(5, 3, 8, 6, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1, 4, 3)); // given output size (conv_transpose2d)
+        final int saved = Parallel.threads();
+        try {
+            for (ConvGeometry g : cases) {
+                final SplittableRandom r = new SplittableRandom(g.hashCode());
+                final float[] x = random(r, g.inputLength()), w = random(r, g.weightLength()), b = random(r, g.outChannels());
+                final float[] dy = random(r, g.outputLength());
+                final float[] yRef = Conv2dKernel.forwardReference(g, x, w, b), yRefNoBias = Conv2dKernel.forwardReference(g, x, w, null);
+                final float[] dxRef = Conv2dKernel.backwardDataReference(g, dy, w), dwRef = Conv2dKernel.backwardWeightReference(g, x, dy);
+                float[] yFirst = null, dxFirst = null;
+                for (int t = 1; t <= 3; t++) {
+                    Parallel.setThreads(t);
+                    final String what = g + " on " + t + " threads";
+                    final float[] y = new float[g.outputLength()], yNoBias = new float[g.outputLength()];
+                    final float[] dx = new float[g.inputLength()], dw = new float[g.weightLength()];
+                    Arrays.fill(y, Float.NaN);
+                    Arrays.fill(yNoBias, Float.NaN);
+                    Arrays.fill(dx, Float.NaN);
+                    Conv2dKernel.forward(g, x, 0, w, 0, b, 0, y, 0);
+                    Conv2dKernel.forward(g, x, 0, w, 0, null, 0, yNoBias, 0);
+                    Conv2dKernel.backwardData(g, dy, 0, w, 0, dx, 0);
+                    Conv2dKernel.backwardWeight(g, x, 0, dy, 0, dw, 0);
+                    assertClose(yRef, y, what + " forward");
+                    assertClose(yRefNoBias, yNoBias, what + " forward without bias");
+                    assertClose(dxRef, dx, what + " backward-data");
+                    assertClose(dwRef, dw, what + " backward-weights");
+                    if (yFirst == null) {
+                        yFirst = y;
+                        dxFirst = dx;
+                    } else {
+                        assertArrayEquals(yFirst, y, what + ": forward differs from 1 thread");
+                        assertArrayEquals(dxFirst, dx, what + ": backward-data differs from 1 thread");
+                    }
+                }
+            }
+            Parallel.setThreads(1);
+            assertEquals(1, Conv2dKernel.imageSets(cases.get(0)), "one thread: the whole batch of 2×2 planes in one set");
+            Parallel.setThreads(2);
+            assertEquals(2, Conv2dKernel.imageSets(ConvGeometry.of(128, 128, 2, 2, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1)),
+                    "two threads, a batch of 128 small images: one set each");
+            assertEquals(128, Conv2dKernel.imageSets(ConvGeometry.of(128, 3, 32, 32, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1)),
+                    "planes of 1024 pixels are a GEMM each");
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
     @Test
     void emptyBatchGivesZeroGradient() {
         final ConvGeometry g = ConvGeometry.of(0, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1);

@@ -118,6 +118,26 @@ class NormPoolKernelsTest {
         assertEquals(1, idx[0]);
     }
 
+    /** The direct 2×2 stride-2 loop: first largest tap, the last NaN wins, −∞ everywhere still gives a tap. */
+    @Test
+    void maxPool2x2KeepsTheGeneralRules() {
+        final float nan = Float.NaN, inf = Float.NEGATIVE_INFINITY;
+        final float[] x = {
+            1, nan, 3, 3, inf, inf, 5, 2, 9,
+            4, 2, 3, 1, inf, inf, 5, nan, 0,
+            nan, 7, 0, 0, 2, 2, 1, 1, 1,
+            7, nan, 0, 0, 2, 2, 1, 1, 1,
+            8, 8, 8, 8, 8, 8, 8, 8, 8};
+        final Window w = new Window(2, 2, 0, 1);
+        final int[] refIdx = new int[8], idx = new int[8];
+        final float[] ref = Pool2dKernel.maxForwardReference(x, 1, 5, 9, w, w, 2, 4, refIdx);
+        final float[] y = new float[8];
+        Pool2dKernel.maxForward(x, 0, y, idx, 1, 5, 9, w, w, 2, 4);
+        assertArrayEquals(ref, y, 0f);
+        assertArrayEquals(refIdx, idx);
+        assertArrayEquals(new int[] {1, 2, 4, 16, 28, 20, 22, 24}, idx);
+    }
+
     @Test
     void avgPoolMatchesReference() {
         for (PoolCase p : POOLS) {
