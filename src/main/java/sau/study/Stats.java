@@ -83,12 +83,6 @@ public final class Stats {
         return regularizedIncompleteBeta(df / 2, 0.5, df / (df + t * t));
     }
 
-    /** The CDF of Student's t: P(T ≤ t). */
-    public static double studentCdf(double t, double df) {
-        final double tail = studentTwoSidedP(t, df) / 2;
-        return t >= 0 ? 1 - tail : tail;
-    }
-
     /**
      * I_x(a, b) = B(x; a, b) / B(a, b), for a, b > 0 and 0 ≤ x ≤ 1. The continued fraction
      * converges fast for x < (a + 1) / (a + b + 2); above that, the symmetry
