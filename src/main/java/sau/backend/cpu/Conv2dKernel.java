@@ -29,15 +29,16 @@ import jdk.incubator.vector.VectorSpecies;
  * one GEMM per image, and deep layers have tiny planes (4×4 or 2×2 pixels on 32×32 inputs)
  * with large weights (128 × 1152): every such GEMM would pack the whole weight matrix, the
  * costly step of a GEMM, for a handful of columns, and fill only a few columns of its register
- * tile. So the batch is cut into sets of consecutive images with at least {@link #GEMM_COLUMNS}
- * output pixels in all (one image when its plane is that large). A set's columns are laid side
- * by side, {@code cols (C·kh·kw × images·pixels)}, and one GEMM per group computes the whole
- * set: forward {@code W·cols} into a {@code K × images·pixels} product, whose image blocks
- * are then copied into NCHW y with the bias added on the way; backward-data gathers the set's
- * dY the same way, computes {@code Wᵀ·dY} and col2im's each image's block. Small images are
- * gathered by {@link Im2col#gatherImages}, whose loops run over all the set's pixels at once.
- * Each column of a GEMM is computed on its own, in a fixed order, so results do not depend on
- * how the batch is cut, and the cut may depend on the thread count.
+ * tile. So images with fewer than {@link #GEMM_COLUMNS} output pixels are processed in sets of
+ * consecutive images with about that many pixels in all. A set's columns are laid side by
+ * side, {@code cols (C·kh·kw × images·pixels)}, by {@link Im2col#gatherImages}, whose loops run
+ * over all the set's pixels at once, and one GEMM per group computes the whole set: forward
+ * {@code W·cols} into a {@code K × images·pixels} product, whose image blocks are then copied
+ * into NCHW y with the bias added on the way; backward-data gathers the set's dY the same way,
+ * computes {@code Wᵀ·dY} and scatters the columns back onto the images. Each column of a GEMM
+ * is computed on its own, in a fixed order, so the results do not depend on how the batch is
+ * cut, and the cut may depend on the thread count. Larger images run one at a time, their
+ * GEMMs writing into y and reading dY directly.
  *
  * <p><b>Threads and memory.</b> Forward and backward-data hand out whole sets of images to the
  * threads, so the threads never write to the same output and the GEMMs inside run serially on
@@ -66,11 +67,11 @@ public final class Conv2dKernel {
     static final int COLUMN_BUDGET = 1 << 20;
 
     /**
-     * Forward and backward-data put the columns of this many output pixels (of several images,
-     * when the images are small) into one GEMM: enough that packing the weight matrix, which
-     * every GEMM does once, costs little next to the product.
+     * Images with fewer output pixels than this are small: forward and backward-data put several
+     * of them into one GEMM, so that it has about this many columns, enough that packing the
+     * weight matrix, which every GEMM does once, costs little next to the product.
      */
-    static final int GEMM_COLUMNS = 512;
+    static final int GEMM_COLUMNS = 256;
 
     /**
      * The weight gradient is summed in this many parts, whatever the number of threads: enough to
@@ -103,63 +104,69 @@ public final class Conv2dKernel {
             DepthwiseConvKernel.forward(g, x, xOff, w, wOff, bias, bOff, y, yOff);
             return;
         }
-        if (g.isPointwise() && g.outPlane() >= GEMM_COLUMNS) {
-            Parallel.forRange(g.batch(), 1, (n0, n1) -> {
-                for (int n = n0; n < n1; n++) {
-                    forwardPointwise(g, x, xOff + n * g.inChannels() * g.inPlane(), w, wOff, bias, bOff, y, yOff + n * g.outChannels() * g.outPlane());
-                }
-            });
-            return;
-        }
         final int sets = imageSets(g);
+        final boolean small = smallImages(g);
         Parallel.forRange(sets, 1, (s0, s1) -> {
             for (int set = s0; set < s1; set++) {
-                forwardImages(g, x, xOff, w, wOff, bias, bOff, y, yOff,
-                        Parallel.chunkStart(g.batch(), sets, set), Parallel.chunkStart(g.batch(), sets, set + 1));
+                final int n0 = Parallel.chunkStart(g.batch(), sets, set), n1 = Parallel.chunkStart(g.batch(), sets, set + 1);
+                if (small) {
+                    forwardImages(g, x, xOff, w, wOff, bias, bOff, y, yOff, n0, n1);
+                } else {
+                    forwardImage(g, x, xOff + n0 * g.inChannels() * g.inPlane(), w, wOff, bias, bOff, y, yOff + n0 * g.outChannels() * g.outPlane());
+                }
             }
         });
     }
 
-    /** A large pointwise image is its own column matrix: one GEMM per group, straight from x into y. */
-    private static void forwardPointwise(ConvGeometry g, float[] x, int xImg, float[] w, int wOff, float[] bias, int bOff, float[] y, int yImg) {
+    /** Forward of one image, in bands of output rows, with the GEMMs writing straight into y. */
+    private static void forwardImage(ConvGeometry g, float[] x, int xImg, float[] w, int wOff, float[] bias, int bOff, float[] y, int yImg) {
         final int kPer = g.outPerGroup(), rows = g.colRows(), plane = g.outPlane();
         // The bias is written first and the GEMMs add onto it (beta = 1): no second pass over y.
         final float beta = bias == null ? 0f : 1f;
         if (bias != null) {
             for (int k = 0; k < g.outChannels(); k++) Arrays.fill(y, yImg + k * plane, yImg + (k + 1) * plane, bias[bOff + k]);
         }
-        for (int gr = 0; gr < g.groups(); gr++) {
-            Gemm.gemm(false, false, kPer, plane, rows, w, wOff + gr * kPer * rows, rows,
-                    x, xImg + gr * rows * plane, plane, beta, y, yImg + gr * kPer * plane, plane);
+        if (g.isPointwise()) {
+            for (int gr = 0; gr < g.groups(); gr++) {
+                Gemm.gemm(false, false, kPer, plane, rows, w, wOff + gr * kPer * rows, rows,
+                        x, xImg + gr * rows * plane, plane, beta, y, yImg + gr * kPer * plane, plane);
+            }
+            return;
+        }
+        final Scratch s = SCRATCH.get();
+        final int band = bandRows(g);
+        for (int oh0 = 0; oh0 < g.outH(); oh0 += band) {
+            final int oh1 = Math.min(g.outH(), oh0 + band), cols = (oh1 - oh0) * g.outW();
+            final float[] c = s.cols = grow(s.cols, g.groups() * rows * cols);
+            Im2col.im2col(g, x, xImg, oh0, oh1, c, 0, cols);
+            for (int gr = 0; gr < g.groups(); gr++) {
+                Gemm.gemm(false, false, kPer, cols, rows, w, wOff + gr * kPer * rows, rows,
+                        c, gr * rows * cols, cols, beta, y, yImg + gr * kPer * plane + oh0 * g.outW(), plane);
+            }
         }
     }
 
     /**
-     * Forward of images {@code [n0, n1)}, one band of output rows at a time (the whole images
-     * when there are several): their columns side by side, one GEMM per group into the
-     * {@code K × pixels} product, then each image's block copied into y with the bias added.
+     * Forward of the small images {@code [n0, n1)} together: their columns side by side, one GEMM
+     * per group into the {@code K × pixels} product, then each image's block copied into y with
+     * the bias added.
      */
     private static void forwardImages(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff,
                                       float[] y, int yOff, int n0, int n1) {
-        final int kPer = g.outPerGroup(), rows = g.colRows(), outW = g.outW(), plane = g.outPlane(), outC = g.outChannels();
+        final int kPer = g.outPerGroup(), rows = g.colRows(), plane = g.outPlane(), outC = g.outChannels(), cols = (n1 - n0) * plane;
         final Scratch s = SCRATCH.get();
-        final int band = n1 - n0 > 1 ? g.outH() : bandRows(g);
-        for (int oh0 = 0; oh0 < g.outH(); oh0 += band) {
-            final int oh1 = Math.min(g.outH(), oh0 + band), pixels = (oh1 - oh0) * outW, cols = (n1 - n0) * pixels;
-            final float[] c = s.cols = grow(s.cols, g.groups() * rows * cols);
-            final float[] out = s.out = grow(s.out, outC * cols);
-            if (n1 - n0 > 1) Im2col.gatherImages(g, x, xOff, n0, n1, c, 0, cols);
-            else Im2col.im2col(g, x, xOff + n0 * g.inChannels() * g.inPlane(), oh0, oh1, c, 0, cols);
-            for (int gr = 0; gr < g.groups(); gr++) {
-                Gemm.gemm(false, false, kPer, cols, rows, w, wOff + gr * kPer * rows, rows,
-                        c, gr * rows * cols, cols, 0f, out, gr * kPer * cols, cols);
-            }
-            for (int n = n0; n < n1; n++) {
-                for (int k = 0; k < outC; k++) {
-                    final int from = k * cols + (n - n0) * pixels, to = yOff + (n * outC + k) * plane + oh0 * outW;
-                    if (bias == null) System.arraycopy(out, from, y, to, pixels);
-                    else addInto(out, from, bias[bOff + k], y, to, pixels);
-                }
+        final float[] c = s.cols = grow(s.cols, g.groups() * rows * cols);
+        final float[] out = s.out = grow(s.out, outC * cols);
+        Im2col.gatherImages(g, x, xOff, n0, n1, c, 0, cols);
+        for (int gr = 0; gr < g.groups(); gr++) {
+            Gemm.gemm(false, false, kPer, cols, rows, w, wOff + gr * kPer * rows, rows,
+                    c, gr * rows * cols, cols, 0f, out, gr * kPer * cols, cols);
+        }
+        for (int n = n0; n < n1; n++) {
+            for (int k = 0; k < outC; k++) {
+                final int from = k * cols + (n - n0) * plane, to = yOff + (n * outC + k) * plane;
+                if (bias == null) System.arraycopy(out, from, y, to, plane);
+                else addInto(out, from, bias[bOff + k], y, to, plane);
             }
         }
     }
@@ -183,76 +190,92 @@ public final class Conv2dKernel {
             DepthwiseConvKernel.backwardData(g, dy, dyOff, w, wOff, dx, dxOff);
             return;
         }
-        if (g.isPointwise() && g.outPlane() >= GEMM_COLUMNS) {
-            Parallel.forRange(g.batch(), 1, (n0, n1) -> {
-                for (int n = n0; n < n1; n++) {
-                    backwardDataPointwise(g, dy, dyOff + n * g.outChannels() * g.outPlane(), w, wOff, dx, dxOff + n * g.inChannels() * g.inPlane());
-                }
-            });
-            return;
-        }
         final int sets = imageSets(g);
+        final boolean small = smallImages(g);
         Parallel.forRange(sets, 1, (s0, s1) -> {
             for (int set = s0; set < s1; set++) {
-                backwardDataImages(g, dy, dyOff, w, wOff, dx, dxOff,
-                        Parallel.chunkStart(g.batch(), sets, set), Parallel.chunkStart(g.batch(), sets, set + 1));
+                final int n0 = Parallel.chunkStart(g.batch(), sets, set), n1 = Parallel.chunkStart(g.batch(), sets, set + 1);
+                if (small) {
+                    backwardDataImages(g, dy, dyOff, w, wOff, dx, dxOff, n0, n1);
+                } else {
+                    backwardDataImage(g, dy, dyOff + n0 * g.outChannels() * g.outPlane(), w, wOff, dx, dxOff + n0 * g.inChannels() * g.inPlane());
+                }
             }
         });
     }
 
-    /** A large pointwise image: dX = Wᵀ·dY per group, straight into dx. */
-    private static void backwardDataPointwise(ConvGeometry g, float[] dy, int dyImg, float[] w, int wOff, float[] dx, int dxImg) {
+    /** Backward-data of one image, in bands of output rows, with the GEMMs reading dY straight from dy. */
+    private static void backwardDataImage(ConvGeometry g, float[] dy, int dyImg, float[] w, int wOff, float[] dx, int dxImg) {
         final int kPer = g.outPerGroup(), rows = g.colRows(), plane = g.outPlane();
-        for (int gr = 0; gr < g.groups(); gr++) {
-            Gemm.gemm(true, false, rows, plane, kPer, w, wOff + gr * kPer * rows, rows,
-                    dy, dyImg + gr * kPer * plane, plane, 0f, dx, dxImg + gr * rows * plane, plane);
-        }
-    }
-
-    /**
-     * Backward-data of images {@code [n0, n1)}, one band of output rows at a time (the whole
-     * images when there are several): their dY side by side in a {@code K × pixels} matrix, one
-     * GEMM per group into the columns, then col2im of each image's block.
-     */
-    private static void backwardDataImages(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff, int n0, int n1) {
-        final int kPer = g.outPerGroup(), rows = g.colRows(), outW = g.outW(), plane = g.outPlane(), outC = g.outChannels();
-        final int inImage = g.inChannels() * g.inPlane();
-        if (n1 - n0 == 1) Arrays.fill(dx, dxOff + n0 * inImage, dxOff + n1 * inImage, 0f);
-        final Scratch s = SCRATCH.get();
-        final int band = n1 - n0 > 1 ? g.outH() : bandRows(g);
-        for (int oh0 = 0; oh0 < g.outH(); oh0 += band) {
-            final int oh1 = Math.min(g.outH(), oh0 + band), pixels = (oh1 - oh0) * outW, cols = (n1 - n0) * pixels;
-            final float[] c = s.cols = grow(s.cols, g.groups() * rows * cols);
-            final float[] d = s.out = grow(s.out, outC * cols);
-            for (int n = n0; n < n1; n++) {
-                for (int k = 0; k < outC; k++) {
-                    System.arraycopy(dy, dyOff + (n * outC + k) * plane + oh0 * outW, d, k * cols + (n - n0) * pixels, pixels);
-                }
+        if (g.isPointwise()) {
+            for (int gr = 0; gr < g.groups(); gr++) {
+                Gemm.gemm(true, false, rows, plane, kPer, w, wOff + gr * kPer * rows, rows,
+                        dy, dyImg + gr * kPer * plane, plane, 0f, dx, dxImg + gr * rows * plane, plane);
             }
+            return;
+        }
+        Arrays.fill(dx, dxImg, dxImg + g.inChannels() * g.inPlane(), 0f);
+        final Scratch s = SCRATCH.get();
+        final int band = bandRows(g);
+        for (int oh0 = 0; oh0 < g.outH(); oh0 += band) {
+            final int oh1 = Math.min(g.outH(), oh0 + band), cols = (oh1 - oh0) * g.outW();
+            final float[] c = s.cols = grow(s.cols, g.groups() * rows * cols);
             for (int gr = 0; gr < g.groups(); gr++) {
                 Gemm.gemm(true, false, rows, cols, kPer, w, wOff + gr * kPer * rows, rows,
-                        d, gr * kPer * cols, cols, 0f, c, gr * rows * cols, cols);
+                        dy, dyImg + gr * kPer * plane + oh0 * g.outW(), plane, 0f, c, gr * rows * cols, cols);
             }
-            if (n1 - n0 > 1) Im2col.scatterImages(g, c, 0, cols, n0, n1, dx, dxOff);
-            else Im2col.col2im(g, c, 0, cols, oh0, oh1, dx, dxOff + n0 * inImage);
+            Im2col.col2im(g, c, 0, cols, oh0, oh1, dx, dxImg);
         }
     }
 
     /**
-     * How many sets of consecutive images forward and backward-data cut the batch into, each set
-     * being one GEMM per group (per band, for an image too large to fit the budget at once). A
-     * set holds enough images for its GEMMs to have {@link #GEMM_COLUMNS} columns, as long as
+     * Backward-data of the small images {@code [n0, n1)} together: their dY side by side in a
+     * {@code K × pixels} matrix, one GEMM per group into the columns, then the columns scattered
+     * back onto the images.
+     */
+    private static void backwardDataImages(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff, int n0, int n1) {
+        final int kPer = g.outPerGroup(), rows = g.colRows(), plane = g.outPlane(), outC = g.outChannels(), cols = (n1 - n0) * plane;
+        final Scratch s = SCRATCH.get();
+        final float[] c = s.cols = grow(s.cols, g.groups() * rows * cols);
+        final float[] d = s.out = grow(s.out, outC * cols);
+        gatherGradient(g, dy, dyOff, n0, n1, d, 0, cols);
+        for (int gr = 0; gr < g.groups(); gr++) {
+            Gemm.gemm(true, false, rows, cols, kPer, w, wOff + gr * kPer * rows, rows,
+                    d, gr * kPer * cols, cols, 0f, c, gr * rows * cols, cols);
+        }
+        Im2col.scatterImages(g, c, 0, cols, n0, n1, dx, dxOff);
+    }
+
+    /** Copies dY of whole images {@code [n0, n1)} side by side into {@code d[dOff...]}, a {@code K × pixels} matrix with leading dimension ld. */
+    private static void gatherGradient(ConvGeometry g, float[] dy, int dyOff, int n0, int n1, float[] d, int dOff, int ld) {
+        final int plane = g.outPlane(), outC = g.outChannels();
+        for (int n = n0; n < n1; n++) {
+            for (int k = 0; k < outC; k++) System.arraycopy(dy, dyOff + (n * outC + k) * plane, d, dOff + k * ld + (n - n0) * plane, plane);
+        }
+    }
+
+    /**
+     * Small images have fewer than {@link #GEMM_COLUMNS} output pixels and columns that fit in
+     * the budget. The choice depends on the sizes only, so that each output is always computed
+     * the same way (the two ways add the bias at different points of the sum).
+     */
+    static boolean smallImages(ConvGeometry g) {
+        return g.outPlane() < GEMM_COLUMNS && (long) g.groups() * g.colRows() * g.outPlane() <= COLUMN_BUDGET;
+    }
+
+    /**
+     * How many sets of consecutive images forward and backward-data cut the batch into: small
+     * images are put together until their GEMMs have {@link #GEMM_COLUMNS} columns, as long as
      * their columns fit in the budget and there are still at least as many sets as threads; the
-     * count is then rounded up to a multiple of the threads, so they get equal shares.
+     * count is then rounded up to a multiple of the threads, so that they get equal shares.
+     * Other images are sets of one.
      */
     static int imageSets(ConvGeometry g) {
         final int batch = g.batch(), threads = Parallel.threads();
-        if (batch == 0) return 0;
-        final long imageColumns = (long) g.groups() * g.colRows() * g.outPlane();
-        final long perSet = Math.min(Math.min(ceilDiv(GEMM_COLUMNS, g.outPlane()), COLUMN_BUDGET / imageColumns),
-                ceilDiv(batch, threads));
-        final int sets = ceilDiv(batch, (int) Math.max(1, perSet));
-        return Math.min(batch, ceilDiv(sets, threads) * threads);
+        if (batch == 0 || !smallImages(g)) return batch;
+        final int imageColumns = g.groups() * g.colRows() * g.outPlane();
+        final int perSet = Math.min(Math.min(ceilDiv(GEMM_COLUMNS, g.outPlane()), COLUMN_BUDGET / imageColumns), ceilDiv(batch, threads));
+        return Math.min(batch, ceilDiv(ceilDiv(batch, perSet), threads) * threads);
     }
 
     /**
@@ -321,16 +344,12 @@ public final class Conv2dKernel {
         final int outH = g.outH(), outW = g.outW(), plane = g.outPlane();
         for (int q = q0; q < q1; ) {
             final int n = q / outH, oh0 = q % outH;
-            if (oh0 == 0 && q + outH <= q1) {
-                // A run of whole images: gathered together, which is faster for small images.
-                final int n1 = n + (q1 - q) / outH, pixels = (n1 - n) * plane;
+            if (oh0 == 0 && q + outH <= q1 && smallImages(g)) {
+                // A run of whole small images: gathered together, as in forward.
+                final int n1 = n + (q1 - q) / outH;
                 Im2col.gatherImages(g, x, xOff, n, n1, cols, col, ld);
-                for (int m = n; m < n1; m++) {
-                    for (int k = 0; k < g.outChannels(); k++) {
-                        System.arraycopy(dy, dyOff + (m * g.outChannels() + k) * plane, d, k * ld + col + (m - n) * plane, plane);
-                    }
-                }
-                col += pixels;
+                gatherGradient(g, dy, dyOff, n, n1, d, col, ld);
+                col += (n1 - n) * plane;
                 q += (n1 - n) * outH;
                 continue;
             }

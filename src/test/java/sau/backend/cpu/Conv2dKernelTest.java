@@ -130,6 +130,7 @@ class Conv2dKernelTest {
                 ConvGeometry.of(10, 4, 5, 6, 6, 3, 3, 2, 2, 1, 1, 1, 1, 2),     // stride 2, two groups
                 ConvGeometry.of(6, 3, 5, 5, 4, 3, 3, 1, 1, 2, 2, 2, 2, 1),      // dilation 2
                 ConvGeometry.of(13, 6, 3, 3, 4, 1, 1, 1, 1, 0, 0, 1, 1, 1),     // pointwise with a small plane
+                ConvGeometry.of(5, 40, 3, 3, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // weight rows of 360: several GEMM depth blocks
                 new ConvGeometry(5, 3, 8, 6, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1, 4, 3)); // given output size (conv_transpose2d)
         final int saved = Parallel.threads();
         try {
@@ -172,6 +173,8 @@ class Conv2dKernelTest {
                     "two threads, a batch of 128 small images: one set each");
             assertEquals(128, Conv2dKernel.imageSets(ConvGeometry.of(128, 3, 32, 32, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1)),
                     "planes of 1024 pixels are a GEMM each");
+            Parallel.setThreads(3);
+            assertEquals(3, Conv2dKernel.imageSets(cases.get(0)), "three threads, 7 images: sets of 2, 2 and 3");
         } finally {
             Parallel.setThreads(saved);
         }
