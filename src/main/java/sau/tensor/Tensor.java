@@ -198,22 +198,34 @@ public final class Tensor {
         return out;
     }
 
-    /** Writes the elements in row-major order into {@code dst} from {@code dstOff}. */
+    /**
+     * Writes the elements in row-major order into {@code dst} from {@code dstOff}. Trailing
+     * dimensions that are laid out as one run in memory are copied as one run, with
+     * {@code System.arraycopy} when that run has stride 1: a transposed view whose last
+     * dimensions are still contiguous (a channel shuffle, a head split) copies at memory speed.
+     */
     public void copyTo(float[] dst, int dstOff) {
-        if (isContiguous()) {
-            System.arraycopy(data, offset, dst, dstOff, numel());
-            return;
-        }
         final int n = numel();
         if (n == 0) return;
+        if (isContiguous()) {
+            System.arraycopy(data, offset, dst, dstOff, n);
+            return;
+        }
         final int rank = shape.length;
-        final int[] idx = new int[rank];
-        final int inner = shape[rank - 1];
-        final int innerStride = strides[rank - 1];
+        int first = rank - 1; // the run is dimensions first .. rank-1
+        int run = shape[rank - 1];
+        final int runStride = strides[rank - 1];
+        while (first > 0 && (shape[first - 1] == 1 || strides[first - 1] == (long) runStride * run)) {
+            run *= shape[first - 1];
+            first--;
+        }
+        final int[] idx = new int[first];
         int src = offset;
-        for (int done = 0; done < n; done += inner) {
-            for (int j = 0, s = src; j < inner; j++, s += innerStride) dst[dstOff++] = data[s];
-            for (int d = rank - 2; d >= 0; d--) { // odometer over the outer dimensions
+        for (int done = 0; done < n; done += run) {
+            if (runStride == 1) System.arraycopy(data, src, dst, dstOff, run);
+            else for (int j = 0, s = src; j < run; j++, s += runStride) dst[dstOff + j] = data[s];
+            dstOff += run;
+            for (int d = first - 1; d >= 0; d--) { // odometer over the dimensions before the run
                 src += strides[d];
                 if (++idx[d] < shape[d]) break;
                 src -= strides[d] * shape[d];

@@ -77,6 +77,25 @@ class TensorTest {
     }
 
     @Test
+    void copyOfStridedViewsMatchesElementByElement() {
+        final Tensor x = Tensor.randn(new Generator(11), 2, 6, 3, 4);
+        // a channel shuffle: [2, 2, 3, 3, 4] with dims 1 and 2 swapped; the last two stay one run
+        final Tensor shuffled = Views.transpose(Views.reshape(x, 2, 2, 3, 3, 4), 1, 2);
+        final Tensor t = Views.permute(x, 0, 2, 3, 1); // innermost stride 12: no run at all
+        final Tensor sliced = Views.narrow(Views.narrow(x, 3, 1, 2), 1, 2, 3);
+        final Tensor broadcast = Views.expand(Tensor.of(1f, 2f, 3f), 4, 3);
+        for (Tensor v : new Tensor[] {shuffled, t, sliced, broadcast}) {
+            final float[] copy = v.toArray();
+            final int[] shape = v.shape();
+            final int[] idx = new int[shape.length];
+            for (int i = 0; i < copy.length; i++) {
+                assertEquals(v.get(idx), copy[i], "element " + i + " of " + v);
+                for (int d = shape.length - 1; d >= 0 && ++idx[d] == shape[d]; d--) idx[d] = 0;
+            }
+        }
+    }
+
+    @Test
     void toStringSummarises() {
         final String s = Tensor.of(1f, 2f, 3f).toString();
         assertTrue(s.contains("shape=[3]") && s.contains("mean=2.000"), s);
