@@ -45,6 +45,7 @@ final class BenchCommand implements Main.Command {
             median time and spread of repeated runs as a table, or one JSON object per row with --json.
 
               peak        the machine's measured FP32 FMA peak, 1 thread and all threads
+              conv        forward+backward of the convolutions of a small VGG (batch 128, 32x32 down to 2x2), per layer
               gemm        square matrix products at 512, 1024, 2048 (--sizes 256,512), 1 and all threads
               sau         SAU forward+backward on 16M floats, ms and GB/s, 1 and all threads
               mlp         training steps of the MLP 784-512-512-10 at batch 128 (--batch N), images/s
