@@ -21,8 +21,9 @@ import sau.tensor.Tensor;
 /**
  * The safetensors format, which PyTorch, JAX and the Hugging Face tools all read: an 8-byte
  * little-endian header length N, N bytes of JSON naming each tensor's dtype, shape and byte
- * range, then the raw little-endian data. sau writes only F32 and reads F32 (the header's
- * {@code __metadata__} holds string key/values).
+ * range, then the raw little-endian data. sau writes F32 and reads F32, F64 and I64 (as float32),
+ * which covers PyTorch's checkpoints of sau's models; the header's {@code __metadata__} holds
+ * string key/values.
  *
  * <p>Files are written to a temporary name beside the target, flushed to disk and renamed over
  * it: the rename is atomic, so a crash leaves either the old file or the new one, never half of one.
@@ -109,16 +110,27 @@ public final class Safetensors {
                 continue;
             }
             final JsonNode t = e.getValue();
-            if (!"F32".equals(t.path("dtype").asText())) throw new IOException(file + ": tensor \"" + e.getKey() + "\" has dtype " + t.path("dtype").asText() + "; sau reads F32 only");
+            final String dtype = t.path("dtype").asText();
+            final int width = switch (dtype) {
+                case "F32" -> 4;
+                case "F64", "I64" -> 8;
+                default -> throw new IOException(file + ": tensor \"" + e.getKey() + "\" has dtype " + dtype + "; sau reads F32, F64 and I64 (converted to float32)");
+            };
             final int[] shape = new int[t.path("shape").size()];
             for (int i = 0; i < shape.length; i++) shape[i] = t.path("shape").get(i).asInt();
             final long begin = t.path("data_offsets").path(0).asLong(-1), end = t.path("data_offsets").path(1).asLong(-1);
             final long count = sau.tensor.Shape.numel(shape);
-            if (begin < 0 || end - begin != 4 * count || dataStart + end > all.length) {
+            if (begin < 0 || end - begin != width * count || dataStart + end > all.length) {
                 throw new IOException(file + ": tensor \"" + e.getKey() + "\" has data offsets [" + begin + ", " + end + "] that do not fit its shape or the file (truncated?)");
             }
+            final ByteBuffer bytes = ByteBuffer.wrap(all, dataStart + (int) begin, (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
             final float[] values = new float[(int) count];
-            ByteBuffer.wrap(all, dataStart + (int) begin, (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+            // PyTorch stores batch norm's num_batches_tracked as int64; sau keeps every tensor in float32
+            switch (dtype) {
+                case "F32" -> bytes.asFloatBuffer().get(values);
+                case "F64" -> { for (int i = 0; i < values.length; i++) values[i] = (float) bytes.getDouble(); }
+                default -> { for (int i = 0; i < values.length; i++) values[i] = bytes.getLong(); }
+            }
             tensors.put(e.getKey(), new Tensor(values, shape));
         }
         return new Contents(tensors, metadata);

@@ -135,6 +135,20 @@ class TrainerTest {
     }
 
     @Test
+    void readsPyTorchsInt64AndFloat64Tensors(@TempDir Path dir) throws IOException {
+        // the bytes safetensors.torch.save_file writes for {"num_batches_tracked": tensor(7), "x": tensor([1.5, -2.0], dtype=float64)}
+        final String header = "{\"num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]},"
+                + "\"x\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[8,24]}}";
+        final java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + header.length() + 24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(header.length()).put(header.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putLong(7).putDouble(1.5).putDouble(-2.0);
+        final Path file = dir.resolve("torch.safetensors");
+        Files.write(file, b.array());
+        final Map<String, Tensor> t = Safetensors.read(file).tensors();
+        assertEquals(7f, t.get("num_batches_tracked").item());
+        assertArrayEquals(new float[] {1.5f, -2f}, t.get("x").toArray());
+    }
+
+    @Test
     void corruptSafetensorsIsAClearError(@TempDir Path dir) throws IOException {
         final Path file = dir.resolve("bad.safetensors");
         Files.write(file, new byte[] {1, 2, 3});
