@@ -60,7 +60,8 @@ public final class TrainStepBench {
             Losses.crossEntropy(model.forward(input), targets).backward();
             opt.step();
         };
-        final Measure.Timing t = Measure.time(step);
+        // whole steps of a big model take seconds: a long warm-up lets the JIT finish compiling first
+        final Measure.Timing t = Measure.time(3.0, 10.0, 3, 100, step);
         return Table.row("bench", name, "impl", "sau", "batch", batch, "ms", t.median() * 1e3, "spread_pct", t.spread() * 100,
                 "images_per_s", batch / t.median(), "peak_rss_mb", Memory.peakResidentMb());
     }
