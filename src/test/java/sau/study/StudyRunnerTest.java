@@ -116,7 +116,7 @@ class StudyRunnerTest {
         final sau.config.TrainConfig c = sau.config.ConfigLoader.load(Path.of("configs/study-fashion-mnist.json"), List.of("model.activation=sau"));
         assertEquals("vgg", c.model().name());
         final sau.config.Experiment.Parts parts = sau.config.Experiment.build(c, "configs/study-fashion-mnist.json");
-        assertEquals(4000 / 64 + 1, parts.train().batchesPerEpoch());
+        assertEquals(6000 / 64 + 1, parts.train().batchesPerEpoch()); // 6,000 images, the last batch partial
     }
 
     @Test
