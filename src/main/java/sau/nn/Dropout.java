@@ -13,29 +13,14 @@ import sau.tensor.Tensor;
  * <p>The masks come from the layer's own {@link Generator}, so a seeded run drops the same
  * units every time.
  */
-public final class Dropout extends Module {
-
-    private final float p;
-    private final Generator generator;
+public final class Dropout extends DropoutLayer {
 
     public Dropout(float p, Generator generator) {
-        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("dropout probability must be in [0, 1], got " + p);
-        this.p = p;
-        this.generator = generator;
+        super(p, generator);
     }
 
     @Override
-    public Tensor forward(Tensor x) {
-        if (!isTraining() || p == 0) return x;
+    protected Tensor drop(Tensor x) {
         return DropoutOp.dropout(x, p, generator);
-    }
-
-    public float p() {
-        return p;
-    }
-
-    @Override
-    protected String extraRepr() {
-        return "p=" + p + ", inplace=False";
     }
 }
