@@ -23,7 +23,7 @@ final class InfoCommand implements Main.Command {
     @Override
     public int run(List<String> args) {
         System.out.println("models:");
-        Models.descriptions().forEach((name, text) -> System.out.printf("  %-12s %s%n", name, text));
+        Models.descriptions().forEach((name, text) -> System.out.printf("  %-14s %s%n", name, text));
         System.out.println("activations (model.activation):");
         ActivationFactory.describe().forEach(line -> System.out.println("  " + line));
         System.out.println("datasets (dataset.name):");
