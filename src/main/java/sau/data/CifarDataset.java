@@ -25,7 +25,7 @@ import java.util.List;
  *
  * <p>A split is held in memory as bytes (150 MB for the 50,000 training images).
  */
-public final class CifarDataset implements Dataset {
+public final class CifarDataset extends LabelledImageDataset {
 
     private static final ImageShape SHAPE = new ImageShape(3, 32, 32);
 
@@ -96,12 +96,6 @@ public final class CifarDataset implements Dataset {
     private final Kind kind;
     private final Split split;
     private final Path dir;
-    private final int size;
-    private final byte[] pixels;
-    private final byte[] labels;
-    private final List<String> classNames;
-    private final Normalization normalization;
-    private final float[][] tables;
 
     /** A split with pixels in [0, 1]. */
     public CifarDataset(Path dir, Kind kind, Split split) {
@@ -109,11 +103,14 @@ public final class CifarDataset implements Dataset {
     }
 
     public CifarDataset(Path dir, Kind kind, Split split, Normalization normalization) {
+        super(read(dir, kind, split, normalization));
         this.kind = kind;
         this.split = split;
         this.dir = dir;
-        this.normalization = normalization.requireChannels(3, kind);
-        this.tables = normalization.byteTables();
+    }
+
+    private static Contents read(Path dir, Kind kind, Split split, Normalization normalization) {
+        normalization.requireChannels(3, kind);
         if (!Files.isDirectory(dir)) throw new DataError(dir + ": no such directory; " + kind.remedy());
 
         final int record = kind.recordBytes();
@@ -130,9 +127,9 @@ public final class CifarDataset implements Dataset {
             contents.add(bytes);
             total += bytes.length / record;
         }
-        this.size = Math.toIntExact(total);
-        this.pixels = new byte[size * SHAPE.numel()];
-        this.labels = new byte[size];
+        final int size = Math.toIntExact(total);
+        final byte[] pixels = new byte[size * SHAPE.numel()];
+        final int[] labels = new int[size];
         int image = 0;
         for (int f = 0; f < contents.size(); f++) {
             final byte[] bytes = contents.get(f);
@@ -142,11 +139,12 @@ public final class CifarDataset implements Dataset {
                     throw new DataError(dir.resolve(kind.files(split).get(f)) + ": image " + r + " has label " + label + ", but " + kind
                             + " has only " + kind.classes + " classes; the file is damaged or belongs to the other CIFAR; " + kind.remedy());
                 }
-                labels[image] = (byte) label;
+                labels[image] = label;
                 System.arraycopy(bytes, r * record + kind.labelBytes, pixels, image * SHAPE.numel(), SHAPE.numel());
             }
         }
-        this.classNames = readClassNames(dir.resolve(kind.namesFile), kind.classes);
+        return new Contents(SHAPE, inMemory(pixels, SHAPE), labels, readClassNames(dir.resolve(kind.namesFile), kind.classes),
+                normalization, ImageStorage.MEMORY);
     }
 
     private static byte[] readAll(Path file, Kind kind) {
@@ -188,47 +186,8 @@ public final class CifarDataset implements Dataset {
         return kind;
     }
 
-    public Normalization normalization() {
-        return normalization;
-    }
-
-    @Override
-    public int size() {
-        return size;
-    }
-
-    @Override
-    public int[] sampleShape() {
-        return SHAPE.toArray();
-    }
-
-    @Override
-    public int numClasses() {
-        return kind.classes;
-    }
-
-    @Override
-    public List<String> classNames() {
-        return classNames;
-    }
-
-    @Override
-    public void sample(int index, float[] dst, int dstOffset) {
-        Normalization.decode(tables, pixels, checkIndex(index) * SHAPE.numel(), SHAPE.plane(), dst, dstOffset);
-    }
-
-    @Override
-    public int label(int index) {
-        return labels[checkIndex(index)];
-    }
-
-    private int checkIndex(int index) {
-        if (index < 0 || index >= size) throw new IndexOutOfBoundsException("sample " + index + " of a dataset of " + size);
-        return index;
-    }
-
     @Override
     public String toString() {
-        return kind + " " + split + " (" + size + " images of 32x32 from " + dir + ")";
+        return kind + " " + split + " (" + size() + " images of 32x32 from " + dir + ")";
     }
 }

@@ -32,17 +32,12 @@ import java.util.stream.Stream;
  * <p>A folder of images has no split: point one dataset at {@code root/train} and another at
  * {@code root/val}, say.
  */
-public final class ImageFolderDataset implements Dataset {
+public final class ImageFolderDataset extends LabelledImageDataset {
 
     private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif");
 
     private final Path root;
     private final ImageShape shape;
-    private final List<String> classNames;
-    private final int[] labels;
-    private final ImageFileSamples images;
-    private final Normalization normalization;
-    private final float[][] tables;
 
     /** Images of {@code shape} with pixels in [0, 1], stored as {@link ImageStorage#AUTO} decides. */
     public ImageFolderDataset(Path root, ImageShape shape) {
@@ -50,13 +45,16 @@ public final class ImageFolderDataset implements Dataset {
     }
 
     public ImageFolderDataset(Path root, ImageShape shape, Normalization normalization, ImageStorage storage) {
+        super(read(root, shape, normalization, storage));
+        this.root = root;
+        this.shape = shape;
+    }
+
+    private static Contents read(Path root, ImageShape shape, Normalization normalization, ImageStorage storage) {
         if (shape.channels() != 1 && shape.channels() != 3) {
             throw new DataError("an image folder gives 1 (grey) or 3 (RGB) channels, not " + shape.channels());
         }
-        this.root = root;
-        this.shape = shape;
-        this.normalization = normalization.requireChannels(shape.channels(), root);
-        this.tables = normalization.byteTables();
+        normalization.requireChannels(shape.channels(), root);
         if (!Files.isDirectory(root)) {
             throw new DataError(root + ": no such directory; an image folder dataset needs root/<class>/<image> (see datasets/README.md)");
         }
@@ -79,9 +77,9 @@ public final class ImageFolderDataset implements Dataset {
             }
             names.add(dir.getFileName().toString());
         }
-        this.classNames = List.copyOf(names);
-        this.labels = labelList.stream().mapToInt(Integer::intValue).toArray();
-        this.images = new ImageFileSamples(files, shape, storage);
+        final ImageFileSamples images = new ImageFileSamples(files, shape, storage);
+        return new Contents(shape, images::sample, labelList.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(names),
+                normalization, images.storage());
     }
 
     /** The entries of a folder that pass {@code keep}, hidden ones left out, sorted by name. */
@@ -108,52 +106,8 @@ public final class ImageFolderDataset implements Dataset {
         return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
-    /** Whether the images are held decoded in memory or decoded on demand. */
-    public ImageStorage storage() {
-        return images.storage();
-    }
-
-    public Normalization normalization() {
-        return normalization;
-    }
-
-    @Override
-    public int size() {
-        return labels.length;
-    }
-
-    @Override
-    public int[] sampleShape() {
-        return shape.toArray();
-    }
-
-    @Override
-    public int numClasses() {
-        return classNames.size();
-    }
-
-    @Override
-    public List<String> classNames() {
-        return classNames;
-    }
-
-    @Override
-    public void sample(int index, float[] dst, int dstOffset) {
-        images.sample(checkIndex(index), tables, dst, dstOffset);
-    }
-
-    @Override
-    public int label(int index) {
-        return labels[checkIndex(index)];
-    }
-
-    private int checkIndex(int index) {
-        if (index < 0 || index >= labels.length) throw new IndexOutOfBoundsException("sample " + index + " of a dataset of " + labels.length);
-        return index;
-    }
-
     @Override
     public String toString() {
-        return "image folder " + root + " (" + labels.length + " images as " + shape + ", " + classNames.size() + " classes)";
+        return "image folder " + root + " (" + size() + " images as " + shape + ", " + numClasses() + " classes)";
     }
 }

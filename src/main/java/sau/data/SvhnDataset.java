@@ -24,7 +24,7 @@ import java.util.Set;
  *
  * <p>A split is held in memory as bytes (225 MB for the training set).
  */
-public final class SvhnDataset implements Dataset {
+public final class SvhnDataset extends LabelledImageDataset {
 
     private static final ImageShape SHAPE = new ImageShape(3, 32, 32);
     private static final List<String> CLASS_NAMES = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
@@ -38,11 +38,6 @@ public final class SvhnDataset implements Dataset {
 
     private final Split split;
     private final Path file;
-    private final int size;
-    private final byte[] pixels;
-    private final byte[] labels;
-    private final Normalization normalization;
-    private final float[][] tables;
 
     /** A split with pixels in [0, 1]. */
     public SvhnDataset(Path dir, Split split) {
@@ -50,10 +45,17 @@ public final class SvhnDataset implements Dataset {
     }
 
     public SvhnDataset(Path dir, Split split, Normalization normalization) {
+        super(read(fileOf(dir, split), dir, normalization));
         this.split = split;
-        this.file = dir.resolve(split == Split.TRAIN ? "train_32x32.mat" : "test_32x32.mat");
-        this.normalization = normalization.requireChannels(3, "SVHN");
-        this.tables = normalization.byteTables();
+        this.file = fileOf(dir, split);
+    }
+
+    private static Path fileOf(Path dir, Split split) {
+        return dir.resolve(split == Split.TRAIN ? "train_32x32.mat" : "test_32x32.mat");
+    }
+
+    private static Contents read(Path file, Path dir, Normalization normalization) {
+        normalization.requireChannels(3, "SVHN");
         if (!Files.isDirectory(dir)) throw new DataError(dir + ": no such directory; " + REMEDY);
 
         final Map<String, MatFile.Array> vars = MatFile.read(file, Set.of("X", "y"), REMEDY);
@@ -66,19 +68,19 @@ public final class SvhnDataset implements Dataset {
         if (d.length != 4 || d[0] != 32 || d[1] != 32 || d[2] != 3 || x.storedType() != MatFile.MI_UINT8) {
             throw new DataError(file + ": X is " + x + " stored as type " + x.storedType() + ", but SVHN's X is uint8 32x32x3xN; " + REMEDY);
         }
-        this.size = d[3];
+        final int size = d[3];
         if (y.numel() != size) {
             throw new DataError(file + ": X holds " + size + " images but y holds " + y.numel() + " labels; " + REMEDY);
         }
-        this.labels = new byte[size];
+        final int[] labels = new int[size];
         for (int n = 0; n < size; n++) {
             final double label = y.get(n);
             if (label != Math.rint(label) || label < 1 || label > 10) {
                 throw new DataError(file + ": label " + n + " is " + label + ", but SVHN's labels are 1..10 (10 for the digit 0); " + REMEDY);
             }
-            labels[n] = (byte) ((int) label % 10);
+            labels[n] = (int) label % 10;
         }
-        this.pixels = transposeChannels(x.data(), size);
+        return new Contents(SHAPE, inMemory(transposeChannels(x.data(), size), SHAPE), labels, CLASS_NAMES, normalization, ImageStorage.MEMORY);
     }
 
     /**
@@ -99,47 +101,8 @@ public final class SvhnDataset implements Dataset {
         return pixels;
     }
 
-    public Normalization normalization() {
-        return normalization;
-    }
-
-    @Override
-    public int size() {
-        return size;
-    }
-
-    @Override
-    public int[] sampleShape() {
-        return SHAPE.toArray();
-    }
-
-    @Override
-    public int numClasses() {
-        return 10;
-    }
-
-    @Override
-    public List<String> classNames() {
-        return CLASS_NAMES;
-    }
-
-    @Override
-    public void sample(int index, float[] dst, int dstOffset) {
-        Normalization.decode(tables, pixels, checkIndex(index) * SHAPE.numel(), SHAPE.plane(), dst, dstOffset);
-    }
-
-    @Override
-    public int label(int index) {
-        return labels[checkIndex(index)];
-    }
-
-    private int checkIndex(int index) {
-        if (index < 0 || index >= size) throw new IndexOutOfBoundsException("sample " + index + " of a dataset of " + size);
-        return index;
-    }
-
     @Override
     public String toString() {
-        return "SVHN " + split + " (" + size + " images of 32x32 from " + file + ")";
+        return "SVHN " + split + " (" + size() + " images of 32x32 from " + file + ")";
     }
 }

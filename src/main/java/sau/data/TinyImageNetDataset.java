@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  * heap (see {@link ImageStorage}; 1.2 GB for the training set, so a heap of 5 GB or more, e.g.
  * {@code -Xmx6g}), else decoded again each epoch on the loader's thread.
  */
-public final class TinyImageNetDataset implements Dataset {
+public final class TinyImageNetDataset extends LabelledImageDataset {
 
     private static final ImageShape SHAPE = new ImageShape(3, 64, 64);
 
@@ -47,11 +47,6 @@ public final class TinyImageNetDataset implements Dataset {
 
     private final Split split;
     private final Path root;
-    private final List<String> classNames;
-    private final int[] labels;
-    private final ImageFileSamples images;
-    private final Normalization normalization;
-    private final float[][] tables;
 
     /** A split with pixels in [0, 1], stored as {@link ImageStorage#AUTO} decides. */
     public TinyImageNetDataset(Path root, Split split) {
@@ -59,17 +54,19 @@ public final class TinyImageNetDataset implements Dataset {
     }
 
     public TinyImageNetDataset(Path root, Split split, Normalization normalization, ImageStorage storage) {
+        super(read(root, split, normalization, storage));
         this.split = split;
         this.root = root;
-        this.normalization = normalization.requireChannels(3, "Tiny ImageNet");
-        this.tables = normalization.byteTables();
-        if (!Files.isDirectory(root)) throw new DataError(root + ": no such directory; " + REMEDY);
+    }
 
+    private static Contents read(Path root, Split split, Normalization normalization, ImageStorage storage) {
+        normalization.requireChannels(3, "Tiny ImageNet");
+        if (!Files.isDirectory(root)) throw new DataError(root + ": no such directory; " + REMEDY);
         final List<String> wnids = lines(root.resolve("wnids.txt")).stream().map(String::strip).filter(s -> !s.isEmpty()).sorted().toList();
         if (wnids.isEmpty()) throw new DataError(root.resolve("wnids.txt") + ": lists no classes; " + REMEDY);
         final Map<String, Integer> index = new HashMap<>();
         for (String wnid : wnids) index.put(wnid, index.size());
-        this.classNames = names(root.resolve("words.txt"), wnids);
+        final List<String> classNames = names(root.resolve("words.txt"), wnids);
 
         final List<Path> files = new ArrayList<>();
         final List<Integer> labelList = new ArrayList<>();
@@ -100,8 +97,9 @@ public final class TinyImageNetDataset implements Dataset {
             }
         }
         if (files.isEmpty()) throw new DataError(root + ": holds no " + (split == Split.TRAIN ? "training" : "validation") + " images; " + REMEDY);
-        this.labels = labelList.stream().mapToInt(Integer::intValue).toArray();
-        this.images = new ImageFileSamples(files, SHAPE, storage);
+        final ImageFileSamples images = new ImageFileSamples(files, SHAPE, storage);
+        return new Contents(SHAPE, images::sample, labelList.stream().mapToInt(Integer::intValue).toArray(), classNames,
+                normalization, images.storage());
     }
 
     private static List<String> lines(Path file) {
@@ -134,52 +132,8 @@ public final class TinyImageNetDataset implements Dataset {
         }
     }
 
-    /** Whether the images are held decoded in memory or decoded on demand. */
-    public ImageStorage storage() {
-        return images.storage();
-    }
-
-    public Normalization normalization() {
-        return normalization;
-    }
-
-    @Override
-    public int size() {
-        return labels.length;
-    }
-
-    @Override
-    public int[] sampleShape() {
-        return SHAPE.toArray();
-    }
-
-    @Override
-    public int numClasses() {
-        return classNames.size();
-    }
-
-    @Override
-    public List<String> classNames() {
-        return classNames;
-    }
-
-    @Override
-    public void sample(int index, float[] dst, int dstOffset) {
-        images.sample(checkIndex(index), tables, dst, dstOffset);
-    }
-
-    @Override
-    public int label(int index) {
-        return labels[checkIndex(index)];
-    }
-
-    private int checkIndex(int index) {
-        if (index < 0 || index >= labels.length) throw new IndexOutOfBoundsException("sample " + index + " of a dataset of " + labels.length);
-        return index;
-    }
-
     @Override
     public String toString() {
-        return "Tiny ImageNet " + split + " (" + labels.length + " images of 64x64 from " + root + ")";
+        return "Tiny ImageNet " + split + " (" + size() + " images of 64x64 from " + root + ")";
     }
 }
