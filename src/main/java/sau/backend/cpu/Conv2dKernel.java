@@ -424,36 +424,18 @@ public final class Conv2dKernel {
         return ((n * g.inChannels() + c) * g.inH() + ih) * g.inW() + iw;
     }
 
-    /** {@code y[n,k,oh,ow] = bias[k] + Σ_{c in k's group, ki, kj} w[k, c, ki, kj] · x[n, c, ih, iw]}, summed in double. */
-    public static float[] forwardReference(ConvGeometry g, float[] x, float[] w, float[] bias) {
-        final float[] y = new float[g.outputLength()];
-        final int cPer = g.inPerGroup(), kPer = g.outPerGroup(), kh = g.kernelH(), kw = g.kernelW();
-        int o = 0;
-        for (int n = 0; n < g.batch(); n++) {
-            for (int k = 0; k < g.outChannels(); k++) {
-                final int c0 = k / kPer * cPer;
-                for (int oh = 0; oh < g.outH(); oh++) {
-                    for (int ow = 0; ow < g.outW(); ow++) {
-                        double sum = bias == null ? 0 : bias[k];
-                        for (int c = 0; c < cPer; c++) {
-                            for (int ki = 0; ki < kh; ki++) {
-                                for (int kj = 0; kj < kw; kj++) {
-                                    final int i = inputIndex(g, n, c0 + c, oh, ow, ki, kj);
-                                    if (i >= 0) sum += (double) w[((k * cPer + c) * kh + ki) * kw + kj] * x[i];
-                                }
-                            }
-                        }
-                        y[o++] = (float) sum;
-                    }
-                }
-            }
-        }
-        return y;
+    /** One multiply of the convolution: output element {@code out} reads input {@code in} through weight {@code weight}. */
+    @FunctionalInterface
+    private interface Tap {
+        void visit(int out, int in, int weight);
     }
 
-    /** {@code dx[n,c,ih,iw] = Σ w[k, c, ki, kj] · dy[n, k, oh, ow]} over every (k, oh, ow, ki, kj) that reads (ih, iw). */
-    public static float[] backwardDataReference(ConvGeometry g, float[] dy, float[] w) {
-        final double[] dx = new double[g.inputLength()];
+    /**
+     * Every (output, input, weight) triple of the convolution, the seven loops of its definition:
+     * over outputs in order, then over the input channels of the output's group and the kernel
+     * taps; taps that fall in the padding are skipped.
+     */
+    private static void forEachTap(ConvGeometry g, Tap tap) {
         final int cPer = g.inPerGroup(), kPer = g.outPerGroup(), kh = g.kernelH(), kw = g.kernelW();
         int o = 0;
         for (int n = 0; n < g.batch(); n++) {
@@ -465,7 +447,7 @@ public final class Conv2dKernel {
                             for (int ki = 0; ki < kh; ki++) {
                                 for (int kj = 0; kj < kw; kj++) {
                                     final int i = inputIndex(g, n, c0 + c, oh, ow, ki, kj);
-                                    if (i >= 0) dx[i] += (double) w[((k * cPer + c) * kh + ki) * kw + kj] * dy[o];
+                                    if (i >= 0) tap.visit(o, i, ((k * cPer + c) * kh + ki) * kw + kj);
                                 }
                             }
                         }
@@ -473,31 +455,27 @@ public final class Conv2dKernel {
                 }
             }
         }
+    }
+
+    /** {@code y[n,k,oh,ow] = bias[k] + Σ_{c in k's group, ki, kj} w[k, c, ki, kj] · x[n, c, ih, iw]}, summed in double. */
+    public static float[] forwardReference(ConvGeometry g, float[] x, float[] w, float[] bias) {
+        final double[] y = new double[g.outputLength()];
+        if (bias != null) for (int o = 0; o < y.length; o++) y[o] = bias[o / g.outPlane() % g.outChannels()];
+        forEachTap(g, (o, i, wi) -> y[o] += (double) w[wi] * x[i]);
+        return toFloat(y);
+    }
+
+    /** {@code dx[n,c,ih,iw] = Σ w[k, c, ki, kj] · dy[n, k, oh, ow]} over every (k, oh, ow, ki, kj) that reads (ih, iw). */
+    public static float[] backwardDataReference(ConvGeometry g, float[] dy, float[] w) {
+        final double[] dx = new double[g.inputLength()];
+        forEachTap(g, (o, i, wi) -> dx[i] += (double) w[wi] * dy[o]);
         return toFloat(dx);
     }
 
     /** {@code dw[k,c,ki,kj] = Σ_{n, oh, ow} dy[n, k, oh, ow] · x[n, c, ih, iw]}. */
     public static float[] backwardWeightReference(ConvGeometry g, float[] x, float[] dy) {
         final double[] dw = new double[g.weightLength()];
-        final int cPer = g.inPerGroup(), kPer = g.outPerGroup(), kh = g.kernelH(), kw = g.kernelW();
-        int o = 0;
-        for (int n = 0; n < g.batch(); n++) {
-            for (int k = 0; k < g.outChannels(); k++) {
-                final int c0 = k / kPer * cPer;
-                for (int oh = 0; oh < g.outH(); oh++) {
-                    for (int ow = 0; ow < g.outW(); ow++, o++) {
-                        for (int c = 0; c < cPer; c++) {
-                            for (int ki = 0; ki < kh; ki++) {
-                                for (int kj = 0; kj < kw; kj++) {
-                                    final int i = inputIndex(g, n, c0 + c, oh, ow, ki, kj);
-                                    if (i >= 0) dw[((k * cPer + c) * kh + ki) * kw + kj] += (double) dy[o] * x[i];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        forEachTap(g, (o, i, wi) -> dw[wi] += (double) dy[o] * x[i]);
         return toFloat(dw);
     }
 
