@@ -33,10 +33,12 @@ import jdk.incubator.vector.VectorSpecies;
  *       L1 while the kernel sweeps down the A block, {@code MC} so that the packed A block
  *       ({@code MC × KC}) stays in L2, and {@code NC} so that the packed B block stays in L3.
  *       Each packed value is then reused many times from a near cache.
- *   <li><b>Threads.</b> The packed B block is shared: the threads pack it together, then each
- *       computes its own slice of rows (or of columns, when C is short and wide) with its own
- *       packed A buffer. Every element of C is summed over k in the same order whatever the
- *       thread count, so the result is bit-identical with 1 or many threads.
+ *   <li><b>Threads.</b> Each thread computes its own slice of C (rows, or columns when C is
+ *       wider than tall) with packed copies of its own, so a call is one fork and one join: no
+ *       thread ever waits for another's packing. The cost is that every thread packs the whole
+ *       of the other operand, a few percent of the arithmetic. Every element of C is summed over
+ *       k in the same order whatever the slicing, so the result is bit-identical with 1 or many
+ *       threads.
  * </ol>
  *
  * <p>The packing buffers live in thread-locals and only grow, so a call allocates nothing once
@@ -92,55 +94,51 @@ public final class Gemm {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
-        final boolean parallel = Parallel.threads() > 1 && (long) m * n * k >= PARALLEL_WORK;
-        final Buffers own = BUFFERS.get();
-        for (int jc = 0; jc < n; jc += NC) {
-            final int nc = Math.min(NC, n - jc);
-            final int nPanels = ceilDiv(nc, NR);
-            for (int pc = 0; pc < k; pc += KC) {
-                final int kc = Math.min(KC, k - pc);
-                // Later depth blocks add onto what the first one wrote.
-                final float blockBeta = pc == 0 ? beta : 1f;
-                final float[] packedB = own.packedB = grow(own.packedB, nPanels * NR * kc);
-                final int jcF = jc, pcF = pc;
-                if (parallel) {
-                    Parallel.forRange(nPanels, 8, (p0, p1) ->
-                            packB(transB, b, bOff, ldb, pcF, kc, jcF, nc, p0, p1, packedB));
-                    computeBlockParallel(transA, m, nc, kc, a, aOff, lda, pc, packedB, blockBeta,
-                            c, cOff + jc, ldc);
-                } else {
-                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, 0, nPanels, packedB);
-                    computeBlock(transA, 0, m, 0, nc, kc, a, aOff, lda, pc, packedB, blockBeta,
-                            c, cOff + jc, ldc, own);
-                }
-            }
+        final int mPanels = ceilDiv(m, MR), nPanels = ceilDiv(n, NR);
+        // Each thread computes a slice of C with packed copies of its own. Splitting the rows makes
+        // every thread pack all of op(B) (k·n values), splitting the columns all of op(A) (m·k):
+        // split the side that duplicates less.
+        final boolean byRows = n <= m;
+        final int panels = byRows ? mPanels : nPanels;
+        final int parts = (long) m * n * k >= PARALLEL_WORK ? Math.min(Parallel.threadsHere(), panels) : 1;
+        if (parts == 1) {
+            slice(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, BUFFERS.get());
+            return;
         }
+        Parallel.forChunks(parts, part -> {
+            final int first = Parallel.chunkStart(panels, parts, part), last = Parallel.chunkStart(panels, parts, part + 1);
+            if (byRows) {
+                slice(transA, transB, first * MR, Math.min(m, last * MR), 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, BUFFERS.get());
+            } else {
+                slice(transA, transB, 0, m, first * NR, Math.min(n, last * NR), k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, BUFFERS.get());
+            }
+        });
     }
 
     /**
-     * Splits one packed B block over the threads: by rows when op(A) has enough of them, by
-     * columns otherwise (a short, wide C such as a small batch times a big weight matrix).
+     * Rows {@code [i0, i1)} and columns {@code [j0, j1)} of C, on one thread: the depth is cut into
+     * blocks of equal size (at most {@code KC}, so that no thin last block reloads C for little
+     * work); for each block, op(B) is packed in {@code NC}-wide pieces and multiplied by op(A).
+     * The blocks depend only on k, so every element of C is summed in the same order whatever
+     * the slicing.
      */
-    private static void computeBlockParallel(boolean transA, int m, int nc, int kc,
-                                             float[] a, int aOff, int lda, int pc, float[] packedB,
-                                             float beta, float[] c, int cOff, int ldc) {
-        final int mPanels = ceilDiv(m, MR);
-        final int nPanels = ceilDiv(nc, NR);
-        final boolean byRows = mPanels >= nPanels || mPanels >= 4 * Parallel.threads();
-        final int panels = byRows ? mPanels : nPanels;
-        final int parts = Math.min(Parallel.threads(), panels);
-        Parallel.forChunks(parts, part -> {
-            final int first = Parallel.chunkStart(panels, parts, part);
-            final int last = Parallel.chunkStart(panels, parts, part + 1);
-            final Buffers own = BUFFERS.get();
-            if (byRows) {
-                computeBlock(transA, first * MR, Math.min(m, last * MR), 0, nc, kc,
-                        a, aOff, lda, pc, packedB, beta, c, cOff, ldc, own);
-            } else {
-                computeBlock(transA, 0, m, first * NR, Math.min(nc, last * NR), kc,
-                        a, aOff, lda, pc, packedB, beta, c, cOff, ldc, own);
+    private static void slice(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc, Buffers own) {
+        final int blocks = ceilDiv(k, KC);
+        for (int jc = j0; jc < j1; jc += NC) {
+            final int nc = Math.min(NC, j1 - jc);
+            final int nPanels = ceilDiv(nc, NR);
+            for (int block = 0; block < blocks; block++) {
+                final int pc = Parallel.chunkStart(k, blocks, block);
+                final int kc = Parallel.chunkStart(k, blocks, block + 1) - pc;
+                // Later depth blocks add onto what the first one wrote.
+                final float blockBeta = block == 0 ? beta : 1f;
+                final float[] packedB = own.packedB = grow(own.packedB, nPanels * NR * kc);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, packedB);
+                computeBlock(transA, i0, i1, 0, nc, kc, a, aOff, lda, pc, packedB, blockBeta, c, cOff + jc, ldc, own);
             }
-        });
+        }
     }
 
     /**
@@ -274,13 +272,13 @@ public final class Gemm {
     }
 
     /**
-     * Packs NR-wide panels {@code [p0, p1)} of the block {@code op(B)[pc, pc + kc)[jc, jc + nc)}:
+     * Packs the block {@code op(B)[pc, pc + kc)[jc, jc + nc)} into NR-wide panels:
      * panel q holds, for each p, the NR values {@code op(B)[pc + p][jc + q·NR + j]}
      * contiguously. Columns past {@code nc} are zero.
      */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
-                              int jc, int nc, int p0, int p1, float[] dst) {
-        for (int q = p0; q < p1; q++) {
+                              int jc, int nc, float[] dst) {
+        for (int q = 0; q < ceilDiv(nc, NR); q++) {
             final int j0 = q * NR;
             final int nr = Math.min(NR, nc - j0);
             final int base = q * NR * kc;

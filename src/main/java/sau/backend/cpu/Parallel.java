@@ -1,18 +1,26 @@
 package sau.backend.cpu;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
 
 /**
  * The one thread pool that every CPU kernel shares.
  *
- * <p>Kernels split their work into ranges with {@link #forRange}; the calling thread runs the
- * first range itself, so a pool of {@code threads - 1} workers keeps every core busy. Work is
- * never split below {@code grain} items, because waking a thread costs a few microseconds.
+ * <p>Kernels split their work into ranges with {@link #forRange} or into numbered parts with
+ * {@link #forChunks}; the calling thread works too, so {@code threads - 1} workers keep every
+ * core busy.
+ *
+ * <p><b>Why not an {@code ExecutorService}.</b> A training step runs thousands of parallel
+ * regions, many of them only tens of microseconds long (a batch norm over a small feature map, a
+ * ReLU). Handing a task to a parked thread through a queue costs a wake-up by the operating system,
+ * several microseconds and far more in a virtual machine, every time. Here the workers stay awake
+ * for a short while after each region, spinning on a counter, so the next region starts on them at
+ * once; only after {@link #SPIN_NANOS} without work do they park. Parts are claimed from a shared
+ * counter, so a worker that starts late simply takes fewer of them. Which thread runs a part never
+ * changes what the part computes, so results do not depend on the thread count or on timing.
  */
 public final class Parallel {
 
@@ -22,11 +30,14 @@ public final class Parallel {
         void run(int start, int end);
     }
 
+    /** How long an idle worker keeps spinning before it parks: longer than the gap between the regions of a step. */
+    private static final long SPIN_NANOS = 200_000;
+
     /** Set while a thread runs part of a parallel region: a kernel called from there runs serially. */
     private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> false);
 
     private static int threads = defaultThreads();
-    private static ExecutorService pool = newPool(threads);
+    private static Pool pool = new Pool(threads - 1);
 
     private Parallel() {}
 
@@ -36,17 +47,14 @@ public final class Parallel {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    private static ExecutorService newPool(int n) {
-        return Executors.newFixedThreadPool(Math.max(1, n - 1), r -> {
-            final Thread t = new Thread(r, "sau-cpu");
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
     /** How many threads the kernels use. */
     public static int threads() {
         return threads;
+    }
+
+    /** How many threads a region started here would get: 1 inside a parallel region, where it would run serially. */
+    public static int threadsHere() {
+        return INSIDE.get() ? 1 : threads;
     }
 
     /** Changes the number of threads the kernels use (the CLI's {@code --threads}). */
@@ -55,7 +63,7 @@ public final class Parallel {
         if (n == threads) return;
         pool.shutdown();
         threads = n;
-        pool = newPool(n);
+        pool = new Pool(n - 1);
     }
 
     /**
@@ -79,40 +87,119 @@ public final class Parallel {
     /**
      * Runs {@code task(0) ... task(count - 1)}, spread over the threads; returns when all are done.
      * Nested calls (a kernel inside another kernel's parallel loop) run serially: the pool's
-     * threads are already busy, and a worker waiting for tasks queued behind it would deadlock.
+     * threads are already busy. So does a call from a second thread while the pool is running
+     * another thread's region (a data-loading thread, say): it does not wait for its turn.
      */
-    public static void forChunks(int count, java.util.function.IntConsumer task) {
-        if (count == 1 || threads == 1 || INSIDE.get()) {
-            for (int i = 0; i < count; i++) task.accept(i);
+    public static void forChunks(int count, IntConsumer task) {
+        final Pool p = pool;
+        if (count == 1 || p.workers.length == 0 || INSIDE.get() || !p.lock.tryLock()) {
+            runSerially(count, task);
             return;
         }
-        final List<Future<?>> futures = new ArrayList<>(count - 1);
-        for (int i = 1; i < count; i++) {
-            final int part = i;
-            futures.add(pool.submit(() -> runInside(task, part)));
+        try {
+            p.run(count, task);
+        } finally {
+            p.lock.unlock();
         }
-        runInside(task, 0);
-        for (Future<?> f : futures) {
+    }
+
+    private static void runSerially(int count, IntConsumer task) {
+        final boolean outer = !INSIDE.get();
+        INSIDE.set(true);
+        try {
+            for (int i = 0; i < count; i++) task.accept(i);
+        } finally {
+            if (outer) INSIDE.set(false);
+        }
+    }
+
+    /** One parallel region: its parts, the next part to claim, how many are finished, the first failure. */
+    private static final class Region {
+        final IntConsumer task;
+        final int count;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger finished = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Region(IntConsumer task, int count) {
+            this.task = task;
+            this.count = count;
+        }
+
+        /** Claims and runs parts until none are left. */
+        void work() {
+            INSIDE.set(true);
             try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for a CPU kernel", e);
-            } catch (ExecutionException e) {
-                final Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException re) throw re;
-                if (cause instanceof Error err) throw err;
-                throw new IllegalStateException(cause);
+                for (int part; (part = next.getAndIncrement()) < count; ) {
+                    try {
+                        if (failure.get() == null) task.accept(part);
+                    } catch (Throwable t) {
+                        failure.compareAndSet(null, t);
+                    } finally {
+                        finished.incrementAndGet();
+                    }
+                }
+            } finally {
+                INSIDE.set(false);
             }
         }
     }
 
-    private static void runInside(java.util.function.IntConsumer task, int part) {
-        INSIDE.set(true);
-        try {
-            task.accept(part);
-        } finally {
-            INSIDE.set(false);
+    /** The worker threads and the region they are working on. */
+    private static final class Pool {
+        final ReentrantLock lock = new ReentrantLock();
+        final Thread[] workers;
+        /** The current region; a new object each time, so a worker can tell it from the one it finished. */
+        volatile Region region;
+        volatile boolean stopped;
+
+        Pool(int size) {
+            workers = new Thread[size];
+            for (int i = 0; i < size; i++) {
+                workers[i] = new Thread(this::workerLoop, "sau-cpu-" + (i + 1));
+                workers[i].setDaemon(true);
+                workers[i].start();
+            }
+        }
+
+        void run(int count, IntConsumer task) {
+            final Region r = new Region(task, count);
+            region = r;
+            for (Thread w : workers) LockSupport.unpark(w); // no-op for a worker that is spinning
+            r.work();
+            // The caller has run out of parts to claim; wait for the ones still running elsewhere.
+            while (r.finished.get() < count) Thread.onSpinWait();
+            final Throwable t = r.failure.get();
+            if (t instanceof RuntimeException re) throw re;
+            if (t instanceof Error e) throw e;
+            if (t != null) throw new IllegalStateException(t);
+        }
+
+        private void workerLoop() {
+            Region done = null;
+            while (!stopped) {
+                Region r = region;
+                if (r == done || r == null) {
+                    // Spin a little while for the next region, then sleep until unparked.
+                    final long start = System.nanoTime();
+                    while ((r = region) == done || r == null) {
+                        if (stopped) return;
+                        if (System.nanoTime() - start > SPIN_NANOS) {
+                            LockSupport.park(this);
+                            if (stopped) return;
+                        } else {
+                            Thread.onSpinWait();
+                        }
+                    }
+                }
+                r.work();
+                done = r;
+            }
+        }
+
+        void shutdown() {
+            stopped = true;
+            for (Thread w : workers) LockSupport.unpark(w);
         }
     }
 }
