@@ -125,9 +125,24 @@ public final class DepthwiseConvKernel {
         }
     }
 
-    /** As {@link Conv2dKernel#backwardData}, for a depthwise geometry. */
+    /**
+     * As {@link Conv2dKernel#backwardData}, for a depthwise geometry.
+     *
+     * <p>At stride 1 this is itself a depthwise convolution: {@code dx[ih] = Σ_ki w[ki]·dy[ih + p − ki·d]}
+     * is the forward pass over dY, padded by {@code p' = d·(k − 1) − p}, of the filter turned by
+     * 180° ({@code w'[ki] = w[k − 1 − ki]}, both axes), whose output has the input's size. So it
+     * runs on {@link #forward}'s fast path. Other strides, and paddings wider than the filter,
+     * take the general route of {@link #backwardDataPlane}.
+     */
     public static void backwardData(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
         checkDepthwise(g);
+        final int padH = g.dilationH() * (g.kernelH() - 1) - g.padH(), padW = g.dilationW() * (g.kernelW() - 1) - g.padW();
+        if (g.strideH() == 1 && g.strideW() == 1 && padH >= 0 && padW >= 0) {
+            final ConvGeometry transposed = new ConvGeometry(g.batch(), g.outChannels(), g.outH(), g.outW(), g.inChannels(),
+                    g.kernelH(), g.kernelW(), 1, 1, padH, padW, g.dilationH(), g.dilationW(), g.groups(), g.inH(), g.inW());
+            forward(transposed, dy, dyOff, flipped(g, w, wOff), 0, null, 0, dx, dxOff);
+            return;
+        }
         final Layout lay = Layout.of(g);
         final int channels = g.inChannels(), taps = g.kernelH() * g.kernelW();
         Parallel.forRange(g.batch() * channels, grain(g.outPlane() * taps), (p0, p1) -> {
@@ -140,6 +155,16 @@ public final class DepthwiseConvKernel {
                 unphase(g, lay, buf, dx, dxOff + p * g.inPlane());
             }
         });
+    }
+
+    /** Each channel's filter turned by 180°: tap {@code (ki, kj)} moves to {@code (kh − 1 − ki, kw − 1 − kj)}. */
+    private static float[] flipped(ConvGeometry g, float[] w, int wOff) {
+        final int taps = g.kernelH() * g.kernelW();
+        final float[] f = new float[g.inChannels() * taps];
+        for (int c = 0; c < g.inChannels(); c++) {
+            for (int t = 0; t < taps; t++) f[c * taps + t] = w[wOff + c * taps + taps - 1 - t];
+        }
+        return f;
     }
 
     /**
@@ -192,14 +217,14 @@ public final class DepthwiseConvKernel {
         Parallel.forRange(channels, grain(g.batch() * g.outPlane() * taps), (c0, c1) -> {
             final Scratch s = SCRATCH.get();
             final float[] buf = s.plane = grow(s.plane, lay.planeLength(g));
-            final float[] row = s.row = grow(s.row, lay.width());
+            final float[] rows = s.row = grow(s.row, g.outH() * lay.width());
             final float[] sums = s.sums = grow(s.sums, taps * L);
             for (int c = c0; c < c1; c++) {
                 Arrays.fill(sums, 0, taps * L, 0f);
                 for (int n = 0; n < g.batch(); n++) {
                     final int p = n * channels + c;
                     fillPhases(g, lay, x, xOff + p * g.inPlane(), buf);
-                    backwardWeightPlane(g, lay, buf, dy, dyOff + p * g.outPlane(), row, sums);
+                    backwardWeightPlane(g, lay, buf, dy, dyOff + p * g.outPlane(), rows, sums);
                 }
                 for (int t = 0; t < taps; t++) {
                     float sum = 0f;
@@ -210,26 +235,32 @@ public final class DepthwiseConvKernel {
         });
     }
 
-    /** {@code sums[tap] += dy[oh, ow]·x[ih, ow·s + kj·d − p]} over the plane, L partial sums per tap. */
-    private static void backwardWeightPlane(ConvGeometry g, Layout lay, float[] buf, float[] dy, int dyPlane, float[] row, float[] sums) {
-        final int outW = g.outW(), kh = g.kernelH(), kw = g.kernelW(), width = lay.width();
+    /**
+     * {@code sums[tap] += dy[oh, ow]·x[ih, ow·s + kj·d − p]} over the plane, L partial sums per
+     * tap. The dY rows are first copied into rows of whole vectors with zeros past their end (the
+     * phased input holds real values there, which must not count); then each tap's sum stays in a
+     * register over the whole plane.
+     */
+    private static void backwardWeightPlane(ConvGeometry g, Layout lay, float[] buf, float[] dy, int dyPlane, float[] rows, float[] sums) {
+        final int outW = g.outW(), outH = g.outH(), kh = g.kernelH(), kw = g.kernelW(), width = lay.width();
         final int[] tap = lay.tap();
-        for (int oh = 0; oh < g.outH(); oh++) {
-            // Zeros past the row's end: the phased row holds real inputs there, which must not count.
-            System.arraycopy(dy, dyPlane + oh * outW, row, 0, outW);
-            Arrays.fill(row, outW, width, 0f);
-            for (int ki = 0; ki < kh; ki++) {
-                final int ih = oh * g.strideH() - g.padH() + ki * g.dilationH();
-                if (ih < 0 || ih >= g.inH()) continue;
-                for (int kj = 0; kj < kw; kj++) {
-                    final int src = ih * lay.rowStride() + tap[kj];
-                    FloatVector acc = FloatVector.zero(S);
+        for (int oh = 0; oh < outH; oh++) {
+            FloatVector.zero(S).intoArray(rows, oh * width + width - L);
+            System.arraycopy(dy, dyPlane + oh * outW, rows, oh * width, outW);
+        }
+        for (int ki = 0; ki < kh; ki++) {
+            for (int kj = 0; kj < kw; kj++) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int oh = 0; oh < outH; oh++) {
+                    final int ih = oh * g.strideH() - g.padH() + ki * g.dilationH();
+                    if (ih < 0 || ih >= g.inH()) continue;
+                    final int src = ih * lay.rowStride() + tap[kj], row = oh * width;
                     for (int ow = 0; ow < width; ow += L) {
-                        acc = FloatVector.fromArray(S, row, ow).fma(FloatVector.fromArray(S, buf, src + ow), acc);
+                        acc = FloatVector.fromArray(S, rows, row + ow).fma(FloatVector.fromArray(S, buf, src + ow), acc);
                     }
-                    final int t = (ki * kw + kj) * L;
-                    FloatVector.fromArray(S, sums, t).add(acc).intoArray(sums, t);
                 }
+                final int t = (ki * kw + kj) * L;
+                FloatVector.fromArray(S, sums, t).add(acc).intoArray(sums, t);
             }
         }
     }
@@ -240,10 +271,10 @@ public final class DepthwiseConvKernel {
         for (int ih = 0; ih < g.inH(); ih++) {
             final int src = plane + ih * w, rowBase = ih * lay.rowStride();
             if (s == 1) {
+                // Zero the row with whole vectors (the row is whole vectors long), then copy the pixels in.
+                for (int j = 0; j < phaseLen; j += L) FloatVector.zero(S).intoArray(buf, rowBase + j);
                 final int n = Math.min(w, phaseLen - pad);
-                Arrays.fill(buf, rowBase, rowBase + Math.min(pad, phaseLen), 0f);
                 if (n > 0) System.arraycopy(x, src, buf, rowBase + pad, n);
-                Arrays.fill(buf, rowBase + Math.min(phaseLen, pad + Math.max(n, 0)), rowBase + phaseLen, 0f);
                 continue;
             }
             for (int r = 0; r < s; r++) {

@@ -124,7 +124,15 @@ public final class Elementwise {
         final Tensor s = src.contiguousData();
         final float[] d = dst.data(), sd = s.data();
         final int doff = dst.offset(), soff = s.offset();
-        Parallel.forRange(dst.numel(), GRAIN, (start, end) -> run(BinaryOp.ADD, d, doff + start, 1, sd, soff + start, 1, d, doff + start, end - start));
+        // Its own loop rather than run(ADD, ...): gradients meet here on every backward pass, and
+        // run's op switch, compiled once for all the ops, keeps the JIT from fusing the vectors.
+        Parallel.forRange(dst.numel(), GRAIN, (start, end) -> {
+            int i = start;
+            for (final int bound = start + S.loopBound(end - start); i < bound; i += S.length()) {
+                FloatVector.fromArray(S, d, doff + i).add(FloatVector.fromArray(S, sd, soff + i)).intoArray(d, doff + i);
+            }
+            for (; i < end; i++) d[doff + i] += sd[soff + i];
+        });
     }
 
     /** Writes {@code src}, broadcast to {@code dst}'s shape, into {@code dst}'s elements (any strides). */

@@ -167,8 +167,12 @@ public final class Parallel {
             region = r;
             for (Thread w : workers) LockSupport.unpark(w); // no-op for a worker that is spinning
             r.work();
-            // The caller has run out of parts to claim; wait for the ones still running elsewhere.
-            while (r.finished.get() < count) Thread.onSpinWait();
+            // The caller has run out of parts to claim; wait for the ones still running elsewhere,
+            // giving the core away now and then in case their thread is waiting for one.
+            for (int spins = 1; r.finished.get() < count; spins++) {
+                if (spins % 1024 == 0) Thread.yield();
+                else Thread.onSpinWait();
+            }
             final Throwable t = r.failure.get();
             if (t instanceof RuntimeException re) throw re;
             if (t instanceof Error e) throw e;

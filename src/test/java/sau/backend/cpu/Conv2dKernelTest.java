@@ -24,6 +24,8 @@ class Conv2dKernelTest {
             ConvGeometry.of(2, 4, 7, 7, 6, 1, 1, 2, 2, 1, 1, 1, 1, 2),     // 1×1 strided and padded: im2col after all
             ConvGeometry.of(1, 2, 3, 3, 3, 3, 3, 1, 1, 0, 0, 1, 1, 1),     // a single output pixel
             ConvGeometry.of(2, 4, 6, 7, 4, 3, 3, 1, 1, 1, 1, 1, 1, 4),     // depthwise 3×3
+            ConvGeometry.of(2, 3, 7, 11, 3, 3, 5, 1, 1, 0, 3, 2, 1, 3),    // depthwise stride 1, dilation and uneven padding: backward data as a flipped forward
+            ConvGeometry.of(2, 3, 5, 6, 3, 3, 3, 1, 1, 3, 3, 1, 1, 3),     // depthwise stride 1, padding wider than the filter: the general backward
             ConvGeometry.of(2, 5, 8, 9, 5, 3, 3, 2, 2, 0, 0, 2, 2, 5),     // depthwise, stride 2 and dilation 2
             ConvGeometry.of(3, 3, 9, 19, 3, 5, 5, 2, 2, 2, 2, 1, 1, 3),    // depthwise 5×5 stride 2, several vectors per row
             ConvGeometry.of(2, 3, 5, 5, 3, 3, 3, 1, 2, 2, 2, 1, 1, 3),     // depthwise, padding wider than needed

@@ -37,6 +37,19 @@ class ElementwiseKernelsTest {
         assertArrayEquals(Elementwise.binaryReference(BinaryOp.MUL, a, b).toArray(), Elementwise.binary(BinaryOp.MUL, a, b).toArray(), 0f);
     }
 
+    @Test
+    void addIntoAddsEveryElementOfAStridedSource() {
+        for (int n : new int[] {1, 7, 8, 100_003}) {
+            final Tensor dst = Tensor.randn(gen, n);
+            final float[] before = dst.toArray();
+            final Tensor src = Views.narrow(Tensor.randn(gen, n + 3), 0, 2, n);
+            Elementwise.addInto(dst, src);
+            final float[] added = src.toArray(), expected = new float[n];
+            for (int i = 0; i < n; i++) expected[i] = before[i] + added[i];
+            assertArrayEquals(expected, dst.toArray(), 0f, "n=" + n);
+        }
+    }
+
     private static float[] reference(BinaryOp op, Tensor a, Tensor b) {
         return Elementwise.binaryReference(op, a, b).toArray();
     }
