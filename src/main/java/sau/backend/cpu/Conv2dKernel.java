@@ -89,6 +89,8 @@ public final class Conv2dKernel {
         float[] cols = new float[0];
         float[] out = new float[0];
         float[] partials = new float[0];
+        /** The weights of each group, packed for the GEMMs of one call (see {@link #packWeights}). */
+        float[][] packedWeights = new float[0][];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -106,20 +108,21 @@ public final class Conv2dKernel {
         }
         final int sets = imageSets(g);
         final boolean small = smallImages(g);
+        final Gemm.PackedA[] packed = packWeights(g, w, wOff, false);
         Parallel.forRange(sets, 1, (s0, s1) -> {
             for (int set = s0; set < s1; set++) {
                 final int n0 = Parallel.chunkStart(g.batch(), sets, set), n1 = Parallel.chunkStart(g.batch(), sets, set + 1);
                 if (small) {
-                    forwardImages(g, x, xOff, w, wOff, bias, bOff, y, yOff, n0, n1);
+                    forwardImages(g, x, xOff, packed, bias, bOff, y, yOff, n0, n1);
                 } else {
-                    forwardImage(g, x, xOff + n0 * g.inChannels() * g.inPlane(), w, wOff, bias, bOff, y, yOff + n0 * g.outChannels() * g.outPlane());
+                    forwardImage(g, x, xOff + n0 * g.inChannels() * g.inPlane(), packed, bias, bOff, y, yOff + n0 * g.outChannels() * g.outPlane());
                 }
             }
         });
     }
 
     /** Forward of one image, in bands of output rows, with the GEMMs writing straight into y. */
-    private static void forwardImage(ConvGeometry g, float[] x, int xImg, float[] w, int wOff, float[] bias, int bOff, float[] y, int yImg) {
+    private static void forwardImage(ConvGeometry g, float[] x, int xImg, Gemm.PackedA[] w, float[] bias, int bOff, float[] y, int yImg) {
         final int kPer = g.outPerGroup(), rows = g.colRows(), plane = g.outPlane();
         // The bias is written first and the GEMMs add onto it (beta = 1): no second pass over y.
         final float beta = bias == null ? 0f : 1f;
@@ -128,8 +131,7 @@ public final class Conv2dKernel {
         }
         if (g.isPointwise()) {
             for (int gr = 0; gr < g.groups(); gr++) {
-                Gemm.gemm(false, false, kPer, plane, rows, w, wOff + gr * kPer * rows, rows,
-                        x, xImg + gr * rows * plane, plane, beta, y, yImg + gr * kPer * plane, plane);
+                Gemm.gemm(w[gr], false, plane, x, xImg + gr * rows * plane, plane, beta, y, yImg + gr * kPer * plane, plane);
             }
             return;
         }
@@ -140,8 +142,7 @@ public final class Conv2dKernel {
             final float[] c = s.cols = grow(s.cols, g.groups() * rows * cols);
             Im2col.im2col(g, x, xImg, oh0, oh1, c, 0, cols);
             for (int gr = 0; gr < g.groups(); gr++) {
-                Gemm.gemm(false, false, kPer, cols, rows, w, wOff + gr * kPer * rows, rows,
-                        c, gr * rows * cols, cols, beta, y, yImg + gr * kPer * plane + oh0 * g.outW(), plane);
+                Gemm.gemm(w[gr], false, cols, c, gr * rows * cols, cols, beta, y, yImg + gr * kPer * plane + oh0 * g.outW(), plane);
             }
         }
     }
@@ -151,7 +152,7 @@ public final class Conv2dKernel {
      * per group into the {@code K × pixels} product, then each image's block copied into y with
      * the bias added.
      */
-    private static void forwardImages(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff,
+    private static void forwardImages(ConvGeometry g, float[] x, int xOff, Gemm.PackedA[] w, float[] bias, int bOff,
                                       float[] y, int yOff, int n0, int n1) {
         final int kPer = g.outPerGroup(), rows = g.colRows(), plane = g.outPlane(), outC = g.outChannels(), cols = (n1 - n0) * plane;
         final Scratch s = SCRATCH.get();
@@ -159,8 +160,7 @@ public final class Conv2dKernel {
         final float[] out = s.out = grow(s.out, outC * cols);
         Im2col.gatherImages(g, x, xOff, n0, n1, c, 0, cols);
         for (int gr = 0; gr < g.groups(); gr++) {
-            Gemm.gemm(false, false, kPer, cols, rows, w, wOff + gr * kPer * rows, rows,
-                    c, gr * rows * cols, cols, 0f, out, gr * kPer * cols, cols);
+            Gemm.gemm(w[gr], false, cols, c, gr * rows * cols, cols, 0f, out, gr * kPer * cols, cols);
         }
         for (int n = n0; n < n1; n++) {
             for (int k = 0; k < outC; k++) {
@@ -169,6 +169,24 @@ public final class Conv2dKernel {
                 else addInto(out, from, bias[bOff + k], y, to, plane);
             }
         }
+    }
+
+    /**
+     * Each group's weights, packed once for every image's GEMM of this call: {@code W[g]}
+     * ({@code K/groups × C/groups·kh·kw}) for forward, its transpose for backward-data. Packed on
+     * the calling thread into its scratch, then only read by the threads of the call.
+     */
+    private static Gemm.PackedA[] packWeights(ConvGeometry g, float[] w, int wOff, boolean transposed) {
+        final int kPer = g.outPerGroup(), rows = g.colRows();
+        final Scratch s = SCRATCH.get();
+        if (s.packedWeights.length < g.groups()) s.packedWeights = Arrays.copyOf(s.packedWeights, g.groups());
+        final Gemm.PackedA[] packed = new Gemm.PackedA[g.groups()];
+        for (int gr = 0; gr < g.groups(); gr++) {
+            final int at = wOff + gr * kPer * rows;
+            packed[gr] = transposed ? Gemm.pack(true, rows, kPer, w, at, rows, s.packedWeights[gr]) : Gemm.pack(false, kPer, rows, w, at, rows, s.packedWeights[gr]);
+            s.packedWeights[gr] = packed[gr].data();
+        }
+        return packed;
     }
 
     /** {@code dst[to + i] = src[from + i] + b} for {@code i < length}. */
@@ -192,25 +210,25 @@ public final class Conv2dKernel {
         }
         final int sets = imageSets(g);
         final boolean small = smallImages(g);
+        final Gemm.PackedA[] packed = packWeights(g, w, wOff, true);
         Parallel.forRange(sets, 1, (s0, s1) -> {
             for (int set = s0; set < s1; set++) {
                 final int n0 = Parallel.chunkStart(g.batch(), sets, set), n1 = Parallel.chunkStart(g.batch(), sets, set + 1);
                 if (small) {
-                    backwardDataImages(g, dy, dyOff, w, wOff, dx, dxOff, n0, n1);
+                    backwardDataImages(g, dy, dyOff, packed, dx, dxOff, n0, n1);
                 } else {
-                    backwardDataImage(g, dy, dyOff + n0 * g.outChannels() * g.outPlane(), w, wOff, dx, dxOff + n0 * g.inChannels() * g.inPlane());
+                    backwardDataImage(g, dy, dyOff + n0 * g.outChannels() * g.outPlane(), packed, dx, dxOff + n0 * g.inChannels() * g.inPlane());
                 }
             }
         });
     }
 
     /** Backward-data of one image, in bands of output rows, with the GEMMs reading dY straight from dy. */
-    private static void backwardDataImage(ConvGeometry g, float[] dy, int dyImg, float[] w, int wOff, float[] dx, int dxImg) {
+    private static void backwardDataImage(ConvGeometry g, float[] dy, int dyImg, Gemm.PackedA[] wt, float[] dx, int dxImg) {
         final int kPer = g.outPerGroup(), rows = g.colRows(), plane = g.outPlane();
         if (g.isPointwise()) {
             for (int gr = 0; gr < g.groups(); gr++) {
-                Gemm.gemm(true, false, rows, plane, kPer, w, wOff + gr * kPer * rows, rows,
-                        dy, dyImg + gr * kPer * plane, plane, 0f, dx, dxImg + gr * rows * plane, plane);
+                Gemm.gemm(wt[gr], false, plane, dy, dyImg + gr * kPer * plane, plane, 0f, dx, dxImg + gr * rows * plane, plane);
             }
             return;
         }
@@ -221,8 +239,7 @@ public final class Conv2dKernel {
             final int oh1 = Math.min(g.outH(), oh0 + band), cols = (oh1 - oh0) * g.outW();
             final float[] c = s.cols = grow(s.cols, g.groups() * rows * cols);
             for (int gr = 0; gr < g.groups(); gr++) {
-                Gemm.gemm(true, false, rows, cols, kPer, w, wOff + gr * kPer * rows, rows,
-                        dy, dyImg + gr * kPer * plane + oh0 * g.outW(), plane, 0f, c, gr * rows * cols, cols);
+                Gemm.gemm(wt[gr], false, cols, dy, dyImg + gr * kPer * plane + oh0 * g.outW(), plane, 0f, c, gr * rows * cols, cols);
             }
             Im2col.col2im(g, c, 0, cols, oh0, oh1, dx, dxImg);
         }
@@ -233,15 +250,14 @@ public final class Conv2dKernel {
      * {@code K × pixels} matrix, one GEMM per group into the columns, then the columns scattered
      * back onto the images.
      */
-    private static void backwardDataImages(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff, int n0, int n1) {
+    private static void backwardDataImages(ConvGeometry g, float[] dy, int dyOff, Gemm.PackedA[] wt, float[] dx, int dxOff, int n0, int n1) {
         final int kPer = g.outPerGroup(), rows = g.colRows(), plane = g.outPlane(), outC = g.outChannels(), cols = (n1 - n0) * plane;
         final Scratch s = SCRATCH.get();
         final float[] c = s.cols = grow(s.cols, g.groups() * rows * cols);
         final float[] d = s.out = grow(s.out, outC * cols);
         gatherGradient(g, dy, dyOff, n0, n1, d, 0, cols);
         for (int gr = 0; gr < g.groups(); gr++) {
-            Gemm.gemm(true, false, rows, cols, kPer, w, wOff + gr * kPer * rows, rows,
-                    d, gr * kPer * cols, cols, 0f, c, gr * rows * cols, cols);
+            Gemm.gemm(wt[gr], false, cols, d, gr * kPer * cols, cols, 0f, c, gr * rows * cols, cols);
         }
         Im2col.scatterImages(g, c, 0, cols, n0, n1, dx, dxOff);
     }

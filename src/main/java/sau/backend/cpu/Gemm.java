@@ -94,6 +94,48 @@ public final class Gemm {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
+        multiply(transA, a, aOff, lda, null, transB, m, n, k, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * op(A) packed once, for a product that is repeated with many B: a convolution multiplies its
+     * weights by the columns of every image, and packing them again each time would cost as much
+     * as a good share of the arithmetic.
+     */
+    public record PackedA(int m, int k, float[] data) {}
+
+    /**
+     * Packs op(A) ({@code m × k}, stored as for {@link #gemm}) for {@link #gemm(PackedA, boolean, int, float[], int, int, float, float[], int, int)}:
+     * every depth block, each as the MR-high panels that {@link #kernel} reads. {@code reuse} is
+     * an array to fill if it is big enough (or null), else a new one is made.
+     */
+    public static PackedA pack(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] reuse) {
+        checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        final int paddedRows = ceilDiv(m, MR) * MR, blocks = ceilDiv(k, KC);
+        final float[] data = grow(reuse, paddedRows * k);
+        for (int block = 0; block < blocks; block++) {
+            final int pc = Parallel.chunkStart(k, blocks, block), kc = Parallel.chunkStart(k, blocks, block + 1) - pc;
+            packA(transA, a, aOff, lda, 0, m, pc, kc, data, pc * paddedRows);
+        }
+        return new PackedA(m, k, data);
+    }
+
+    /** {@code C = A·op(B) + beta·C} with A packed by {@link #pack}; otherwise as {@link #gemm}. */
+    public static void gemm(PackedA a, boolean transB, int n, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        final int m = a.m(), k = a.k();
+        checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        checkMatrix("C", c, cOff, ldc, m, n);
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        multiply(false, null, 0, 0, a, transB, m, n, k, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** The product, on one thread or sliced over several; A is packed on the way unless {@code packed} holds it. */
+    private static void multiply(boolean transA, float[] a, int aOff, int lda, PackedA packed, boolean transB, int m, int n, int k,
+                                 float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         final int mPanels = ceilDiv(m, MR), nPanels = ceilDiv(n, NR);
         // Each thread computes a slice of C with packed copies of its own. Splitting the rows makes
         // every thread pack all of op(B) (k·n values), splitting the columns all of op(A) (m·k):
@@ -102,15 +144,15 @@ public final class Gemm {
         final int panels = byRows ? mPanels : nPanels;
         final int parts = (long) m * n * k >= PARALLEL_WORK ? Math.min(Parallel.threadsHere(), panels) : 1;
         if (parts == 1) {
-            slice(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, BUFFERS.get());
+            slice(transA, a, aOff, lda, packed, transB, 0, m, 0, n, k, b, bOff, ldb, beta, c, cOff, ldc, BUFFERS.get());
             return;
         }
         Parallel.forChunks(parts, part -> {
             final int first = Parallel.chunkStart(panels, parts, part), last = Parallel.chunkStart(panels, parts, part + 1);
             if (byRows) {
-                slice(transA, transB, first * MR, Math.min(m, last * MR), 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, BUFFERS.get());
+                slice(transA, a, aOff, lda, packed, transB, first * MR, Math.min(m, last * MR), 0, n, k, b, bOff, ldb, beta, c, cOff, ldc, BUFFERS.get());
             } else {
-                slice(transA, transB, 0, m, first * NR, Math.min(n, last * NR), k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, BUFFERS.get());
+                slice(transA, a, aOff, lda, packed, transB, 0, m, first * NR, Math.min(n, last * NR), k, b, bOff, ldb, beta, c, cOff, ldc, BUFFERS.get());
             }
         });
     }
@@ -122,8 +164,8 @@ public final class Gemm {
      * The blocks depend only on k, so every element of C is summed in the same order whatever
      * the slicing.
      */
-    private static void slice(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
-                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+    private static void slice(boolean transA, float[] a, int aOff, int lda, PackedA packed, boolean transB,
+                              int i0, int i1, int j0, int j1, int k, float[] b, int bOff, int ldb,
                               float beta, float[] c, int cOff, int ldc, Buffers own) {
         final int blocks = ceilDiv(k, KC);
         for (int jc = j0; jc < j1; jc += NC) {
@@ -136,23 +178,31 @@ public final class Gemm {
                 final float blockBeta = block == 0 ? beta : 1f;
                 final float[] packedB = own.packedB = grow(own.packedB, nPanels * NR * kc);
                 packB(transB, b, bOff, ldb, pc, kc, jc, nc, packedB);
-                computeBlock(transA, i0, i1, 0, nc, kc, a, aOff, lda, pc, packedB, blockBeta, c, cOff + jc, ldc, own);
+                computeBlock(transA, a, aOff, lda, packed, i0, i1, 0, nc, pc, kc, packedB, blockBeta, c, cOff + jc, ldc, own);
             }
         }
     }
 
     /**
      * Computes rows {@code [i0, i1)} and block columns {@code [j0, j1)} (a multiple of NR from the
-     * block start) of one depth block: packs A in {@code MC}-row blocks, then runs the kernel over
-     * every tile.
+     * block start) of one depth block: packs A in {@code MC}-row blocks (or finds them in
+     * {@code packed}), then runs the kernel over every tile.
      */
-    private static void computeBlock(boolean transA, int i0, int i1, int j0, int j1, int kc,
-                                     float[] a, int aOff, int lda, int pc, float[] packedB,
-                                     float beta, float[] c, int cOff, int ldc, Buffers own) {
+    private static void computeBlock(boolean transA, float[] a, int aOff, int lda, PackedA packed, int i0, int i1, int j0, int j1,
+                                     int pc, int kc, float[] packedB, float beta, float[] c, int cOff, int ldc, Buffers own) {
         for (int ic = i0; ic < i1; ic += MC) {
             final int mc = Math.min(MC, i1 - ic);
-            final float[] packedA = own.packedA = grow(own.packedA, ceilDiv(mc, MR) * MR * kc);
-            packA(transA, a, aOff, lda, ic, mc, pc, kc, packedA);
+            final float[] packedA;
+            final int aBase;
+            if (packed == null) {
+                packedA = own.packedA = grow(own.packedA, ceilDiv(mc, MR) * MR * kc);
+                packA(transA, a, aOff, lda, ic, mc, pc, kc, packedA, 0);
+                aBase = 0;
+            } else {
+                // Where pack() put depth block pc of rows ic onwards.
+                packedA = packed.data();
+                aBase = pc * ceilDiv(packed.m(), MR) * MR + ic * kc;
+            }
             for (int jr = j0; jr < j1; jr += NR) {
                 final int nr = Math.min(NR, j1 - jr);
                 final int bp = (jr / NR) * NR * kc;
@@ -160,10 +210,10 @@ public final class Gemm {
                     final int mr = Math.min(MR, mc - ir);
                     final int cAt = cOff + (ic + ir) * ldc + jr;
                     if (mr == MR && nr == NR) {
-                        kernel(kc, packedA, ir * kc, packedB, bp, beta, c, cAt, ldc);
+                        kernel(kc, packedA, aBase + ir * kc, packedB, bp, beta, c, cAt, ldc);
                     } else {
                         final float[] tile = own.tile;
-                        kernel(kc, packedA, ir * kc, packedB, bp, 0f, tile, 0, NR);
+                        kernel(kc, packedA, aBase + ir * kc, packedB, bp, 0f, tile, 0, NR);
                         addTile(tile, mr, nr, beta, c, cAt, ldc);
                     }
                 }
@@ -238,10 +288,10 @@ public final class Gemm {
      * contiguously. Rows past {@code mc} are zero.
      */
     private static void packA(boolean transA, float[] a, int aOff, int lda,
-                              int ic, int mc, int pc, int kc, float[] dst) {
+                              int ic, int mc, int pc, int kc, float[] dst, int dstOff) {
         for (int ir = 0; ir < mc; ir += MR) {
             final int mr = Math.min(MR, mc - ir);
-            final int base = ir * kc;
+            final int base = dstOff + ir * kc;
             if (transA) {
                 // op(A)[i][p] = A[p][i]: a panel's MR values of one p are adjacent in memory.
                 for (int p = 0; p < kc; p++) {
@@ -365,7 +415,7 @@ public final class Gemm {
     }
 
     private static float[] grow(float[] buffer, int size) {
-        return buffer.length >= size ? buffer : new float[size];
+        return buffer != null && buffer.length >= size ? buffer : new float[size];
     }
 
     private static int ceilDiv(int x, int y) {

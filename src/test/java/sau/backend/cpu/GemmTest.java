@@ -39,6 +39,30 @@ class GemmTest {
     }
 
     @Test
+    void prePackedAGivesTheSameBits() {
+        // Packed once, then used for the product: exactly what packing on the way computes,
+        // on one thread and sliced over two (tall: by rows; wide: by columns).
+        final int saved = Parallel.threads();
+        try {
+            for (Case cs : new Case[] {
+                    new Case(false, false, Gemm.MC + 7, 3 * Gemm.NR + 5, Gemm.KC + 9, 1, 1f),
+                    new Case(true, true, 301, 97, 300, 2, 0f),
+                    new Case(true, false, 13, 2000, 2 * Gemm.KC + 3, 0, 0.5f),
+                    new Case(false, true, 5, 7, 3, 0, 0f)}) {
+                for (int threads : new int[] {1, 2}) {
+                    final float[] expected = run(cs, threads);
+                    final Inputs in = inputs(cs);
+                    final Gemm.PackedA packed = Gemm.pack(cs.transA, cs.m, cs.k, in.a, in.aOff, in.lda, new float[1]);
+                    Gemm.gemm(packed, cs.transB, cs.n, in.b, in.bOff, in.ldb, cs.beta, in.c, in.cOff, in.ldc);
+                    assertArrayEquals(expected, in.c, cs + " on " + threads + " threads");
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
     void zeroDepthScalesC() {
         final float[] c = {1f, 2f, Float.NaN, 4f};
         Gemm.gemm(false, false, 2, 2, 0, new float[0], 0, 1, new float[0], 0, 2, 0f, c, 0, 2);
