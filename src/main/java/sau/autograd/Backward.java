@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.Collections;
 import sau.backend.cpu.Elementwise;
+import sau.tensor.Arena;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
 
@@ -89,7 +90,9 @@ public final class Backward {
     }
 
     private static Tensor sum(Tensor a, Tensor b) {
-        final Tensor out = new Tensor(a.toArray(), a.shape());
+        final float[] copy = Arena.floats(a.numel());
+        a.copyTo(copy, 0);
+        final Tensor out = new Tensor(copy, a.shape());
         Elementwise.addInto(out, b);
         return out;
     }

@@ -9,6 +9,7 @@ import sau.nn.Module;
 import sau.nn.activation.ReLU;
 import sau.ops.Losses;
 import sau.optim.SGD;
+import sau.tensor.Arena;
 import sau.tensor.Generator;
 import sau.tensor.Tensor;
 
@@ -56,9 +57,11 @@ public final class TrainStepBench {
         final Tensor targets = Tensor.of(labels);
         final SGD opt = new SGD(model.parameters(), 0.01, 0.9, 0, 0, false);
         final Runnable step = () -> {
-            opt.zeroGrad();
-            Losses.crossEntropy(model.forward(input), targets).backward();
-            opt.step();
+            try (Arena arena = Arena.open()) { // as the Trainer does: the step's arrays are reused by the next
+                opt.zeroGrad();
+                Losses.crossEntropy(model.forward(input), targets).backward();
+                opt.step();
+            }
         };
         // whole steps of a big model take seconds: a long warm-up lets the JIT finish compiling first
         final Measure.Timing t = Measure.time(3.0, 10.0, 3, 100, step);

@@ -5,6 +5,7 @@ import sau.backend.cpu.Elementwise;
 import sau.backend.cpu.Reduce;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
+import sau.tensor.Arena;
 
 /**
  * Picking elements by index, and choosing between tensors by a mask. Indices are tensors of
@@ -28,13 +29,13 @@ public final class Indexing {
         final int a = blk[0], r = blk[1], b = blk[2];
         final int[] shape = x.shape();
         shape[d] = idx.length;
-        final float[] out = new float[Shape.numel(shape)];
+        final float[] out = Arena.floats(Shape.numel(shape));
         final float[] src = in.data();
         for (int i = 0; i < a; i++) {
             for (int j = 0; j < idx.length; j++) System.arraycopy(src, in.offset() + (i * r + idx[j]) * b, out, (i * idx.length + j) * b, b);
         }
         return Node.record("IndexSelect", new Tensor(out, shape), g -> {
-            final float[] gx = new float[x.numel()];
+            final float[] gx = Arena.floats(x.numel());
             final float[] gd = g.contiguousData().data();
             final int go = g.contiguousData().offset();
             for (int i = 0; i < a; i++)

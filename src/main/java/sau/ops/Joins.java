@@ -7,6 +7,7 @@ import sau.autograd.Node;
 import sau.backend.cpu.Elementwise;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
+import sau.tensor.Arena;
 
 /** Joining tensors along a dimension, and splitting one into pieces. */
 public final class Joins {
@@ -32,7 +33,7 @@ public final class Joins {
             total += p.size(d);
         }
         shape[d] = total;
-        final Tensor out = Tensor.zeros(shape);
+        final Tensor out = Arena.zeros(shape);
         final int[] starts = new int[parts.size()];
         int at = 0;
         for (int i = 0; i < parts.size(); i++) {

@@ -7,6 +7,7 @@ import sau.autograd.Node;
 import sau.backend.cpu.SoftmaxKernel;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
+import sau.tensor.Arena;
 
 /** Loss functions with PyTorch's definitions and defaults. */
 public final class Losses {
@@ -38,7 +39,7 @@ public final class Losses {
         final Tensor rows = classesLast(logits);
         final int n = rows.size(0);
         final int[] t = targets(target, logits, classes, ignoreIndex);
-        final float[] logp = new float[rows.numel()];
+        final float[] logp = Arena.floats(rows.numel());
         SoftmaxKernel.forward(rows.data(), rows.offset(), logp, n, classes, true);
 
         final float eps = labelSmoothing;
@@ -55,7 +56,7 @@ public final class Losses {
         final Tensor out = reduce(perRow, targetShape(logits), reduction, denominator);
         return Node.record("CrossEntropy", out, g -> {
             final float[] gv = g.toArray();
-            final float[] dx = new float[logp.length];
+            final float[] dx = Arena.floats(logp.length);
             for (int i = 0; i < n; i++) {
                 if (t[i] == ignoreIndex) continue;
                 final float scale = switch (reduction) {
@@ -92,7 +93,7 @@ public final class Losses {
         final Tensor out = reduce(perRow, new int[] {n}, reduction, denominator);
         return Node.record("NllLoss", out, g -> {
             final float[] gv = g.toArray();
-            final float[] dx = new float[n * classes];
+            final float[] dx = Arena.floats(n * classes);
             for (int i = 0; i < n; i++) {
                 if (t[i] == ignoreIndex) continue;
                 dx[i * classes + t[i]] = -switch (reduction) {

@@ -5,6 +5,7 @@ import sau.backend.cpu.Pool2dKernel;
 import sau.backend.cpu.Pool2dKernel.Window;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
+import sau.tensor.Arena;
 
 /**
  * 2-D pooling ops over the last two dimensions of an input {@code [N, C, H, W]} (or
@@ -31,12 +32,12 @@ public final class Pooling {
         final Planes p = Planes.of(x, "max pooling");
         final int outH = wh.outputSize(p.h, ceilMode), outW = ww.outputSize(p.w, ceilMode);
         final Tensor in = x.contiguousData();
-        final float[] y = new float[p.count * outH * outW];
+        final float[] y = Arena.floats(p.count * outH * outW);
         final int[] argmax = new int[y.length];
         Pool2dKernel.maxForward(in.data(), in.offset(), y, argmax, p.count, p.h, p.w, wh, ww, outH, outW);
         return Node.record("MaxPool2d", new Tensor(y, p.outShape(outH, outW)), g -> {
             final Tensor gc = g.contiguousData();
-            final float[] gx = new float[x.numel()];
+            final float[] gx = Arena.floats(x.numel());
             Pool2dKernel.maxBackward(gc.data(), gc.offset(), argmax, gx, p.count, p.h * p.w, outH * outW);
             return new Tensor[] {new Tensor(gx, x.shape())};
         }, x);
@@ -57,11 +58,11 @@ public final class Pooling {
         final Planes p = Planes.of(x, "average pooling");
         final int outH = wh.outputSize(p.h, ceilMode), outW = ww.outputSize(p.w, ceilMode);
         final Tensor in = x.contiguousData();
-        final float[] y = new float[p.count * outH * outW];
+        final float[] y = Arena.floats(p.count * outH * outW);
         Pool2dKernel.avgForward(in.data(), in.offset(), y, p.count, p.h, p.w, wh, ww, outH, outW, countIncludePad);
         return Node.record("AvgPool2d", new Tensor(y, p.outShape(outH, outW)), g -> {
             final Tensor gc = g.contiguousData();
-            final float[] gx = new float[x.numel()];
+            final float[] gx = Arena.floats(x.numel());
             Pool2dKernel.avgBackward(gc.data(), gc.offset(), gx, p.count, p.h, p.w, wh, ww, outH, outW, countIncludePad);
             return new Tensor[] {new Tensor(gx, x.shape())};
         }, x);
@@ -77,11 +78,11 @@ public final class Pooling {
         if (outH < 1 || outW < 1) throw new IllegalArgumentException("adaptive pooling needs a positive output size, got " + outH + "x" + outW);
         final Planes p = Planes.of(x, "adaptive average pooling");
         final Tensor in = x.contiguousData();
-        final float[] y = new float[p.count * outH * outW];
+        final float[] y = Arena.floats(p.count * outH * outW);
         Pool2dKernel.adaptiveAvgForward(in.data(), in.offset(), y, p.count, p.h, p.w, outH, outW);
         return Node.record("AdaptiveAvgPool2d", new Tensor(y, p.outShape(outH, outW)), g -> {
             final Tensor gc = g.contiguousData();
-            final float[] gx = new float[x.numel()];
+            final float[] gx = Arena.floats(x.numel());
             Pool2dKernel.adaptiveAvgBackward(gc.data(), gc.offset(), gx, p.count, p.h, p.w, outH, outW);
             return new Tensor[] {new Tensor(gx, x.shape())};
         }, x);

@@ -4,6 +4,7 @@ import sau.autograd.Node;
 import sau.backend.cpu.SoftmaxKernel;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
+import sau.tensor.Arena;
 
 /**
  * softmax(x)_i = e^(x_i) / Σ_j e^(x_j) and its logarithm, over one dimension. The dimension is
@@ -27,13 +28,13 @@ public final class Softmax {
         final Tensor rows = (d == last ? x.detach() : Views.transpose(x.detach(), d, last)).contiguousData();
         final int n = x.dim() == 0 ? 1 : rows.size(-1);
         final int count = rows.numel() / Math.max(1, n);
-        final float[] y = new float[rows.numel()];
+        final float[] y = Arena.floats(rows.numel());
         SoftmaxKernel.forward(rows.data(), rows.offset(), y, count, n, log);
         final Tensor yRows = new Tensor(y, rows.shape());
         final Tensor out = d == last ? yRows : Views.transpose(yRows, d, last);
         return Node.record(log ? "LogSoftmax" : "Softmax", out, g -> {
             final Tensor gRows = (d == last ? g : Views.transpose(g, d, last)).contiguousData();
-            final float[] dx = new float[y.length];
+            final float[] dx = Arena.floats(y.length);
             SoftmaxKernel.backward(y, gRows.data(), gRows.offset(), dx, count, n, log);
             final Tensor dxRows = new Tensor(dx, rows.shape());
             return new Tensor[] {d == last ? dxRows : Views.transpose(dxRows, d, last)};

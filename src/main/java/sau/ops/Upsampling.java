@@ -3,6 +3,7 @@ package sau.ops;
 import sau.autograd.Node;
 import sau.backend.cpu.UpsampleKernel;
 import sau.tensor.Tensor;
+import sau.tensor.Arena;
 
 /**
  * Resizing the planes of an input {@code [N, C, H, W]} (or {@code [C, H, W]}) by nearest
@@ -42,12 +43,12 @@ public final class Upsampling {
     private static Tensor nearest(Tensor x, Pooling.Planes p, int outH, int outW, double ratioH, double ratioW) {
         checkSize(outH, outW);
         final Tensor in = x.contiguousData();
-        final float[] y = new float[p.count() * outH * outW];
+        final float[] y = Arena.floats(p.count() * outH * outW);
         UpsampleKernel.nearestForward(in.data(), in.offset(), y, p.count(), p.h(), p.w(), outH, outW, ratioH, ratioW);
         // dL/dx_i = Σ over the outputs that copied x_i of dL/dy_o
         return Node.record("UpsampleNearest2d", new Tensor(y, p.outShape(outH, outW)), g -> {
             final Tensor gc = g.contiguousData();
-            final float[] gx = new float[x.numel()];
+            final float[] gx = Arena.floats(x.numel());
             UpsampleKernel.nearestBackward(gc.data(), gc.offset(), gx, p.count(), p.h(), p.w(), outH, outW, ratioH, ratioW);
             return new Tensor[] {new Tensor(gx, x.shape())};
         }, x);
@@ -56,12 +57,12 @@ public final class Upsampling {
     private static Tensor bilinear(Tensor x, Pooling.Planes p, int outH, int outW, boolean alignCorners, double ratioH, double ratioW) {
         checkSize(outH, outW);
         final Tensor in = x.contiguousData();
-        final float[] y = new float[p.count() * outH * outW];
+        final float[] y = Arena.floats(p.count() * outH * outW);
         UpsampleKernel.bilinearForward(in.data(), in.offset(), y, p.count(), p.h(), p.w(), outH, outW, alignCorners, ratioH, ratioW);
         // dL/dx_i = Σ_o w_{o,i}·dL/dy_o with the bilinear weights (1−λh or λh)·(1−λw or λw)
         return Node.record("UpsampleBilinear2d", new Tensor(y, p.outShape(outH, outW)), g -> {
             final Tensor gc = g.contiguousData();
-            final float[] gx = new float[x.numel()];
+            final float[] gx = Arena.floats(x.numel());
             UpsampleKernel.bilinearBackward(gc.data(), gc.offset(), gx, p.count(), p.h(), p.w(), outH, outW, alignCorners, ratioH, ratioW);
             return new Tensor[] {new Tensor(gx, x.shape())};
         }, x);

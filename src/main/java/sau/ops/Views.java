@@ -5,6 +5,7 @@ import sau.autograd.Node;
 import sau.backend.cpu.Elementwise;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
+import sau.tensor.Arena;
 
 /**
  * Ops that only change how the same numbers are seen: no arithmetic, usually no copy. Each one
@@ -97,7 +98,7 @@ public final class Views {
         final Tensor out = new Tensor(x.data(), shape, x.strides(), x.offset() + start * x.stride(d));
         // d narrow: the gradient goes back into the slice it came from; elsewhere it is zero
         return Node.record("Narrow", out, g -> {
-            final Tensor gx = Tensor.zeros(x.shape());
+            final Tensor gx = Arena.zeros(x.shape());
             Elementwise.copyInto(new Tensor(gx.data(), shape, gx.strides(), start * gx.stride(d)), g);
             return new Tensor[] {gx};
         }, x);

@@ -234,9 +234,15 @@ public final class Tensor {
         }
     }
 
-    /** This tensor if it is contiguous, else a contiguous copy (with no autograd history). */
+    /**
+     * This tensor if it is contiguous, else a contiguous copy (with no autograd history) whose
+     * storage comes from the open {@link Arena}, if any: the ops use it for their operands.
+     */
     public Tensor contiguousData() {
-        return isContiguous() ? this : new Tensor(toArray(), shape);
+        if (isContiguous()) return this;
+        final float[] copy = Arena.floats(numel());
+        copyTo(copy, 0);
+        return new Tensor(copy, shape);
     }
 
     /** Copies {@code src} (same shape) into this tensor's elements; used by optimizers and loaders. */

@@ -18,6 +18,7 @@ import sau.nn.Module;
 import sau.ops.Losses;
 import sau.optim.Optimizer;
 import sau.optim.schedule.LrSchedule;
+import sau.tensor.Arena;
 import sau.tensor.Generator;
 import sau.tensor.Tensor;
 
@@ -100,25 +101,28 @@ public final class Trainer {
                 while (batches.hasNext()) {
                     final DataLoader.Batch batch = batches.next();
                     optimizer.setLr(schedule.lr((int) globalStep));
-                    final Tensor logits = model.forward(batch.inputs());
-                    final Tensor loss = Losses.crossEntropy(logits, batch.targets(), options.labelSmoothing(), Losses.IGNORE_INDEX, Losses.Reduction.MEAN);
-                    final float lossValue = loss.item();
-                    if (!Float.isFinite(lossValue)) {
-                        bar.finish();
-                        final Path last = Checkpoints.latest(runDir);
-                        throw new TrainingDiverged(String.format(Locale.ROOT,
-                                "the loss became %s at epoch %d, step %d/%d (global step %d); %s; try a smaller optimizer.lr or a schedule with warm-up",
-                                lossValue, epoch + 1, step + 1, steps, globalStep + 1,
-                                last == null ? "no checkpoint had been written yet" : "the last good checkpoint is " + last));
-                    }
-                    optimizer.zeroGrad();
-                    loss.backward();
-                    optimizer.step();
                     final int n = batch.targets().numel();
-                    lossSum += (double) lossValue * n;
-                    try (NoGrad scope = NoGrad.enter()) {
-                        correct1 += Accuracy.correct(logits, batch.targets(), 1);
-                        correct5 += Accuracy.correct(logits, batch.targets(), 5);
+                    // The step's activations and gradients are reused by the next step (see Arena).
+                    try (Arena stepArena = Arena.open()) {
+                        final Tensor logits = model.forward(batch.inputs());
+                        final Tensor loss = Losses.crossEntropy(logits, batch.targets(), options.labelSmoothing(), Losses.IGNORE_INDEX, Losses.Reduction.MEAN);
+                        final float lossValue = loss.item();
+                        if (!Float.isFinite(lossValue)) {
+                            bar.finish();
+                            final Path last = Checkpoints.latest(runDir);
+                            throw new TrainingDiverged(String.format(Locale.ROOT,
+                                    "the loss became %s at epoch %d, step %d/%d (global step %d); %s; try a smaller optimizer.lr or a schedule with warm-up",
+                                    lossValue, epoch + 1, step + 1, steps, globalStep + 1,
+                                    last == null ? "no checkpoint had been written yet" : "the last good checkpoint is " + last));
+                        }
+                        optimizer.zeroGrad();
+                        loss.backward();
+                        optimizer.step();
+                        lossSum += (double) lossValue * n;
+                        try (NoGrad scope = NoGrad.enter()) {
+                            correct1 += Accuracy.correct(logits, batch.targets(), 1);
+                            correct5 += Accuracy.correct(logits, batch.targets(), 5);
+                        }
                     }
                     seen += n;
                     step++;
@@ -171,11 +175,13 @@ public final class Trainer {
         try (NoGrad scope = NoGrad.enter(); DataLoader.Epoch batches = data.epoch(0, 0)) {
             while (batches.hasNext()) {
                 final DataLoader.Batch batch = batches.next();
-                final Tensor logits = model.forward(batch.inputs());
                 final int b = batch.targets().numel();
-                lossSum += (double) Losses.crossEntropy(logits, batch.targets()).item() * b;
-                c1 += Accuracy.correct(logits, batch.targets(), 1);
-                c5 += Accuracy.correct(logits, batch.targets(), 5);
+                try (Arena batchArena = Arena.open()) {
+                    final Tensor logits = model.forward(batch.inputs());
+                    lossSum += (double) Losses.crossEntropy(logits, batch.targets()).item() * b;
+                    c1 += Accuracy.correct(logits, batch.targets(), 1);
+                    c5 += Accuracy.correct(logits, batch.targets(), 5);
+                }
                 n += b;
             }
         }

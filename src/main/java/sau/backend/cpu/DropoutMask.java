@@ -1,6 +1,7 @@
 package sau.backend.cpu;
 
 import sau.tensor.Generator;
+import sau.tensor.Arena;
 
 /**
  * The random mask of inverted dropout: each element is kept with probability {@code 1 − p} and
@@ -18,7 +19,7 @@ public final class DropoutMask {
     /** A mask of {@code n} elements; {@code p = 1} drops everything. */
     public static float[] sample(int n, float p, Generator g) {
         if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("dropout probability must be in [0, 1], got " + p);
-        final float[] mask = new float[n];
+        final float[] mask = Arena.floats(n);
         if (p == 1) return mask;
         final float keep = 1 / (1 - p);
         // u is uniform in [0, 1), so u >= p happens with probability exactly 1 − p

@@ -3,6 +3,7 @@ package sau.backend.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import sau.tensor.Tensor;
+import sau.tensor.Arena;
 
 /**
  * Reductions along one dimension. The input is seen as a contiguous block {@code [A, R, B]}
@@ -39,7 +40,7 @@ public final class Reduce {
         final int a = blk[0], r = blk[1], b = blk[2];
         final float[] src = in.data();
         final int base = in.offset();
-        final float[] out = new float[a * b];
+        final float[] out = Arena.floats(a * b);
         if (b == 1) {
             Parallel.forRange(a, Math.max(1, Elementwise.GRAIN / Math.max(1, r)), (start, end) -> {
                 for (int i = start; i < end; i++) out[i] = sumRow(src, base + i * r, r);
@@ -91,7 +92,7 @@ public final class Reduce {
         if (r == 0) throw new IllegalArgumentException("max over an empty dimension");
         final float[] src = in.data();
         final int base = in.offset();
-        final float[] out = new float[a * b];
+        final float[] out = Arena.floats(a * b);
         final int[] idx = new int[a * b];
         Parallel.forRange(a * b, Math.max(1, Elementwise.GRAIN / r), (start, end) -> {
             for (int o = start; o < end; o++) {
@@ -118,7 +119,7 @@ public final class Reduce {
         final float[] src = x.toArray();
         final int[] blk = blocks(x.shape(), dim);
         final int a = blk[0], r = blk[1], b = blk[2];
-        final float[] out = new float[a * b];
+        final float[] out = Arena.floats(a * b);
         for (int i = 0; i < a; i++)
             for (int k = 0; k < r; k++)
                 for (int j = 0; j < b; j++) out[i * b + j] += src[(i * r + k) * b + j];

@@ -1,0 +1,103 @@
+package sau.tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Arrays for the intermediate results of a training step, handed back when the step ends and
+ * reused by the next one.
+ *
+ * <p>A step of a convolutional network creates gigabytes of activations and gradients, each a
+ * fresh array that dies a moment later. The JVM zeroes every new array, the garbage collector
+ * then has to find and free them, and the heap keeps growing into memory the operating system
+ * must map page by page. Yet every step has the same shapes as the one before. So a training
+ * loop opens an arena around each step:
+ *
+ * <pre>{@code
+ * try (Arena step = Arena.open()) {
+ *     Tensor loss = lossFn(model.forward(x), y);
+ *     loss.backward();
+ *     optimizer.step();
+ *     // read what you need from loss and the outputs here
+ * }   // every array the ops took during the step is free again
+ * }</pre>
+ *
+ * and while it is open on a thread, the ops running on that thread take their output and
+ * gradient arrays from {@link #floats}: an array of the same length left over from an earlier
+ * step when there is one (zeroed, as a new array would be), a new one otherwise. After the
+ * first step a step allocates (almost) nothing.
+ *
+ * <p><b>The rule that comes with it:</b> a tensor computed by an op inside an arena is only
+ * valid until the arena closes. Parameters, their gradients ({@code Backward} copies into
+ * those), optimizer state, running statistics and anything made by {@link Tensor}'s own
+ * factories ({@code zeros}, {@code toArray}, ...) are ordinary arrays and are never reused. A
+ * module that wants to keep an op's result beyond the step must copy it ({@link Tensor#toArray}).
+ * Without an open arena, {@link #floats} is just {@code new float[n]}.
+ */
+public final class Arena implements AutoCloseable {
+
+    /** Arrays shorter than this come from the JVM: small allocations cost it next to nothing. */
+    static final int MIN_POOLED = 4096;
+
+    private static final ThreadLocal<Arena> OPEN = new ThreadLocal<>();
+    /** The arrays free for reuse on each thread, by length; they outlive the arenas. */
+    private static final ThreadLocal<Map<Integer, ArrayDeque<float[]>>> FREE = ThreadLocal.withInitial(HashMap::new);
+
+    private final List<float[]> lent = new ArrayList<>();
+    private final Set<Integer> lengths = new HashSet<>();
+
+    private Arena() {}
+
+    /** Opens an arena on this thread; close it (try-with-resources) when the step is done. */
+    public static Arena open() {
+        if (OPEN.get() != null) throw new IllegalStateException("an arena is already open on this thread; arenas do not nest");
+        final Arena arena = new Arena();
+        OPEN.set(arena);
+        return arena;
+    }
+
+    /** A zeroed array of {@code n} floats: reused from an earlier step inside an open arena, new otherwise. */
+    public static float[] floats(int n) {
+        final Arena arena = OPEN.get();
+        return arena == null || n < MIN_POOLED ? new float[n] : arena.take(n);
+    }
+
+    /** A zero tensor whose storage comes from {@link #floats}: for the outputs and gradients of ops. */
+    public static Tensor zeros(int... shape) {
+        return new Tensor(floats(Shape.numel(shape)), shape);
+    }
+
+    private float[] take(int n) {
+        lengths.add(n);
+        final ArrayDeque<float[]> free = FREE.get().get(n);
+        float[] a = free == null ? null : free.poll();
+        if (a == null) {
+            a = new float[n];
+        } else {
+            Arrays.fill(a, 0f);
+        }
+        lent.add(a);
+        return a;
+    }
+
+    /**
+     * Makes every array taken during this arena free for the next one. Lengths this step did
+     * not ask for are dropped (left to the garbage collector), so that a change of shapes, the
+     * last short batch of an epoch say, does not keep two steps' worth of memory alive.
+     */
+    @Override
+    public void close() {
+        if (OPEN.get() != this) throw new IllegalStateException("this arena is not the one open on this thread");
+        OPEN.remove();
+        final Map<Integer, ArrayDeque<float[]>> free = FREE.get();
+        free.keySet().retainAll(lengths);
+        for (float[] a : lent) free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).add(a);
+        lent.clear();
+    }
+}

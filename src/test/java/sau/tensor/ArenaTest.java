@@ -1,0 +1,98 @@
+package sau.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import sau.models.MLP;
+import sau.nn.Module;
+import sau.nn.activation.ReLU;
+import sau.ops.Losses;
+
+class ArenaTest {
+
+    private static final int BIG = Arena.MIN_POOLED;
+
+    @Test
+    void theNextArenaReusesTheArraysZeroed() {
+        final float[] first;
+        try (Arena a = Arena.open()) {
+            first = Arena.floats(BIG);
+            first[7] = 3f;
+        }
+        try (Arena a = Arena.open()) {
+            final float[] again = Arena.floats(BIG);
+            assertSame(first, again);
+            assertArrayEquals(new float[BIG], again, 0f);
+            assertNotSame(first, Arena.floats(BIG), "a second array of the same length in one step is a different one");
+        }
+    }
+
+    @Test
+    void outsideAnArenaAndForSmallArraysEveryCallIsNew() {
+        assertNotSame(Arena.floats(BIG), Arena.floats(BIG));
+        final float[] small;
+        try (Arena a = Arena.open()) {
+            small = Arena.floats(BIG - 1);
+        }
+        try (Arena a = Arena.open()) {
+            assertNotSame(small, Arena.floats(BIG - 1));
+        }
+    }
+
+    @Test
+    void lengthsAStepDidNotUseAreDropped() {
+        final float[] old;
+        try (Arena a = Arena.open()) {
+            old = Arena.floats(BIG + 1);
+        }
+        try (Arena a = Arena.open()) {
+            Arena.floats(BIG + 2); // a step with other shapes
+        }
+        try (Arena a = Arena.open()) {
+            assertNotSame(old, Arena.floats(BIG + 1));
+        }
+    }
+
+    @Test
+    void arenasDoNotNest() {
+        try (Arena a = Arena.open()) {
+            assertThrows(IllegalStateException.class, Arena::open);
+        }
+    }
+
+    @Test
+    void trainingStepsInAnArenaComputeTheSameBits() {
+        // Two identical models, one stepped with an arena and one without: the losses and every
+        // parameter gradient must be identical, step after step, while the arena recycles arrays.
+        final Module plain = new MLP(300, List.of(64, 64), 10, ReLU::new, 0f, new Generator(3));
+        final Module pooled = new MLP(300, List.of(64, 64), 10, ReLU::new, 0f, new Generator(3));
+        final Generator data = new Generator(4);
+        for (int step = 0; step < 3; step++) {
+            final Tensor x = Tensor.randn(data, 32, 300);
+            final Tensor y = Tensor.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2});
+            for (Tensor p : plain.parameters()) p.zeroGrad();
+            for (Tensor p : pooled.parameters()) p.zeroGrad();
+            final Tensor loss = Losses.crossEntropy(plain.forward(x), y);
+            loss.backward();
+            final float expected = loss.item();
+            try (Arena a = Arena.open()) {
+                final Tensor l = Losses.crossEntropy(pooled.forward(x), y);
+                l.backward();
+                assertArrayEquals(new float[] {expected}, new float[] {l.item()}, 0f, "loss at step " + step);
+            }
+            try (Arena next = Arena.open()) {
+                // The next step scribbles over every recycled array: a gradient that still
+                // pointed into the arena would be spoiled.
+                for (Tensor p : pooled.parameters()) java.util.Arrays.fill(Arena.floats(p.numel()), Float.NaN);
+                java.util.Arrays.fill(Arena.floats(32 * 64), Float.NaN);
+            }
+            for (int i = 0; i < plain.parameters().size(); i++) {
+                assertArrayEquals(plain.parameters().get(i).grad().toArray(), pooled.parameters().get(i).grad().toArray(), 0f, "gradient " + i + " at step " + step);
+            }
+        }
+    }
+}
