@@ -17,14 +17,17 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The variance is summed around a shift: {@code K}, the channel's first element, is
  * subtracted before squaring, so {@code σ² = (Σd² − (Σd)²/m)/m} with {@code d = x − K}. A shift
  * near the mean keeps the two sums from being huge and nearly equal, which is what ruins the
- * naive {@code E[x²] − E[x]²} for data with a large mean. Each row is summed in float vector
- * lanes, the lanes are added in order into double, and the rows are added in order: one thread
- * does one channel, so the result is the same bits on any number of threads.
+ * naive {@code E[x²] − E[x]²} for data with a large mean. A channel's rows are summed in float
+ * vector lanes, a few hundred values per lane at a time, and those lane sums are added in order
+ * into double: one thread does one channel, in an order set by the shape alone, so the result
+ * is the same bits on any number of threads.
  */
 public final class BatchNormKernel {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Values summed in one float lane before the lane is added into a double. */
+    private static final int LANE_RUN = 256;
 
     private BatchNormKernel() {}
 
@@ -40,19 +43,20 @@ public final class BatchNormKernel {
             for (int c = first; c < last; c++) {
                 final float shift = x[xOff + c * inner];
                 double sum = 0, sumSq = 0;
+                FloatVector s = FloatVector.zero(S), q = FloatVector.zero(S);
                 for (int i = 0; i < n; i++) {
                     final int row = xOff + (i * channels + c) * inner;
                     int j = 0;
-                    final int bound = S.loopBound(inner);
-                    if (bound > 0) {
-                        FloatVector s = FloatVector.zero(S), q = FloatVector.zero(S);
-                        for (; j < bound; j += L) {
-                            final FloatVector d = FloatVector.fromArray(S, x, row + j).sub(shift);
-                            s = s.add(d);
-                            q = d.fma(d, q);
-                        }
+                    for (final int bound = S.loopBound(inner); j < bound; j += L) {
+                        final FloatVector d = FloatVector.fromArray(S, x, row + j).sub(shift);
+                        s = s.add(d);
+                        q = d.fma(d, q);
+                    }
+                    if (flushAfter(i, n, inner)) {
                         sum += inOrder(s, lanes);
                         sumSq += inOrder(q, lanes);
+                        s = FloatVector.zero(S);
+                        q = FloatVector.zero(S);
                     }
                     for (; j < inner; j++) {
                         final double d = x[row + j] - shift;
@@ -104,19 +108,20 @@ public final class BatchNormKernel {
             for (int c = first; c < last; c++) {
                 final float mu = mean[c];
                 double sg = 0, sgx = 0;
+                FloatVector s = FloatVector.zero(S), q = FloatVector.zero(S);
                 for (int i = 0; i < n; i++) {
                     final int row = (i * channels + c) * inner;
                     int j = 0;
-                    final int bound = S.loopBound(inner);
-                    if (bound > 0) {
-                        FloatVector s = FloatVector.zero(S), q = FloatVector.zero(S);
-                        for (; j < bound; j += L) {
-                            final FloatVector gv = FloatVector.fromArray(S, g, gOff + row + j);
-                            s = s.add(gv);
-                            q = FloatVector.fromArray(S, x, xOff + row + j).sub(mu).fma(gv, q);
-                        }
+                    for (final int bound = S.loopBound(inner); j < bound; j += L) {
+                        final FloatVector gv = FloatVector.fromArray(S, g, gOff + row + j);
+                        s = s.add(gv);
+                        q = FloatVector.fromArray(S, x, xOff + row + j).sub(mu).fma(gv, q);
+                    }
+                    if (flushAfter(i, n, inner)) {
                         sg += inOrder(s, lanes);
                         sgx += inOrder(q, lanes);
+                        s = FloatVector.zero(S);
+                        q = FloatVector.zero(S);
                     }
                     for (; j < inner; j++) {
                         final float gi = g[gOff + row + j];
@@ -168,6 +173,17 @@ public final class BatchNormKernel {
                 for (; j < inner; j++) dx[dr + j] = g[gr + j] * a + ((x[xr + j] - mu) * b + c);
             }
         });
+    }
+
+    /**
+     * Whether the float lane sums are moved into the double totals after row {@code i}: every
+     * {@link #LANE_RUN} values per lane, and after the last row. Short rows (a 4×4 feature map is
+     * two vectors) would otherwise spend more time adding lanes than summing; a float lane holds
+     * a few hundred values with no loss that matters, and the order is fixed by the shape alone.
+     */
+    private static boolean flushAfter(int i, int n, int inner) {
+        final int rowsPerRun = Math.max(1, LANE_RUN * L / inner);
+        return i == n - 1 || (i + 1) % rowsPerRun == 0;
     }
 
     /** Adds the lanes one by one, in order: {@code reduceLanes} may choose its own order. */
