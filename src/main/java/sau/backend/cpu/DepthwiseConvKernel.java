@@ -43,7 +43,16 @@ public final class DepthwiseConvKernel {
         float[] sums = new float[0];
         int[] rows = new int[0];
         final float[] lanes = new float[L];
+        /**
+         * The stride-1 geometry whose zero padding {@code plane} holds, or null. Only the pixels
+         * change from one plane to the next, so the zeros around them are written once per call
+         * and layout, not once per plane: on a 4×4 feature map they are most of the buffer.
+         */
+        PaddingOf paddedFor;
     }
+
+    /** What the zero padding of a stride-1 phased plane depends on. */
+    private record PaddingOf(int inH, int inW, int pad, int rowStride) {}
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -94,7 +103,7 @@ public final class DepthwiseConvKernel {
             final float[] buf = s.plane = grow(s.plane, lay.planeLength(g));
             for (int p = p0; p < p1; p++) {
                 final int c = p % channels;
-                fillPhases(g, lay, x, xOff + p * g.inPlane(), buf);
+                fillPhases(g, lay, x, xOff + p * g.inPlane(), s);
                 forwardPlane(g, lay, buf, w, wOff + c * taps, bias == null ? 0f : bias[bOff + c], y, yOff + p * g.outPlane(), s.lanes);
             }
         });
@@ -148,6 +157,7 @@ public final class DepthwiseConvKernel {
         Parallel.forRange(g.batch() * channels, grain(g.outPlane() * taps), (p0, p1) -> {
             final Scratch s = SCRATCH.get();
             final float[] buf = s.plane = grow(s.plane, lay.planeLength(g));
+            s.paddedFor = null; // backwardDataPlane writes over the padding
             final float[] padded = s.row = grow(s.row, g.outH() * lay.paddedRow());
             final int[] rows = s.rows = s.rows.length >= g.kernelH() ? s.rows : new int[g.kernelH()];
             for (int p = p0; p < p1; p++) {
@@ -223,7 +233,7 @@ public final class DepthwiseConvKernel {
                 Arrays.fill(sums, 0, taps * L, 0f);
                 for (int n = 0; n < g.batch(); n++) {
                     final int p = n * channels + c;
-                    fillPhases(g, lay, x, xOff + p * g.inPlane(), buf);
+                    fillPhases(g, lay, x, xOff + p * g.inPlane(), s);
                     backwardWeightPlane(g, lay, buf, dy, dyOff + p * g.outPlane(), rows, sums);
                 }
                 for (int t = 0; t < taps; t++) {
@@ -265,18 +275,24 @@ public final class DepthwiseConvKernel {
         }
     }
 
-    /** Copies one input plane into {@code buf} as zero-padded rows split into stride phases (see the class comment). */
-    private static void fillPhases(ConvGeometry g, Layout lay, float[] x, int plane, float[] buf) {
+    /** Copies one input plane into the scratch plane as zero-padded rows split into stride phases (see the class comment). */
+    private static void fillPhases(ConvGeometry g, Layout lay, float[] x, int plane, Scratch scratch) {
         final int w = g.inW(), s = g.strideW(), pad = g.padW(), phaseLen = lay.phaseLen();
+        final float[] buf = scratch.plane;
+        if (s == 1) {
+            final PaddingOf padding = new PaddingOf(g.inH(), w, pad, lay.rowStride());
+            if (!padding.equals(scratch.paddedFor)) {
+                Arrays.fill(buf, 0, lay.planeLength(g), 0f);
+                scratch.paddedFor = padding;
+            }
+            final int n = Math.min(w, phaseLen - pad);
+            if (n <= 0) return;
+            for (int ih = 0; ih < g.inH(); ih++) System.arraycopy(x, plane + ih * w, buf, ih * lay.rowStride() + pad, n);
+            return;
+        }
+        scratch.paddedFor = null;
         for (int ih = 0; ih < g.inH(); ih++) {
             final int src = plane + ih * w, rowBase = ih * lay.rowStride();
-            if (s == 1) {
-                // Zero the row with whole vectors (the row is whole vectors long), then copy the pixels in.
-                for (int j = 0; j < phaseLen; j += L) FloatVector.zero(S).intoArray(buf, rowBase + j);
-                final int n = Math.min(w, phaseLen - pad);
-                if (n > 0) System.arraycopy(x, src, buf, rowBase + pad, n);
-                continue;
-            }
             for (int r = 0; r < s; r++) {
                 final int phase = rowBase + r * phaseLen;
                 for (int j = 0; j < phaseLen; j++) {
