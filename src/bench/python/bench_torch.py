@@ -135,7 +135,109 @@ def bench_sau(count=16 * 1024 * 1024):
              "spread_pct": spread * 100, "GB/s": 20 * count / med * 1e-9}]
 
 
-BENCHES = {"mlp": bench_mlp, "gemm": bench_gemm, "sau": bench_sau, "vgg16": bench_vgg16, "shufflenet": bench_shufflenet}
+# Layer shapes, as in sau.bench.ConvBench and sau.bench.LayerBench.
+SMALL_VGG = [(3, 16, 32), (16, 32, 16), (32, 64, 8), (64, 64, 8), (64, 128, 4), (128, 128, 4), (128, 128, 2), (128, 128, 2)]
+VGG16 = [(3, 64, 32), (64, 64, 32), (64, 128, 16), (128, 128, 16), (128, 256, 8), (256, 256, 8), (256, 512, 4), (512, 512, 4), (512, 512, 2)]
+DEPTHWISE = [(24, 32, 2), (58, 32, 2), (58, 16, 1), (116, 16, 2), (116, 8, 1), (232, 8, 2), (232, 4, 1)]
+BATCH_NORM = [(64, 32), (256, 8), (116, 16), (464, 4)]
+ACTIVATIONS = ["relu", "leaky_relu", "prelu", "elu", "softplus", "silu", "gelu", "relu6", "sau"]
+
+
+def conv_time(batch, cin, cout, side, stride=1, groups=1, bias=False):
+    """Forward, then the gradients of input and weights (sau's three passes), of one 3x3 convolution."""
+    x = torch.randn(batch, cin, side, side, requires_grad=True)
+    w = torch.randn(cout, cin // groups, 3, 3, requires_grad=True)
+    b = torch.randn(cout, requires_grad=True) if bias else None
+    dy = torch.nn.functional.conv2d(x, w, b, stride, 1, 1, groups).detach().normal_()
+
+    def step():
+        x.grad = w.grad = None
+        torch.nn.functional.conv2d(x, w, b, stride, 1, 1, groups).backward(dy)
+
+    return measure(step, warmup_s=0.3, budget_s=1.0)
+
+
+def bench_conv(batch=128):
+    rows, total = [], 0.0
+    for cin, cout, side in SMALL_VGG:
+        med, spread = conv_time(batch, cin, cout, side, bias=True)
+        total += med
+        rows.append({"bench": "conv", "impl": "pytorch", "layer": f"{cin}->{cout} @{side}x{side}", "batch": batch,
+                     "ms": med * 1e3, "spread_pct": spread * 100})
+    rows.append({"bench": "conv", "impl": "pytorch", "layer": "total", "batch": batch, "ms": total * 1e3})
+    return rows
+
+
+def bench_conv_vgg16(batch=128):
+    rows = []
+    for cin, cout, side in VGG16:
+        med, spread = conv_time(batch, cin, cout, side)
+        rows.append({"bench": "conv_vgg16", "impl": "pytorch", "layer": f"{cin}->{cout} @{side}x{side}", "batch": batch,
+                     "ms": med * 1e3, "spread_pct": spread * 100})
+    return rows
+
+
+def bench_depthwise(batch=128):
+    rows = []
+    for c, side, stride in DEPTHWISE:
+        med, spread = conv_time(batch, c, c, side, stride, groups=c)
+        rows.append({"bench": "depthwise", "impl": "pytorch", "layer": f"{c} @{side}x{side} s{stride}", "batch": batch,
+                     "ms": med * 1e3, "spread_pct": spread * 100})
+    return rows
+
+
+def bench_gemm_im2col(n=1024):
+    rows = []
+    for cin, cout, side in VGG16:
+        m, k = cout, cin * 9
+        a, b = torch.randn(m, k), torch.randn(k, n)
+        med, spread = measure(lambda: torch.mm(a, b))
+        rows.append({"bench": "gemm_im2col", "impl": "pytorch", "layer": f"{cin}->{cout} @{side}x{side}", "m": m, "n": n, "k": k,
+                     "ms": med * 1e3, "spread_pct": spread * 100, "GFLOP/s": 2 * m * n * k / med * 1e-9})
+    return rows
+
+
+def bench_batchnorm(batch=128):
+    rows = []
+    for channels, side in BATCH_NORM:
+        x = torch.randn(batch, channels, side, side, requires_grad=True)
+        weight, bias = torch.randn(channels, requires_grad=True), torch.randn(channels, requires_grad=True)
+        g = torch.randn(batch, channels, side, side)
+
+        def step():
+            x.grad = weight.grad = bias.grad = None
+            torch.nn.functional.batch_norm(x, None, None, weight, bias, training=True).backward(g)
+
+        med, spread = measure(step)
+        rows.append({"bench": "batchnorm", "impl": "pytorch", "layer": f"{channels} @{side}x{side}", "batch": batch,
+                     "ms": med * 1e3, "spread_pct": spread * 100})
+    return rows
+
+
+def bench_activation(count=16 * 1024 * 1024):
+    F = torch.nn.functional
+    alpha = torch.tensor(0.15, requires_grad=True)
+    functions = {"relu": F.relu, "leaky_relu": F.leaky_relu, "prelu": torch.nn.PReLU(), "elu": F.elu, "softplus": F.softplus,
+                 "silu": F.silu, "gelu": F.gelu, "relu6": F.relu6, "sau": lambda t: sau(t, alpha, 20000.0)}
+    x = torch.randn(count, requires_grad=True)
+    g = torch.randn(count)
+    rows = []
+    for name in ACTIVATIONS:
+        f = functions[name]
+
+        def step():
+            x.grad = None
+            f(x).backward(g)
+
+        med, spread = measure(step)
+        rows.append({"bench": "activation", "impl": "pytorch", "activation": name, "elements": count,
+                     "ms": med * 1e3, "spread_pct": spread * 100, "GB/s": 20 * count / med * 1e-9})
+    return rows
+
+
+BENCHES = {"mlp": bench_mlp, "gemm": bench_gemm, "gemm_im2col": bench_gemm_im2col, "conv": bench_conv, "conv_vgg16": bench_conv_vgg16,
+           "depthwise": bench_depthwise, "batchnorm": bench_batchnorm, "sau": bench_sau, "activation": bench_activation,
+           "vgg16": bench_vgg16, "shufflenet": bench_shufflenet}
 
 
 def main(argv):

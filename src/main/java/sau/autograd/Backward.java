@@ -90,7 +90,7 @@ public final class Backward {
     }
 
     private static Tensor sum(Tensor a, Tensor b) {
-        final float[] copy = Arena.floats(a.numel());
+        final float[] copy = Arena.uninitialized(a.numel());
         a.copyTo(copy, 0);
         final Tensor out = new Tensor(copy, a.shape());
         Elementwise.addInto(out, b);

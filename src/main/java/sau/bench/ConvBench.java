@@ -55,8 +55,8 @@ public final class ConvBench {
     /** One training step of layer g on random data: forward, both backward products, bias gradient. */
     private static Runnable layerStep(ConvGeometry g) {
         final SplittableRandom rng = new SplittableRandom(g.hashCode());
-        final float[] x = random(rng, g.inputLength()), w = random(rng, g.weightLength()), b = random(rng, g.outChannels());
-        final float[] dy = random(rng, g.outputLength());
+        final float[] x = RandomInputs.uniform(rng, g.inputLength()), w = RandomInputs.uniform(rng, g.weightLength()), b = RandomInputs.uniform(rng, g.outChannels());
+        final float[] dy = RandomInputs.uniform(rng, g.outputLength());
         final float[] y = new float[g.outputLength()], dx = new float[g.inputLength()];
         final float[] dw = new float[g.weightLength()], db = new float[g.outChannels()];
         return () -> {
@@ -65,11 +65,5 @@ public final class ConvBench {
             Conv2dKernel.backwardWeight(g, x, 0, dy, 0, dw, 0);
             Conv2dKernel.biasGradient(dy, 0, g.batch(), g.outChannels(), g.outPlane(), db, 0);
         };
-    }
-
-    private static float[] random(SplittableRandom rng, int size) {
-        final float[] x = new float[size];
-        for (int i = 0; i < size; i++) x[i] = (float) (rng.nextDouble() * 2 - 1);
-        return x;
     }
 }

@@ -44,7 +44,7 @@ public final class GemmBench {
     private static Map<String, Object> measure(String name, int n, int threads, double peak,
                                                boolean reference) {
         final SplittableRandom rng = new SplittableRandom(n);
-        final float[] a = random(rng, n * n), b = random(rng, n * n), c = new float[n * n];
+        final float[] a = RandomInputs.uniform(rng, n * n), b = RandomInputs.uniform(rng, n * n), c = new float[n * n];
         final int saved = Parallel.threads();
         try {
             Parallel.setThreads(threads);
@@ -73,11 +73,5 @@ public final class GemmBench {
         if (at < 0) return new int[] {512, 1024, 2048};
         if (at + 1 >= args.size()) throw new IllegalArgumentException("--sizes needs a list, e.g. 512,1024");
         return Arrays.stream(args.get(at + 1).split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
-    }
-
-    private static float[] random(SplittableRandom rng, int size) {
-        final float[] x = new float[size];
-        for (int i = 0; i < size; i++) x[i] = (float) (rng.nextDouble() * 2 - 1);
-        return x;
     }
 }

@@ -26,12 +26,18 @@ public final class PyTorchBaseline {
     /** Which column is compared, per benchmark, and whether bigger is better. */
     private record Metric(String column, boolean higherIsBetter) {}
 
-    private static final Map<String, Metric> METRICS = Map.of(
-            "gemm", new Metric("GFLOP/s", true),
-            "sau", new Metric("total_ms", false),
-            "train_mlp", new Metric("images_per_s", true),
-            "train_vgg16_bn", new Metric("images_per_s", true),
-            "train_shufflenet_v2_x1_0", new Metric("images_per_s", true));
+    private static final Map<String, Metric> METRICS = Map.ofEntries(
+            Map.entry("gemm", new Metric("GFLOP/s", true)),
+            Map.entry("gemm_im2col", new Metric("GFLOP/s", true)),
+            Map.entry("conv", new Metric("ms", false)),
+            Map.entry("conv_vgg16", new Metric("ms", false)),
+            Map.entry("depthwise", new Metric("ms", false)),
+            Map.entry("batchnorm", new Metric("ms", false)),
+            Map.entry("activation", new Metric("ms", false)),
+            Map.entry("sau", new Metric("total_ms", false)),
+            Map.entry("train_mlp", new Metric("images_per_s", true)),
+            Map.entry("train_vgg16_bn", new Metric("images_per_s", true)),
+            Map.entry("train_shufflenet_v2_x1_0", new Metric("images_per_s", true)));
 
     private PyTorchBaseline() {}
 
@@ -84,6 +90,9 @@ public final class PyTorchBaseline {
         if (!String.valueOf(sau.get("bench")).equals(String.valueOf(torch.get("bench")))) return false;
         for (String key : List.of("size", "batch", "threads", "n")) {
             if (sau.containsKey(key) && torch.containsKey(key) && ((Number) sau.get(key)).doubleValue() != ((Number) torch.get(key)).doubleValue()) return false;
+        }
+        for (String key : List.of("layer", "activation")) {
+            if (sau.containsKey(key) && !String.valueOf(sau.get(key)).equals(String.valueOf(torch.get(key)))) return false;
         }
         return true;
     }

@@ -10,6 +10,7 @@ import java.util.function.Function;
 import sau.backend.cpu.Parallel;
 import sau.bench.ConvBench;
 import sau.bench.GemmBench;
+import sau.bench.LayerBench;
 import sau.bench.PeakBench;
 import sau.bench.PyTorchBaseline;
 import sau.bench.SauBench;
@@ -25,7 +26,12 @@ final class BenchCommand implements Main.Command {
         BENCHES.put("peak", PeakBench::run);
         BENCHES.put("gemm", GemmBench::run);
         BENCHES.put("conv", ConvBench::run);
+        BENCHES.put("gemm_im2col", LayerBench::gemmIm2col);
+        BENCHES.put("conv_vgg16", LayerBench::vgg16Convs);
+        BENCHES.put("depthwise", LayerBench::depthwise);
+        BENCHES.put("batchnorm", LayerBench::batchNorm);
         BENCHES.put("sau", SauBench::run);
+        BENCHES.put("activation", LayerBench::activations);
         BENCHES.put("mlp", TrainStepBench::mlp);
         BENCHES.put("vgg16", TrainStepBench::vgg16);
         BENCHES.put("shufflenet", TrainStepBench::shufflenet);
@@ -47,7 +53,12 @@ final class BenchCommand implements Main.Command {
               peak        the machine's measured FP32 FMA peak, 1 thread and all threads
               conv        forward+backward of the convolutions of a small VGG (batch 128, 32x32 down to 2x2), per layer
               gemm        square matrix products at 512, 1024, 2048 (--sizes 256,512), 1 and all threads
+              gemm_im2col the forward GEMM of each VGG-16 convolution (Cout x Cin*9 times Cin*9 x 1024)
+              conv_vgg16  forward+backward-data+backward-weights of each VGG-16 convolution, batch 128
+              depthwise   the same for each depthwise convolution of ShuffleNetV2 1.0x (CIFAR stem)
+              batchnorm   batch norm in training, forward and backward, on VGG and ShuffleNet shapes
               sau         SAU forward+backward on 16M floats, ms and GB/s, 1 and all threads
+              activation  every activation of the paper's comparison, forward+backward on 16M floats
               mlp         training steps of the MLP 784-512-512-10 at batch 128 (--batch N), images/s
               vgg16       training steps of VGG-16-BN (CIFAR head, 10 classes), batch 128 of 3x32x32
               shufflenet  training steps of ShuffleNetV2 1.0x (CIFAR stem, 100 classes), batch 128 of 3x32x32

@@ -80,12 +80,12 @@ public final class Activations {
     public static Tensor apply(Activation f, Tensor x, float p, float q) {
         final Tensor in = x.contiguousData();
         final int n = in.numel();
-        final float[] y = Arena.floats(n);
+        final float[] y = Arena.uninitialized(n);
         ActivationKernels.forward(f, in.data(), in.offset(), y, 0, n, p, q);
         final Tensor out = new Tensor(y, x.shape());
         return Node.record(f.label(), out, g -> {
             final Tensor gc = g.contiguousData();
-            final float[] gx = Arena.floats(n);
+            final float[] gx = Arena.uninitialized(n);
             ActivationKernels.backward(f, in.data(), in.offset(), y, 0, gc.data(), gc.offset(), gx, 0, n, p, q);
             return new Tensor[] {new Tensor(gx, x.shape())};
         }, x);
@@ -110,12 +110,12 @@ public final class Activations {
         final Tensor in = x.contiguousData();
         final Tensor w = weight.contiguousData();
         final int n = in.numel();
-        final float[] y = Arena.floats(n);
+        final float[] y = Arena.uninitialized(n);
         if (n > 0) PReluKernel.forward(in.data(), in.offset(), w.data(), w.offset(), y, 0, n, channels, inner);
         final Tensor out = new Tensor(y, x.shape());
         return Node.record("PReLU", out, g -> {
             final Tensor gc = g.contiguousData();
-            final float[] gx = Arena.floats(n);
+            final float[] gx = Arena.uninitialized(n);
             final float[] gw = weight.requiresGrad() ? new float[channels] : null;
             if (n > 0) PReluKernel.backward(in.data(), in.offset(), w.data(), w.offset(), gc.data(), gc.offset(), gx, 0, gw, 0, n, channels, inner);
             return new Tensor[] {new Tensor(gx, x.shape()), gw == null ? null : new Tensor(gw, weight.shape())};

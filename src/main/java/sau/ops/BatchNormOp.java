@@ -57,7 +57,7 @@ public final class BatchNormOp {
             invStd = runningVar.toArray();
             for (int c = 0; c < channels; c++) invStd[c] = (float) (1 / Math.sqrt(invStd[c] + (double) eps));
         }
-        final float[] y = Arena.floats(x.numel());
+        final float[] y = Arena.uninitialized(x.numel());
         if (y.length > 0) BatchNormKernel.normalize(in.data(), in.offset(), y, 0, n, channels, inner, mean, invStd, w, b);
         final Tensor out = new Tensor(y, x.shape());
 
@@ -71,7 +71,7 @@ public final class BatchNormOp {
             BatchNormKernel.gradSums(in.data(), in.offset(), gc.data(), gc.offset(), n, channels, inner, mean, invStd, sumG, sumGXhat);
             Tensor dx = null;
             if (x.requiresGrad()) {
-                final float[] d = Arena.floats(x.numel());
+                final float[] d = Arena.uninitialized(x.numel());
                 BatchNormKernel.inputGrad(in.data(), in.offset(), gc.data(), gc.offset(), d, 0, n, channels, inner, mean, invStd, w, sumG, sumGXhat, training);
                 dx = new Tensor(d, x.shape());
             }

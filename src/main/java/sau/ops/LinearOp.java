@@ -32,18 +32,18 @@ public final class LinearOp {
         final int rows = xc.numel() / Math.max(1, in);
         final int[] outShape = x.shape();
         outShape[outShape.length - 1] = out;
-        final float[] y = Arena.floats(rows * out);
+        final float[] y = Arena.uninitialized(rows * out);
         LinearKernel.forward(xc.data(), xc.offset(), wc.data(), wc.offset(), bias == null ? null : bias.contiguousData().toArray(), y, rows, in, out);
         return Node.record("Linear", new Tensor(y, outShape), g -> {
             final Tensor gc = g.contiguousData();
             Tensor dx = null, dw = null, db = null;
             if (x.requiresGrad()) {
-                final float[] d = Arena.floats(rows * in);
+                final float[] d = Arena.uninitialized(rows * in);
                 LinearKernel.backwardInput(gc.data(), gc.offset(), wc.data(), wc.offset(), d, rows, in, out);
                 dx = new Tensor(d, x.shape());
             }
             if (weight.requiresGrad()) {
-                final float[] d = Arena.floats(out * in);
+                final float[] d = Arena.uninitialized(out * in);
                 LinearKernel.backwardWeight(gc.data(), gc.offset(), xc.data(), xc.offset(), d, rows, in, out);
                 dw = new Tensor(d, out, in);
             }

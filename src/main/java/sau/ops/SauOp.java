@@ -35,11 +35,11 @@ public final class SauOp {
         final int inner = channels == 1 ? in.numel() : in.numel() / (outer * channels);
         final float[] a = alpha.contiguousData().toArray();
         final float nv = n.item();
-        final float[] y = Arena.floats(in.numel());
+        final float[] y = Arena.uninitialized(in.numel());
         SauKernel.forward(in.data(), in.offset(), y, 0, outer, channels, inner, a, nv, variant);
         return Node.record("Sau", new Tensor(y, x.shape()), g -> {
             final Tensor gc = g.contiguousData();
-            final float[] gx = Arena.floats(y.length);
+            final float[] gx = Arena.uninitialized(y.length);
             final float[] ga = alpha.requiresGrad() ? new float[channels] : null;
             final float[] gn = n.requiresGrad() ? new float[1] : null;
             SauKernel.backward(in.data(), in.offset(), gc.data(), gc.offset(), gx, 0, outer, channels, inner, a, nv, variant, ga, gn);

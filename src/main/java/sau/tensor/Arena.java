@@ -65,7 +65,16 @@ public final class Arena implements AutoCloseable {
     /** A zeroed array of {@code n} floats: reused from an earlier step inside an open arena, new otherwise. */
     public static float[] floats(int n) {
         final Arena arena = OPEN.get();
-        return arena == null || n < MIN_POOLED ? new float[n] : arena.take(n);
+        return arena == null || n < MIN_POOLED ? new float[n] : arena.take(n, true);
+    }
+
+    /**
+     * As {@link #floats} but not zeroed when reused: it may hold an earlier step's values. For
+     * outputs that the kernel writes in full, where zeroing would be a wasted pass over memory.
+     */
+    public static float[] uninitialized(int n) {
+        final Arena arena = OPEN.get();
+        return arena == null || n < MIN_POOLED ? new float[n] : arena.take(n, false);
     }
 
     /** A zero tensor whose storage comes from {@link #floats}: for the outputs and gradients of ops. */
@@ -73,13 +82,13 @@ public final class Arena implements AutoCloseable {
         return new Tensor(floats(Shape.numel(shape)), shape);
     }
 
-    private float[] take(int n) {
+    private float[] take(int n, boolean zeroed) {
         lengths.add(n);
         final ArrayDeque<float[]> free = FREE.get().get(n);
         float[] a = free == null ? null : free.poll();
         if (a == null) {
             a = new float[n];
-        } else {
+        } else if (zeroed) {
             Arrays.fill(a, 0f);
         }
         lent.add(a);

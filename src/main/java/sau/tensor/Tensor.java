@@ -240,7 +240,7 @@ public final class Tensor {
      */
     public Tensor contiguousData() {
         if (isContiguous()) return this;
-        final float[] copy = Arena.floats(numel());
+        final float[] copy = Arena.uninitialized(numel());
         copyTo(copy, 0);
         return new Tensor(copy, shape);
     }

@@ -32,6 +32,21 @@ class ArenaTest {
     }
 
     @Test
+    void uninitializedArraysAreReusedAsTheyWereLeft() {
+        final float[] first;
+        try (Arena a = Arena.open()) {
+            first = Arena.uninitialized(BIG + 3);
+            first[5] = 2f;
+        }
+        try (Arena a = Arena.open()) {
+            final float[] again = Arena.uninitialized(BIG + 3);
+            assertSame(first, again);
+            assertArrayEquals(new float[] {2f}, new float[] {again[5]}, 0f, "not zeroed: the caller writes every element");
+        }
+        assertArrayEquals(new float[BIG], Arena.uninitialized(BIG), 0f, "outside an arena it is a new, zeroed array");
+    }
+
+    @Test
     void outsideAnArenaAndForSmallArraysEveryCallIsNew() {
         assertNotSame(Arena.floats(BIG), Arena.floats(BIG));
         final float[] small;

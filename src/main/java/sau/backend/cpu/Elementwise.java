@@ -33,7 +33,7 @@ public final class Elementwise {
         final Tensor in = x.contiguousData();
         final float[] src = in.data();
         final int base = in.offset();
-        final float[] out = Arena.floats(in.numel());
+        final float[] out = Arena.uninitialized(in.numel());
         Parallel.forRange(out.length, GRAIN, (start, end) -> unaryRange(op, src, base, out, start, end, p, q));
         return new Tensor(out, x.shape());
     }
@@ -59,7 +59,7 @@ public final class Elementwise {
     /** {@code op(a, b)} with broadcasting, into a new contiguous tensor. */
     public static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
         final int[] shape = Shape.broadcast(a.shape(), b.shape());
-        final float[] out = Arena.floats(Shape.numel(shape));
+        final float[] out = Arena.uninitialized(Shape.numel(shape));
         if (out.length == 0) return new Tensor(out, shape);
         if (a.isContiguous() && b.isContiguous() && Arrays.equals(a.shape(), b.shape())) {
             final float[] ad = a.data(), bd = b.data();
@@ -156,7 +156,7 @@ public final class Elementwise {
     /** {@code cond != 0 ? a : b} elementwise, with broadcasting of all three. */
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
         final int[] shape = Shape.broadcast(cond.shape(), Shape.broadcast(a.shape(), b.shape()));
-        final float[] out = Arena.floats(Shape.numel(shape));
+        final float[] out = Arena.uninitialized(Shape.numel(shape));
         if (out.length == 0) return new Tensor(out, shape);
         final Layout l = coalesce(shape, broadcastStrides(cond, shape), broadcastStrides(a, shape), broadcastStrides(b, shape));
         final int inner = l.shape[l.shape.length - 1];
