@@ -43,16 +43,12 @@ public final class DepthwiseConvKernel {
         float[] sums = new float[0];
         int[] rows = new int[0];
         final float[] lanes = new float[L];
-        /**
-         * The stride-1 geometry whose zero padding {@code plane} holds, or null. Only the pixels
-         * change from one plane to the next, so the zeros around them are written once per call
-         * and layout, not once per plane: on a 4×4 feature map they are most of the buffer.
-         */
+        /** The geometry whose zero padding {@code plane} holds (see {@link #fillPhases}), or null. */
         PaddingOf paddedFor;
     }
 
-    /** What the zero padding of a stride-1 phased plane depends on. */
-    private record PaddingOf(int inH, int inW, int pad, int rowStride) {}
+    /** What the zero padding of a phased plane depends on. */
+    private record PaddingOf(int inH, int inW, int stride, int pad, int rowStride) {}
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -275,32 +271,36 @@ public final class DepthwiseConvKernel {
         }
     }
 
-    /** Copies one input plane into the scratch plane as zero-padded rows split into stride phases (see the class comment). */
+    /**
+     * Copies one input plane into the scratch plane as zero-padded rows split into stride phases
+     * (see the class comment). Which elements of the buffer hold pixels depends only on the
+     * geometry, so the zeros around them are written once per call and layout, not once per
+     * plane: on a 4×4 feature map they are most of the buffer.
+     */
     private static void fillPhases(ConvGeometry g, Layout lay, float[] x, int plane, Scratch scratch) {
         final int w = g.inW(), s = g.strideW(), pad = g.padW(), phaseLen = lay.phaseLen();
         final float[] buf = scratch.plane;
-        if (s == 1) {
-            final PaddingOf padding = new PaddingOf(g.inH(), w, pad, lay.rowStride());
-            if (!padding.equals(scratch.paddedFor)) {
-                Arrays.fill(buf, 0, lay.planeLength(g), 0f);
-                scratch.paddedFor = padding;
-            }
-            final int n = Math.min(w, phaseLen - pad);
-            if (n <= 0) return;
-            for (int ih = 0; ih < g.inH(); ih++) System.arraycopy(x, plane + ih * w, buf, ih * lay.rowStride() + pad, n);
-            return;
+        final PaddingOf padding = new PaddingOf(g.inH(), w, s, pad, lay.rowStride());
+        if (!padding.equals(scratch.paddedFor)) {
+            Arrays.fill(buf, 0, lay.planeLength(g), 0f);
+            scratch.paddedFor = padding;
         }
-        scratch.paddedFor = null;
-        for (int ih = 0; ih < g.inH(); ih++) {
-            final int src = plane + ih * w, rowBase = ih * lay.rowStride();
-            for (int r = 0; r < s; r++) {
-                final int phase = rowBase + r * phaseLen;
-                for (int j = 0; j < phaseLen; j++) {
-                    final int iw = r + j * s - pad;
-                    buf[phase + j] = iw >= 0 && iw < w ? x[src + iw] : 0f;
+        for (int r = 0; r < s; r++) {
+            // Element j of phase r is padded column r + j·s, input column r + j·s − pad: real for j in [first, end).
+            final int first = Math.max(0, ceilDiv(pad - r, s)), end = Math.min(phaseLen, ceilDiv(w + pad - r, s));
+            for (int ih = 0; ih < g.inH(); ih++) {
+                final int src = plane + ih * w + r - pad, dst = ih * lay.rowStride() + r * phaseLen;
+                if (s == 1) {
+                    if (end > first) System.arraycopy(x, src + first, buf, dst + first, end - first);
+                } else {
+                    for (int j = first; j < end; j++) buf[dst + j] = x[src + j * s];
                 }
             }
         }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return Math.floorDiv(a + b - 1, b);
     }
 
     /** Copies the real pixels out of a phased plane: the inverse of {@link #fillPhases} on the image's own columns. */
