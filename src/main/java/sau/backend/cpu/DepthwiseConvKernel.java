@@ -48,7 +48,12 @@ public final class DepthwiseConvKernel {
     }
 
     /** What the zero padding of a phased plane depends on. */
-    private record PaddingOf(int inH, int inW, int stride, int pad, int rowStride) {}
+    private record PaddingOf(int inH, int inW, int stride, int pad, int rowStride) {
+
+        static PaddingOf of(ConvGeometry g, Layout lay) {
+            return new PaddingOf(g.inH(), g.inW(), g.strideW(), g.padW(), lay.rowStride());
+        }
+    }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -93,13 +98,14 @@ public final class DepthwiseConvKernel {
     public static void forward(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff, float[] y, int yOff) {
         checkDepthwise(g);
         final Layout lay = Layout.of(g);
+        final PaddingOf padding = PaddingOf.of(g, lay);
         final int channels = g.inChannels(), taps = g.kernelH() * g.kernelW();
         Parallel.forRange(g.batch() * channels, grain(g.outPlane() * taps), (p0, p1) -> {
             final Scratch s = SCRATCH.get();
             final float[] buf = s.plane = grow(s.plane, lay.planeLength(g));
             for (int p = p0; p < p1; p++) {
                 final int c = p % channels;
-                fillPhases(g, lay, x, xOff + p * g.inPlane(), s);
+                fillPhases(g, lay, padding, x, xOff + p * g.inPlane(), s);
                 forwardPlane(g, lay, buf, w, wOff + c * taps, bias == null ? 0f : bias[bOff + c], y, yOff + p * g.outPlane(), s.lanes);
             }
         });
@@ -219,6 +225,7 @@ public final class DepthwiseConvKernel {
     public static void backwardWeight(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
         checkDepthwise(g);
         final Layout lay = Layout.of(g);
+        final PaddingOf padding = PaddingOf.of(g, lay);
         final int channels = g.inChannels(), taps = g.kernelH() * g.kernelW();
         Parallel.forRange(channels, grain(g.batch() * g.outPlane() * taps), (c0, c1) -> {
             final Scratch s = SCRATCH.get();
@@ -229,7 +236,7 @@ public final class DepthwiseConvKernel {
                 Arrays.fill(sums, 0, taps * L, 0f);
                 for (int n = 0; n < g.batch(); n++) {
                     final int p = n * channels + c;
-                    fillPhases(g, lay, x, xOff + p * g.inPlane(), s);
+                    fillPhases(g, lay, padding, x, xOff + p * g.inPlane(), s);
                     backwardWeightPlane(g, lay, buf, dy, dyOff + p * g.outPlane(), rows, sums);
                 }
                 for (int t = 0; t < taps; t++) {
@@ -277,10 +284,9 @@ public final class DepthwiseConvKernel {
      * geometry, so the zeros around them are written once per call and layout, not once per
      * plane: on a 4×4 feature map they are most of the buffer.
      */
-    private static void fillPhases(ConvGeometry g, Layout lay, float[] x, int plane, Scratch scratch) {
+    private static void fillPhases(ConvGeometry g, Layout lay, PaddingOf padding, float[] x, int plane, Scratch scratch) {
         final int w = g.inW(), s = g.strideW(), pad = g.padW(), phaseLen = lay.phaseLen();
         final float[] buf = scratch.plane;
-        final PaddingOf padding = new PaddingOf(g.inH(), w, s, pad, lay.rowStride());
         if (!padding.equals(scratch.paddedFor)) {
             Arrays.fill(buf, 0, lay.planeLength(g), 0f);
             scratch.paddedFor = padding;
