@@ -143,7 +143,7 @@ BATCH_NORM = [(64, 32), (256, 8), (116, 16), (464, 4)]
 ACTIVATIONS = ["relu", "leaky_relu", "prelu", "elu", "softplus", "silu", "gelu", "relu6", "sau"]
 
 
-def conv_time(batch, cin, cout, side, stride=1, groups=1, bias=False):
+def conv_row(bench, layer, batch, cin, cout, side, stride=1, groups=1, bias=False):
     """Forward, then the gradients of input and weights (sau's three passes), of one 3x3 convolution."""
     x = torch.randn(batch, cin, side, side, requires_grad=True)
     w = torch.randn(cout, cin // groups, 3, 3, requires_grad=True)
@@ -154,36 +154,22 @@ def conv_time(batch, cin, cout, side, stride=1, groups=1, bias=False):
         x.grad = w.grad = None
         torch.nn.functional.conv2d(x, w, b, stride, 1, 1, groups).backward(dy)
 
-    return measure(step, warmup_s=0.3, budget_s=1.0)
+    med, spread = measure(step, warmup_s=0.3, budget_s=1.0)
+    return {"bench": bench, "impl": "pytorch", "layer": layer, "batch": batch, "ms": med * 1e3, "spread_pct": spread * 100}
 
 
 def bench_conv(batch=128):
-    rows, total = [], 0.0
-    for cin, cout, side in SMALL_VGG:
-        med, spread = conv_time(batch, cin, cout, side, bias=True)
-        total += med
-        rows.append({"bench": "conv", "impl": "pytorch", "layer": f"{cin}->{cout} @{side}x{side}", "batch": batch,
-                     "ms": med * 1e3, "spread_pct": spread * 100})
-    rows.append({"bench": "conv", "impl": "pytorch", "layer": "total", "batch": batch, "ms": total * 1e3})
+    rows = [conv_row("conv", f"{cin}->{cout} @{side}x{side}", batch, cin, cout, side, bias=True) for cin, cout, side in SMALL_VGG]
+    rows.append({"bench": "conv", "impl": "pytorch", "layer": "total", "batch": batch, "ms": sum(r["ms"] for r in rows)})
     return rows
 
 
 def bench_conv_vgg16(batch=128):
-    rows = []
-    for cin, cout, side in VGG16:
-        med, spread = conv_time(batch, cin, cout, side)
-        rows.append({"bench": "conv_vgg16", "impl": "pytorch", "layer": f"{cin}->{cout} @{side}x{side}", "batch": batch,
-                     "ms": med * 1e3, "spread_pct": spread * 100})
-    return rows
+    return [conv_row("conv_vgg16", f"{cin}->{cout} @{side}x{side}", batch, cin, cout, side) for cin, cout, side in VGG16]
 
 
 def bench_depthwise(batch=128):
-    rows = []
-    for c, side, stride in DEPTHWISE:
-        med, spread = conv_time(batch, c, c, side, stride, groups=c)
-        rows.append({"bench": "depthwise", "impl": "pytorch", "layer": f"{c} @{side}x{side} s{stride}", "batch": batch,
-                     "ms": med * 1e3, "spread_pct": spread * 100})
-    return rows
+    return [conv_row("depthwise", f"{c} @{side}x{side} s{stride}", batch, c, c, side, stride, groups=c) for c, side, stride in DEPTHWISE]
 
 
 def bench_gemm_im2col(n=1024):
