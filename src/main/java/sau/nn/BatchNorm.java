@@ -1,5 +1,7 @@
 package sau.nn;
 
+import sau.autograd.NoGrad;
+import sau.nn.activation.PointwiseActivation;
 import sau.ops.BatchNormOp;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
@@ -50,10 +52,7 @@ public abstract class BatchNorm extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        checkRank(x);
-        if (x.size(1) != numFeatures) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + "(" + numFeatures + ") got an input with " + x.size(1) + " channels, shape " + Shape.str(x.shape()));
-        }
+        checkInput(x);
         final boolean useBatchStats = isTraining() || !trackRunningStats;
         float factor = 0;
         if (isTraining() && trackRunningStats) {
@@ -61,6 +60,24 @@ public abstract class BatchNorm extends Module {
             factor = momentum != null ? momentum : 1 / numBatchesTracked.item();
         }
         return BatchNormOp.batchNorm(x, weight, bias, runningMean, runningVar, useBatchStats, factor, eps);
+    }
+
+    /**
+     * {@code then.forward(forward(x))}, in one pass over memory when that gives the same values:
+     * in evaluation with running statistics and no gradient being recorded. {@code Sequential}
+     * calls it for a batch norm followed by a pointwise activation.
+     */
+    public Tensor forwardThen(Tensor x, PointwiseActivation then) {
+        if (isTraining() || !trackRunningStats || NoGrad.gradEnabled()) return ((Module) then).forward(forward(x));
+        checkInput(x);
+        return BatchNormOp.inferenceThen(x, weight, bias, runningMean, runningVar, eps, then.function(), then.p(), then.q());
+    }
+
+    private void checkInput(Tensor x) {
+        checkRank(x);
+        if (x.size(1) != numFeatures) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + "(" + numFeatures + ") got an input with " + x.size(1) + " channels, shape " + Shape.str(x.shape()));
+        }
     }
 
     public int numFeatures() {

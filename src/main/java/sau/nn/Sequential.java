@@ -2,6 +2,7 @@ package sau.nn;
 
 import java.util.ArrayList;
 import java.util.List;
+import sau.nn.activation.PointwiseActivation;
 import sau.tensor.Tensor;
 
 /**
@@ -31,10 +32,23 @@ public final class Sequential extends Module {
         return layers.size();
     }
 
+    /**
+     * Runs the layers in order. A batch norm directly followed by a pointwise activation is handed
+     * the activation ({@link BatchNorm#forwardThen}), which in evaluation computes both in one
+     * pass over memory, as inference engines fuse them; in training it is the two layers as usual.
+     */
     @Override
     public Tensor forward(Tensor x) {
         Tensor y = x;
-        for (Module m : layers) y = m.forward(y);
+        for (int i = 0; i < layers.size(); i++) {
+            final Module m = layers.get(i);
+            if (m instanceof BatchNorm bn && i + 1 < layers.size() && layers.get(i + 1) instanceof PointwiseActivation then) {
+                y = bn.forwardThen(y, then);
+                i++;
+            } else {
+                y = m.forward(y);
+            }
+        }
         return y;
     }
 }

@@ -1,6 +1,8 @@
 package sau.ops;
 
 import sau.autograd.Node;
+import sau.autograd.NoGrad;
+import sau.backend.cpu.Activation;
 import sau.backend.cpu.BatchNormKernel;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
@@ -32,11 +34,7 @@ public final class BatchNormOp {
         if (x.dim() < 2) throw new IllegalArgumentException("batch norm needs an input [N, C, *], got shape " + Shape.str(x.shape()));
         final int n = x.size(0), channels = x.size(1);
         final int inner = n * channels == 0 ? 0 : x.numel() / (n * channels);
-        for (Tensor t : new Tensor[] {weight, bias, runningMean, runningVar}) {
-            if (t != null && t.numel() != channels) {
-                throw new IllegalArgumentException("batch norm of " + channels + " channels got a per-channel tensor of shape " + Shape.str(t.shape()));
-            }
-        }
+        checkPerChannel(channels, weight, bias, runningMean, runningVar);
         final long m = (long) n * inner;
         final float[] w = weight == null ? null : weight.toArray();
         final float[] b = bias == null ? null : bias.toArray();
@@ -52,10 +50,8 @@ public final class BatchNormOp {
             if (runningMean != null) blend(runningMean, mean, momentum, 1);
             if (runningVar != null) blend(runningVar, var, momentum, (double) m / (m - 1));
         } else {
-            if (runningMean == null || runningVar == null) throw new IllegalArgumentException("batch norm in evaluation needs the running mean and variance");
-            mean = runningMean.toArray();
-            invStd = runningVar.toArray();
-            for (int c = 0; c < channels; c++) invStd[c] = (float) (1 / Math.sqrt(invStd[c] + (double) eps));
+            mean = runningMean(runningMean, runningVar);
+            invStd = inverseStd(runningVar, eps);
         }
         final float[] y = Arena.uninitialized(x.numel());
         if (y.length > 0) BatchNormKernel.normalize(in.data(), in.offset(), y, 0, n, channels, inner, mean, invStd, w, b);
@@ -79,6 +75,50 @@ public final class BatchNormOp {
             final Tensor db = bias == null ? null : new Tensor(sumG, bias.shape());
             return new Tensor[] {dx, dw, db};
         }, x, weight, bias);
+    }
+
+    /**
+     * Batch norm with the running statistics followed by a pointwise activation, in one pass over
+     * memory ({@link BatchNormKernel#normalizeThen}): what a network in evaluation computes for
+     * {@code BatchNorm → ReLU}. It records no graph, so it serves inference only; the same values
+     * as {@code batchNorm} in evaluation and then the activation, bit for bit.
+     */
+    public static Tensor inferenceThen(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar, float eps,
+                                       Activation then, float p, float q) {
+        if (NoGrad.gradEnabled() && (x.requiresGrad() || (weight != null && weight.requiresGrad()) || (bias != null && bias.requiresGrad()))) {
+            throw new IllegalStateException("batch norm fused with an activation records no gradient; use it under NoGrad");
+        }
+        if (x.dim() < 2) throw new IllegalArgumentException("batch norm needs an input [N, C, *], got shape " + Shape.str(x.shape()));
+        final int n = x.size(0), channels = x.size(1);
+        final int inner = n * channels == 0 ? 0 : x.numel() / (n * channels);
+        checkPerChannel(channels, weight, bias, runningMean, runningVar);
+        final Tensor in = x.contiguousData();
+        final float[] y = Arena.uninitialized(x.numel());
+        if (y.length > 0) {
+            BatchNormKernel.normalizeThen(in.data(), in.offset(), y, 0, n, channels, inner, runningMean(runningMean, runningVar), inverseStd(runningVar, eps),
+                    weight == null ? null : weight.toArray(), bias == null ? null : bias.toArray(), then, p, q);
+        }
+        return new Tensor(y, x.shape());
+    }
+
+    private static void checkPerChannel(int channels, Tensor... perChannel) {
+        for (Tensor t : perChannel) {
+            if (t != null && t.numel() != channels) {
+                throw new IllegalArgumentException("batch norm of " + channels + " channels got a per-channel tensor of shape " + Shape.str(t.shape()));
+            }
+        }
+    }
+
+    private static float[] runningMean(Tensor runningMean, Tensor runningVar) {
+        if (runningMean == null || runningVar == null) throw new IllegalArgumentException("batch norm in evaluation needs the running mean and variance");
+        return runningMean.toArray();
+    }
+
+    /** {@code 1/√(running_var + ε)} per channel. */
+    private static float[] inverseStd(Tensor runningVar, float eps) {
+        final float[] invStd = runningVar.toArray();
+        for (int c = 0; c < invStd.length; c++) invStd[c] = (float) (1 / Math.sqrt(invStd[c] + (double) eps));
+        return invStd;
     }
 
     /** {@code running ← (1 − momentum)·running + momentum·factor·batch}, in place. */

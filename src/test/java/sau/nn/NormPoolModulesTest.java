@@ -8,6 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import sau.autograd.NoGrad;
+import sau.nn.activation.ELU;
+import sau.nn.activation.GELU;
+import sau.nn.activation.LeakyReLU;
+import sau.nn.activation.ReLU;
+import sau.nn.activation.SiLU;
+import sau.nn.activation.Softplus;
 import sau.ops.Reductions;
 import sau.tensor.Generator;
 import sau.tensor.Tensor;
@@ -31,6 +38,28 @@ class NormPoolModulesTest {
         final BatchNorm1d bare = new BatchNorm1d(4, 1e-3f, null, false, false);
         assertEquals(0, bare.stateDict().size());
         assertNull(bare.weight());
+    }
+
+    @Test
+    void evaluationFusesBatchNormWithTheActivationAfterItToTheSameBits() {
+        for (Module activation : List.<Module>of(new ReLU(), new LeakyReLU(0.2f), new ELU(0.7f), new Softplus(2f, 5f), new GELU("tanh"), new SiLU())) {
+            final BatchNorm2d bn = new BatchNorm2d(5);
+            final Sequential net = new Sequential(bn, activation);
+            net.forward(Tensor.randn(gen, 4, 5, 3, 7)); // training: moves the running statistics
+            net.eval();
+            final Tensor x = Tensor.randn(gen, 4, 5, 3, 7);
+            final float[] expected;
+            final float[] fused;
+            try (NoGrad scope = NoGrad.enter()) {
+                expected = activation.forward(bn.forward(x)).toArray();
+                fused = net.forward(x).toArray();
+            }
+            assertArrayEquals(expected, fused, 0f, activation.toString());
+            // With gradients recorded the two layers run as usual, and a gradient flows.
+            final Tensor xg = x.detach().requiresGrad(true);
+            Reductions.sum(net.forward(xg)).backward();
+            assertEquals(x.numel(), xg.grad().numel());
+        }
     }
 
     @Test

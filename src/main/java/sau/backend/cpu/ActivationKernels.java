@@ -55,7 +55,16 @@ public final class ActivationKernels {
 
     /** {@code y[yOff + i] = f(x[xOff + i])} for {@code i < n}. */
     public static void forward(Activation f, float[] x, int xOff, float[] y, int yOff, int n, float p, float q) {
-        final Parallel.RangeBody body = switch (f) {
+        Parallel.forRange(n, GRAIN, forwardBody(f, x, xOff, y, yOff, p, q));
+    }
+
+    /**
+     * The work of {@link #forward} as a body to run on any range {@code [start, end)} of elements,
+     * on the calling thread; {@code y} may be {@code x} (in place). Other kernels use it to apply
+     * an activation to what they have just written, while it is still in cache.
+     */
+    public static Parallel.RangeBody forwardBody(Activation f, float[] x, int xOff, float[] y, int yOff, float p, float q) {
+        return switch (f) {
             case RELU -> (s, e) -> reluForward(x, xOff, y, yOff, s, e);
             case LEAKY_RELU -> (s, e) -> leakyReluForward(x, xOff, y, yOff, s, e, p);
             case ELU -> (s, e) -> eluForward(x, xOff, y, yOff, s, e, p);
@@ -68,7 +77,6 @@ public final class ActivationKernels {
             case TANH -> (s, e) -> tanhForward(x, xOff, y, yOff, s, e);
             case SIGMOID -> (s, e) -> sigmoidForward(x, xOff, y, yOff, s, e);
         };
-        Parallel.forRange(n, GRAIN, body);
     }
 
     /**

@@ -78,7 +78,17 @@ public final class BatchNormKernel {
      */
     public static void normalize(float[] x, int xOff, float[] y, int yOff, int n, int channels, int inner,
                                  float[] mean, float[] invStd, float[] weight, float[] bias) {
+        normalizeThen(x, xOff, y, yOff, n, channels, inner, mean, invStd, weight, bias, null, 0, 0);
+    }
+
+    /**
+     * {@link #normalize}, then {@code y = then(y)} row by row while each row is still in cache:
+     * batch norm and the activation after it in one pass over memory. {@code then} may be null.
+     */
+    public static void normalizeThen(float[] x, int xOff, float[] y, int yOff, int n, int channels, int inner,
+                                     float[] mean, float[] invStd, float[] weight, float[] bias, Activation then, float p, float q) {
         checkLayout(n, channels, inner);
+        final Parallel.RangeBody activation = then == null ? null : ActivationKernels.forwardBody(then, y, yOff, y, yOff, p, q);
         // rows of one (n, c), so that even a batch with few channels spreads over the threads
         Parallel.forRange(n * channels, Math.max(1, Elementwise.GRAIN / inner), (start, end) -> {
             for (int r = start; r < end; r++) {
@@ -92,6 +102,7 @@ public final class BatchNormKernel {
                     FloatVector.fromArray(S, x, xr + j).sub(mu).fma(scale, beta).intoArray(y, yr + j);
                 }
                 for (; j < inner; j++) y[yr + j] = (x[xr + j] - mu) * scale + beta;
+                if (activation != null) activation.run(r * inner, (r + 1) * inner);
             }
         });
     }

@@ -1,5 +1,6 @@
 package sau.nn.activation;
 
+import sau.backend.cpu.Activation;
 import sau.nn.Module;
 import sau.ops.Activations;
 import sau.tensor.Tensor;
@@ -8,7 +9,7 @@ import sau.tensor.Tensor;
  * x·Φ(x), with Φ the standard normal distribution function: exactly through erf
  * ({@code approximate = "none"}) or through PyTorch's tanh approximation ({@code "tanh"}).
  */
-public final class GELU extends Module {
+public final class GELU extends Module implements PointwiseActivation {
 
     private final String approximate;
 
@@ -25,6 +26,11 @@ public final class GELU extends Module {
 
     public String approximate() {
         return approximate;
+    }
+
+    @Override
+    public Activation function() {
+        return approximate.equals("tanh") ? Activation.GELU_TANH : Activation.GELU;
     }
 
     @Override

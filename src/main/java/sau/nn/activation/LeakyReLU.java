@@ -1,11 +1,12 @@
 package sau.nn.activation;
 
+import sau.backend.cpu.Activation;
 import sau.nn.Module;
 import sau.ops.Activations;
 import sau.tensor.Tensor;
 
 /** x for x > 0, {@code negativeSlope}·x otherwise. */
-public final class LeakyReLU extends Module {
+public final class LeakyReLU extends Module implements PointwiseActivation {
 
     public static final float DEFAULT_NEGATIVE_SLOPE = 0.01f;
 
@@ -20,6 +21,16 @@ public final class LeakyReLU extends Module {
     }
 
     public float negativeSlope() {
+        return negativeSlope;
+    }
+
+    @Override
+    public Activation function() {
+        return Activation.LEAKY_RELU;
+    }
+
+    @Override
+    public float p() {
         return negativeSlope;
     }
 

@@ -1,5 +1,6 @@
 package sau.nn.activation;
 
+import sau.backend.cpu.Activation;
 import sau.nn.Module;
 import sau.ops.Activations;
 import sau.tensor.Tensor;
@@ -8,7 +9,7 @@ import sau.tensor.Tensor;
  * (1/β)·ln(1 + e^(βx)), a smooth ReLU. Where βx exceeds {@code threshold} it returns x itself,
  * which is then equal in float and avoids the exponential, as PyTorch does.
  */
-public final class Softplus extends Module {
+public final class Softplus extends Module implements PointwiseActivation {
 
     public static final float DEFAULT_BETA = 1f;
     public static final float DEFAULT_THRESHOLD = 20f;
@@ -31,6 +32,21 @@ public final class Softplus extends Module {
     }
 
     public float threshold() {
+        return threshold;
+    }
+
+    @Override
+    public Activation function() {
+        return Activation.SOFTPLUS;
+    }
+
+    @Override
+    public float p() {
+        return beta;
+    }
+
+    @Override
+    public float q() {
         return threshold;
     }
 
