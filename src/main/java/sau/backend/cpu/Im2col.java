@@ -93,7 +93,13 @@ final class Im2col {
                         final int ih = oh * g.strideH() - g.padH() + ki * g.dilationH();
                         if (ih < 0 || ih >= h) continue;
                         final int dst = plane + ih * w + shift;
-                        for (int ow = lo; ow < hi; ow++) dx[dst + ow * sw] += cols[srcRow + ow];
+                        int ow = lo;
+                        if (sw == 1) {
+                            for (final int bound = lo + S.loopBound(hi - lo); ow < bound; ow += S.length()) {
+                                FloatVector.fromArray(S, dx, dst + ow).add(FloatVector.fromArray(S, cols, srcRow + ow)).intoArray(dx, dst + ow);
+                            }
+                        }
+                        for (; ow < hi; ow++) dx[dst + ow * sw] += cols[srcRow + ow];
                     }
                 }
             }
