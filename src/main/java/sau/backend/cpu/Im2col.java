@@ -113,6 +113,19 @@ final class Im2col {
     private static final class Buffers {
         float[] padded = new float[0];
         int[] index = new int[0];
+        /** The images whose index table {@code index} holds, or null. */
+        Padded indexFor;
+        /** The images whose zero borders {@code padded} holds (only the pixels inside differ), or null. */
+        Padded bordersFor;
+
+        /** The index table of {@code p}, built only when the last call was for other images. */
+        int[] table(Padded p) {
+            if (!p.equals(indexFor)) {
+                index = p.table(index);
+                indexFor = p;
+            }
+            return index;
+        }
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -129,8 +142,16 @@ final class Im2col {
     static void gatherImages(ConvGeometry g, float[] x, int xOff, int n0, int n1, float[] cols, int colsOff, int ld) {
         final Buffers b = BUFFERS.get();
         final Padded p = new Padded(g, n1 - n0);
-        final float[] padded = b.padded = grow(b.padded, p.length());
-        Arrays.fill(padded, 0, p.length(), 0f);
+        if (b.padded.length < p.length()) {
+            b.padded = new float[p.length()];
+            b.bordersFor = null;
+        }
+        final float[] padded = b.padded;
+        // Every call for the same images writes the same pixels: the borders stay zero between them.
+        if (!p.equals(b.bordersFor)) {
+            Arrays.fill(padded, 0, p.length(), 0f);
+            b.bordersFor = p;
+        }
         final int h = g.inH(), w = g.inW(), plane = h * w;
         for (int c = 0, planes = (n1 - n0) * g.inChannels(), src = xOff + n0 * g.inChannels() * plane; c < planes; c++) {
             for (int ih = 0; ih < h; ih++, src += w) {
@@ -138,7 +159,7 @@ final class Im2col {
                 for (int iw = 0; iw < w; iw++) padded[dst + iw] = x[src + iw];
             }
         }
-        final int[] index = b.index = p.table(b.index);
+        final int[] index = b.table(p);
         final int taps = g.kernelH() * g.kernelW(), n = p.columns;
         int row = colsOff;
         for (int c = 0; c < g.inChannels(); c++) {
@@ -165,7 +186,8 @@ final class Im2col {
         final Padded p = new Padded(g, n1 - n0);
         final float[] padded = b.padded = grow(b.padded, p.length());
         Arrays.fill(padded, 0, p.length(), 0f);
-        final int[] index = b.index = p.table(b.index);
+        b.bordersFor = null; // the sums below land on the borders too
+        final int[] index = b.table(p);
         final int taps = g.kernelH() * g.kernelW(), n = p.columns;
         int row = colsOff;
         for (int c = 0; c < g.inChannels(); c++) {
