@@ -63,9 +63,10 @@ public final class Convolution {
         final ConvGeometry geo = geometry("conv2d", x.shape(), weight.shape(), x.size(1), outC, stride, padding, dilation, groups);
 
         final Tensor xc = x.contiguousData(), wc = weight.contiguousData(), bc = bias == null ? null : bias.contiguousData();
-        final Tensor out = Arena.zeros(geo.batch(), outC, geo.outH(), geo.outW());
+        final Tensor out = Arena.empty(geo.batch(), outC, geo.outH(), geo.outW());
         Conv2dKernel.forward(geo, xc.data(), xc.offset(), wc.data(), wc.offset(), bc == null ? null : bc.data(), bc == null ? 0 : bc.offset(), out.data(), 0);
 
+        // Every Conv2dKernel pass overwrites its output, so the outputs need no zeroing (Arena.empty).
         // With Y = W·cols(X) per image and group:
         //   dL/dX = col2im(Wᵀ·dY)          (backward-data: the transposed convolution of dY)
         //   dL/dW = Σ_images dY·cols(X)ᵀ    (backward-weights)
@@ -122,7 +123,7 @@ public final class Convolution {
                 padding[0], padding[1], dilation[0], dilation[1], groups, x.size(2), x.size(3));
 
         final Tensor xc = x.contiguousData(), wc = weight.contiguousData();
-        final Tensor out = Arena.zeros(geo.batch(), outC, outH, outW);
+        final Tensor out = Arena.empty(geo.batch(), outC, outH, outW);
         Conv2dKernel.backwardData(geo, xc.data(), xc.offset(), wc.data(), wc.offset(), out.data(), 0);
         if (bias != null) {
             final Tensor bc = bias.contiguousData();
@@ -137,7 +138,7 @@ public final class Convolution {
             final Tensor gc = g.contiguousData();
             final Tensor gx, gw;
             if (x.requiresGrad()) {
-                gx = Arena.zeros(x.shape());
+                gx = Arena.empty(x.shape());
                 Conv2dKernel.forward(geo, gc.data(), gc.offset(), wc.data(), wc.offset(), null, 0, gx.data(), 0);
             } else {
                 gx = null;
@@ -148,20 +149,20 @@ public final class Convolution {
     }
 
     private static Tensor dataGradient(ConvGeometry geo, Tensor dy, Tensor w, int[] shape) {
-        final Tensor dx = Arena.zeros(shape);
+        final Tensor dx = Arena.empty(shape);
         Conv2dKernel.backwardData(geo, dy.data(), dy.offset(), w.data(), w.offset(), dx.data(), 0);
         return dx;
     }
 
     /** The weight gradient of the convolution {@code geo} whose input is {@code input} and output gradient {@code dy}. */
     private static Tensor weightGradient(ConvGeometry geo, Tensor input, Tensor dy, int[] shape) {
-        final Tensor dw = Arena.zeros(shape);
+        final Tensor dw = Arena.empty(shape);
         Conv2dKernel.backwardWeight(geo, input.data(), input.offset(), dy.data(), dy.offset(), dw.data(), 0);
         return dw;
     }
 
     private static Tensor biasGradient(Tensor dy, int batch, int channels, int plane) {
-        final Tensor db = Arena.zeros(channels);
+        final Tensor db = Arena.empty(channels);
         Conv2dKernel.biasGradient(dy.data(), dy.offset(), batch, channels, plane, db.data(), 0);
         return db;
     }

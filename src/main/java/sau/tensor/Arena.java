@@ -82,6 +82,11 @@ public final class Arena implements AutoCloseable {
         return new Tensor(floats(Shape.numel(shape)), shape);
     }
 
+    /** As {@code torch.empty}: a tensor on {@link #uninitialized} storage, for a kernel that writes all of it. */
+    public static Tensor empty(int... shape) {
+        return new Tensor(uninitialized(Shape.numel(shape)), shape);
+    }
+
     private float[] take(int n, boolean zeroed) {
         lengths.add(n);
         final ArrayDeque<float[]> free = FREE.get().get(n);
