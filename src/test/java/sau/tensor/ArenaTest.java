@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import sau.models.MLP;
+import sau.models.Models;
 import sau.nn.Module;
 import sau.nn.activation.ReLU;
 import sau.ops.Losses;
@@ -76,6 +78,34 @@ class ArenaTest {
     void arenasDoNotNest() {
         try (Arena a = Arena.open()) {
             assertThrows(IllegalStateException.class, Arena::open);
+        }
+    }
+
+    @Test
+    void convolutionalNetworksComputeTheSameBitsInAnArena() {
+        // Convolutions, batch norm, pooling, SAU, channel shuffles: every op whose output comes
+        // from the arena, some of them uninitialized. Reused arrays hold the previous step's
+        // values, so an op that did not write all of its output would change the results.
+        final Map<String, Object> vgg = Map.of("depth", 11, "width", 0.0625);
+        final Map<String, Object> shufflenet = Map.of("width", 0.5);
+        for (Map.Entry<String, Map<String, Object>> model : List.of(Map.entry("vgg", vgg), Map.entry("shufflenet_v2", shufflenet))) {
+            final Module plain = Models.create(model.getKey(), "sau", model.getValue(), new int[] {3, 32, 32}, 10, new Generator(5));
+            final Module pooled = Models.create(model.getKey(), "sau", model.getValue(), new int[] {3, 32, 32}, 10, new Generator(5));
+            final Generator data = new Generator(6);
+            for (int step = 0; step < 2; step++) {
+                final Tensor x = Tensor.randn(data, 4, 3, 32, 32);
+                final Tensor y = Tensor.of(new float[] {1, 7, 3, step});
+                for (Tensor p : plain.parameters()) p.zeroGrad();
+                for (Tensor p : pooled.parameters()) p.zeroGrad();
+                Losses.crossEntropy(plain.forward(x), y).backward();
+                try (Arena a = Arena.open()) {
+                    Losses.crossEntropy(pooled.forward(x), y).backward();
+                }
+                for (int i = 0; i < plain.parameters().size(); i++) {
+                    assertArrayEquals(plain.parameters().get(i).grad().toArray(), pooled.parameters().get(i).grad().toArray(), 0f,
+                            model.getKey() + " gradient " + i + " at step " + step);
+                }
+            }
         }
     }
 
