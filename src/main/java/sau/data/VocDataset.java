@@ -65,6 +65,17 @@ public final class VocDataset {
         for (String id : ids) annotations.add(readAnnotation(parser, root.resolve("Annotations").resolve(id + ".xml"), id, index));
     }
 
+    private VocDataset(Path root, List<String> classes, List<Annotation> annotations) {
+        this.root = root;
+        this.classes = classes;
+        this.annotations = annotations;
+    }
+
+    /** The first {@code n} images only. */
+    public VocDataset first(int n) {
+        return new VocDataset(root, classes, annotations.subList(0, Math.min(n, annotations.size())));
+    }
+
     private static String listFile(Path root, Split split) {
         final Path main = root.resolve("ImageSets").resolve("Main");
         final String[] choices = split == Split.TRAIN ? new String[] {"trainval", "train"} : new String[] {"test", "val"};

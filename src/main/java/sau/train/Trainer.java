@@ -1,12 +1,9 @@
 package sau.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +34,6 @@ public final class Trainer {
 
     /** One evaluation pass: mean loss and top-1/top-5 accuracy. */
     public record Evaluation(double loss, double top1, double top5, int images) {}
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Module model;
     private final Optimizer optimizer;
@@ -81,7 +76,7 @@ public final class Trainer {
             } else {
                 log("no checkpoint yet in " + runDir + "; starting from the beginning");
             }
-            keepMetricsBefore(state.epoch());
+            RunFiles.keepMetricsBefore(runDir, state.epoch());
         }
         final List<Map<String, Object>> history = new ArrayList<>();
         final ProgressBar bar = new ProgressBar(console, options.progressInPlace());
@@ -193,38 +188,10 @@ public final class Trainer {
     }
 
     private void appendLog(String line) {
-        append(runDir.resolve("train.log"), line);
+        RunFiles.appendLog(runDir, line);
     }
 
     private void appendMetrics(Map<String, Object> metrics) {
-        try {
-            append(runDir.resolve("metrics.jsonl"), JSON.writeValueAsString(metrics));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void append(Path file, String line) {
-        try {
-            Files.writeString(file, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * On resume, drops the metrics lines of epochs that will be trained again: a run killed after
-     * logging an epoch but before its checkpoint would otherwise log that epoch twice.
-     */
-    private void keepMetricsBefore(int epoch) throws IOException {
-        final Path file = runDir.resolve("metrics.jsonl");
-        if (!Files.exists(file)) return;
-        final List<String> kept = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            if (!line.isBlank() && JSON.readTree(line).path("epoch").asInt() <= epoch) kept.add(line);
-        }
-        final Path tmp = file.resolveSibling("metrics.jsonl.tmp");
-        Files.write(tmp, kept);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        RunFiles.appendMetrics(runDir, metrics);
     }
 }

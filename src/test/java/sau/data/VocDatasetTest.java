@@ -21,30 +21,9 @@ class VocDatasetTest {
     @TempDir
     Path root;
 
-    static void writeVoc(Path root, int images) throws IOException {
-        Files.writeString(Files.createDirectories(root).resolve("classes.txt"), "circle\nsquare\n");
-        final StringBuilder list = new StringBuilder();
-        for (int i = 0; i < images; i++) {
-            final String id = "img" + i;
-            list.append(id).append('\n');
-            TestImages.solid(root.resolve("JPEGImages").resolve(id + ".jpg"), 40, 30, 0x336699);
-            annotation(root, id, """
-                <object><name>square</name><difficult>0</difficult><bndbox><xmin>1</xmin><ymin>11</ymin><xmax>20</xmax><ymax>30</ymax></bndbox></object>
-                <object><name>circle</name><difficult>1</difficult><bndbox><xmin>21</xmin><ymin>1</ymin><xmax>40</xmax><ymax>10</ymax></bndbox></object>
-                """);
-        }
-        Files.writeString(Files.createDirectories(root.resolve("ImageSets/Main")).resolve("train.txt"), list);
-        Files.writeString(root.resolve("ImageSets/Main/test.txt"), list);
-    }
-
-    static void annotation(Path root, String id, String objects) throws IOException {
-        Files.writeString(Files.createDirectories(root.resolve("Annotations")).resolve(id + ".xml"),
-                "<annotation><size><width>40</width><height>30</height><depth>3</depth></size>\n" + objects + "</annotation>\n");
-    }
-
     @Test
     void readsBoxesClassesAndDifficultFlags() throws IOException {
-        writeVoc(root, 2);
+        TinyVoc.write(root, 2);
         final VocDataset d = new VocDataset(root, Split.TRAIN);
         assertEquals(2, d.size());
         assertEquals(List.of("circle", "square"), d.classNames());
@@ -61,7 +40,7 @@ class VocDatasetTest {
 
     @Test
     void missingAndDamagedFilesAreNamed() throws IOException {
-        writeVoc(root, 1);
+        TinyVoc.write(root, 1);
         Files.writeString(root.resolve("ImageSets/Main/test.txt"), "img0\nimg9\n");
         DataError e = assertThrows(DataError.class, () -> new VocDataset(root, Split.TEST));
         assertTrue(e.getMessage().contains("img9.xml") && e.getMessage().contains("no annotation"), e.getMessage());
@@ -70,15 +49,15 @@ class VocDatasetTest {
         e = assertThrows(DataError.class, () -> new VocDataset(root, Split.TRAIN));
         assertTrue(e.getMessage().contains("img0.xml") && e.getMessage().contains("XML"), e.getMessage());
 
-        annotation(root, "img0", "<object><name>dog</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>5</xmax><ymax>5</ymax></bndbox></object>");
+        TinyVoc.annotation(root, "img0", "<object><name>dog</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>5</xmax><ymax>5</ymax></bndbox></object>");
         e = assertThrows(DataError.class, () -> new VocDataset(root, Split.TRAIN));
         assertTrue(e.getMessage().contains("\"dog\"") && e.getMessage().contains("circle"), e.getMessage());
 
-        annotation(root, "img0", "<object><name>circle</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>x</xmax><ymax>5</ymax></bndbox></object>");
+        TinyVoc.annotation(root, "img0", "<object><name>circle</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>x</xmax><ymax>5</ymax></bndbox></object>");
         e = assertThrows(DataError.class, () -> new VocDataset(root, Split.TRAIN));
         assertTrue(e.getMessage().contains("<xmax> is \"x\""), e.getMessage());
 
-        annotation(root, "img0", "");
+        TinyVoc.annotation(root, "img0", "");
         Files.delete(root.resolve("JPEGImages/img0.jpg"));
         final VocDataset d = new VocDataset(root, Split.TRAIN);
         e = assertThrows(DataError.class, () -> d.sample(0));
@@ -104,7 +83,7 @@ class VocDatasetTest {
     /** Whatever the random draws, augmented boxes stay non-empty, inside the image, with their labels. */
     @Test
     void augmentationKeepsBoxesValid() throws IOException {
-        writeVoc(root, 1);
+        TinyVoc.write(root, 1);
         final DetectionSample s = new VocDataset(root, Split.TRAIN).sample(0);
         final SsdAugmentation aug = new SsdAugmentation(Normalization.IMAGENET);
         boolean changedSize = false, dropped = false;
@@ -127,8 +106,8 @@ class VocDatasetTest {
 
     @Test
     void loaderCollatesVariableObjectsAndIsReproducible() throws IOException {
-        writeVoc(root, 5);
-        annotation(root, "img3", "");
+        TinyVoc.write(root, 5);
+        TinyVoc.annotation(root, "img3", "");
         final VocDataset d = new VocDataset(root, Split.TRAIN);
         final DetectionLoader loader = new DetectionLoader(d, 2, true, 7, 16, Normalization.IMAGENET, new SsdAugmentation(Normalization.IMAGENET));
         assertEquals(3, loader.batchesPerEpoch());
