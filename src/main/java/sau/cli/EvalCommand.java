@@ -80,7 +80,7 @@ final class EvalCommand implements Main.Command {
         return 0;
     }
 
-    private static Path weightsOf(Path target) throws IOException {
+    static Path weightsOf(Path target) throws IOException {
         if (Files.isRegularFile(target)) return target;
         if (Files.exists(target.resolve("model.safetensors"))) return target.resolve("model.safetensors");
         if (Files.exists(target.resolve("config.json"))) {
@@ -92,7 +92,7 @@ final class EvalCommand implements Main.Command {
     }
 
     /** The run's config.json: beside a run folder, or two levels above a checkpoint's files. */
-    private static Path configOf(Path target, Path weights) {
+    static Path configOf(Path target, Path weights) {
         for (Path p = weights.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
             if (Files.exists(p.resolve("config.json"))) return p.resolve("config.json");
         }

@@ -111,6 +111,8 @@ final class TrainCommand implements Main.Command {
         final DetectionExperiment.Parts parts = DetectionExperiment.build(config, source, inPlace, lines);
         Files.createDirectories(runDir);
         Files.writeString(runDir.resolve("config.json"), ConfigLoader.toJson(config));
+        // bin/sau detect names the classes without needing the dataset
+        Files.write(runDir.resolve("classes.txt"), parts.train().dataset().classNames());
         System.err.printf(Locale.ROOT, "sau: training %s (%,d parameters, %,d default boxes) with %s on %s (%,d images, %d classes), %d epochs; writing %s%n",
                 config.model().name(), parts.model().numParameters(), parts.model().defaultBoxes().count(), config.model().activation(),
                 config.dataset().name(), parts.train().dataset().size(), parts.train().dataset().classNames().size(), config.epochs(), runDir);

@@ -11,7 +11,6 @@ import sau.detection.Postprocess;
 import sau.models.BadModelSpec;
 import sau.models.Models;
 import sau.models.SSD300;
-import sau.nn.Module;
 import sau.optim.Optimizer;
 import sau.optim.schedule.LrSchedule;
 import sau.tensor.Generator;
@@ -45,8 +44,8 @@ public final class DetectionExperiment {
         Experiment.selectDevice(c, source);
         final TrainConfig.Data d = c.dataset();
         final Path dir = Experiment.resolve(d.path() == null ? "datasets/synthetic-voc" : d.path());
-        final int size = d.imageSize() == 0 ? DEFAULT_SIZE : d.imageSize();
-        final Normalization norm = d.normalize() ? Normalization.IMAGENET : Normalization.none(3);
+        final int size = imageSize(c);
+        final Normalization norm = normalization(c);
         final VocDataset trainSet, testSet;
         try {
             trainSet = new VocDataset(dir, Split.TRAIN);
@@ -56,23 +55,42 @@ public final class DetectionExperiment {
         }
         if (!trainSet.classNames().equals(testSet.classNames())) throw new DataError("dataset.path: " + dir + ": the training and test images have different classes");
         final Generator rng = new Generator(c.seed());
-        final Module model;
-        try {
-            model = Models.create(c.model().name(), c.model().activation(), c.model().options(), new int[] {3, size, size}, trainSet.classNames().size() + 1, rng);
-        } catch (BadModelSpec e) {
-            throw new ConfigError(source + ": model." + e.field() + ": " + e.getMessage());
-        }
-        final SSD300 ssd = (SSD300) model;
+        final SSD300 ssd = model(c, source, trainSet.classNames().size(), rng);
         final SsdAugmentation augmentation = d.augment().ssd() ? new SsdAugmentation(norm) : null;
         final DetectionLoader train = new DetectionLoader(limit(trainSet, d.trainLimit()), c.batchSize(), true, c.seed(), size, norm, augmentation);
         final DetectionLoader test = new DetectionLoader(limit(testSet, d.testLimit()), c.batchSize(), false, c.seed(), size, norm, null);
-        final Optimizer optimizer = Experiment.optimizer(c.optimizer(), model);
+        final Optimizer optimizer = Experiment.optimizer(c.optimizer(), ssd);
         final LrSchedule schedule = Experiment.schedule(c, train.batchesPerEpoch());
         final TrainConfig.Detection det = c.detection();
         final DetectionTrainer.Options options = new DetectionTrainer.Options(c.epochs(), c.checkpoint().everyEpochs(), c.checkpoint().everySteps(),
                 det.evalEveryEpochs(), det.iouThreshold(), det.negPosRatio(),
-                new Postprocess(det.scoreThreshold(), det.nmsThreshold(), det.candidates(), det.maxDetections()), progressInPlace, progressLines);
+                postprocess(c), progressInPlace, progressLines);
         return new Parts(ssd, optimizer, schedule, train, test, rng, norm, options);
+    }
+
+    /** The input side the config asks for. */
+    public static int imageSize(TrainConfig c) {
+        return c.dataset().imageSize() == 0 ? DEFAULT_SIZE : c.dataset().imageSize();
+    }
+
+    public static Normalization normalization(TrainConfig c) {
+        return c.dataset().normalize() ? Normalization.IMAGENET : Normalization.none(3);
+    }
+
+    /** The detector the config describes, for {@code classes} object classes (the background is added). */
+    public static SSD300 model(TrainConfig c, String source, int classes, Generator rng) {
+        final int size = imageSize(c);
+        try {
+            return (SSD300) Models.create(c.model().name(), c.model().activation(), c.model().options(), new int[] {3, size, size}, classes + 1, rng);
+        } catch (BadModelSpec e) {
+            throw new ConfigError(source + ": model." + e.field() + ": " + e.getMessage());
+        }
+    }
+
+    /** How detections are selected: the config's {@code detection.*} thresholds. */
+    public static Postprocess postprocess(TrainConfig c) {
+        final TrainConfig.Detection d = c.detection();
+        return new Postprocess(d.scoreThreshold(), d.nmsThreshold(), d.candidates(), d.maxDetections());
     }
 
     private static VocDataset limit(VocDataset data, int limit) {

@@ -18,6 +18,11 @@ public record DetectionSample(Image image, float[] boxes, int[] labels, boolean[
         }
     }
 
+    /** An image file at its own size, with no objects: what a detector is run on. */
+    public static DetectionSample read(java.nio.file.Path file) {
+        return new DetectionSample(ImageDecoder.decodeRgb(file), new float[0], new int[0], new boolean[0]);
+    }
+
     public DetectionSample {
         if (boxes.length != 4 * labels.length || difficult.length != labels.length) {
             throw new IllegalArgumentException(boxes.length / 4 + " boxes, " + labels.length + " labels and " + difficult.length + " difficult flags");
