@@ -56,7 +56,7 @@ public final class DetectionExperiment {
         if (!trainSet.classNames().equals(testSet.classNames())) throw new DataError("dataset.path: " + dir + ": the training and test images have different classes");
         final Generator rng = new Generator(c.seed());
         final SSD300 ssd = model(c, source, trainSet.classNames().size(), rng);
-        final SsdAugmentation augmentation = d.augment().ssd() ? new SsdAugmentation(norm) : null;
+        final SsdAugmentation augmentation = d.augment().ssd() ? new SsdAugmentation(norm, d.augment().zoomOut().floatValue()) : null;
         final DetectionLoader train = new DetectionLoader(limit(trainSet, d.trainLimit()), c.batchSize(), true, c.seed(), size, norm, augmentation);
         final DetectionLoader test = new DetectionLoader(limit(testSet, d.testLimit()), c.batchSize(), false, c.seed(), size, norm, null);
         final Optimizer optimizer = Experiment.optimizer(c.optimizer(), ssd);

@@ -71,7 +71,7 @@ public record TrainConfig(
             normalize = normalize == null ? Boolean.TRUE : normalize;
             imageSize = imageSize == null ? 0 : imageSize;
             resize = resize == null ? "pad" : resize;
-            augment = augment == null ? new Augment(null, null, null, null, null, null, null, null) : augment;
+            augment = augment == null ? new Augment(null, null, null, null, null, null, null, null, null) : augment;
         }
     }
 
@@ -87,7 +87,8 @@ public record TrainConfig(
             @JsonProperty("height_shift") Double heightShift,
             Double shear,
             Double zoom,
-            Boolean ssd) {
+            Boolean ssd,
+            @JsonProperty("zoom_out") Double zoomOut) {
         public Augment {
             cropPadding = cropPadding == null ? 0 : cropPadding;
             horizontalFlip = horizontalFlip == null ? Boolean.FALSE : horizontalFlip;
@@ -97,6 +98,7 @@ public record TrainConfig(
             shear = shear == null ? 0.0 : shear;
             zoom = zoom == null ? 0.0 : zoom;
             ssd = ssd == null ? Boolean.FALSE : ssd;
+            zoomOut = zoomOut == null ? 4.0 : zoomOut;
         }
 
         /** Any of the classification augmentations. */

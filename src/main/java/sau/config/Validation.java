@@ -54,6 +54,8 @@ final class Validation {
         k.that(d.evalEveryEpochs() >= 1, "detection.eval_every_epochs", "must be at least 1, got " + d.evalEveryEpochs());
         final boolean detection = c.dataset().name().equals("voc");
         k.that(!a.ssd() || detection, "dataset.augment.ssd", "is the detection augmentation; a " + c.dataset().name() + " dataset takes the other augment fields");
+        k.that(a.zoomOut() >= 1, "dataset.augment.zoom_out", "must be at least 1 (1: no zooming out), got " + a.zoomOut());
+        k.that(a.ssd() || a.zoomOut() == 4.0, "dataset.augment.zoom_out", "belongs to the detection augmentation; set \"ssd\": true with it");
         k.that(!detection || !a.any(), "dataset.augment", "a voc (detection) dataset takes only \"ssd\": true; crop_padding, flips, rotation, shifts, shear and zoom move no boxes");
         k.that(!detection || c.model().name().equals("ssd300"), "model.name",
                 "\"" + c.model().name() + "\" is a classifier; a voc (detection) dataset needs ssd300");

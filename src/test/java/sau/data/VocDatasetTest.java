@@ -85,7 +85,7 @@ class VocDatasetTest {
     void augmentationKeepsBoxesValid() throws IOException {
         TinyVoc.write(root, 1);
         final DetectionSample s = new VocDataset(root, Split.TRAIN).sample(0);
-        final SsdAugmentation aug = new SsdAugmentation(Normalization.IMAGENET);
+        final SsdAugmentation aug = new SsdAugmentation(Normalization.IMAGENET, 4f);
         boolean changedSize = false, dropped = false;
         for (int seed = 0; seed < 200; seed++) {
             final DetectionSample a = aug.apply(s, new Generator(seed));
@@ -109,7 +109,7 @@ class VocDatasetTest {
         TinyVoc.write(root, 5);
         TinyVoc.annotation(root, "img3", "");
         final VocDataset d = new VocDataset(root, Split.TRAIN);
-        final DetectionLoader loader = new DetectionLoader(d, 2, true, 7, 16, Normalization.IMAGENET, new SsdAugmentation(Normalization.IMAGENET));
+        final DetectionLoader loader = new DetectionLoader(d, 2, true, 7, 16, Normalization.IMAGENET, new SsdAugmentation(Normalization.IMAGENET, 4f));
         assertEquals(3, loader.batchesPerEpoch());
         int images = 0;
         boolean sawEmpty = false;
