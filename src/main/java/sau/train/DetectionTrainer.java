@@ -66,23 +66,7 @@ public final class DetectionTrainer {
     /** Trains from scratch, or from the latest checkpoint when {@code resume}; returns every epoch's metrics. */
     public List<Map<String, Object>> fit(boolean resume) throws IOException {
         Files.createDirectories(runDir);
-        TrainState state = TrainState.start(modelRng);
-        if (resume) {
-            final Path latest = Checkpoints.latest(runDir);
-            if (latest != null) {
-                final Checkpoints.Loaded ck = Checkpoints.load(latest);
-                model.loadStateDict(ck.model(), true);
-                optimizer.loadStateDict(ck.optimizer());
-                state = ck.state();
-                modelRng.restore(state.rngState());
-                if (state.epoch() < options.epochs()) {
-                    log(String.format(Locale.ROOT, "resuming from %s (epoch %d, batch %d)", runDir.relativize(latest), state.epoch() + 1, state.nextBatch()));
-                }
-            } else {
-                log("no checkpoint yet in " + runDir + "; starting from the beginning");
-            }
-            RunFiles.keepMetricsBefore(runDir, state.epoch());
-        }
+        TrainState state = resume ? Checkpoints.resume(runDir, model, optimizer, modelRng, options.epochs(), this::log) : TrainState.start(modelRng);
         final List<Map<String, Object>> history = new ArrayList<>();
         final ProgressBar bar = new ProgressBar(console, options.progressInPlace());
         final int steps = train.batchesPerEpoch();
@@ -103,11 +87,7 @@ public final class DetectionTrainer {
                     final float lossValue = loss.item();
                     if (!Float.isFinite(lossValue)) {
                         bar.finish();
-                        final Path last = Checkpoints.latest(runDir);
-                        throw new TrainingDiverged(String.format(Locale.ROOT,
-                                "the loss became %s at epoch %d, step %d/%d (global step %d); %s; try a smaller optimizer.lr or a schedule with warm-up",
-                                lossValue, epoch + 1, step + 1, steps, globalStep + 1,
-                                last == null ? "no checkpoint had been written yet" : "the last good checkpoint is " + last));
+                        throw TrainingDiverged.at(lossValue, epoch, step, steps, globalStep, runDir);
                     }
                     optimizer.zeroGrad();
                     loss.backward();
@@ -122,8 +102,7 @@ public final class DetectionTrainer {
                     if (options.checkpointEverySteps() > 0 && globalStep % options.checkpointEverySteps() == 0 && step < steps) {
                         seconds += (System.nanoTime() - t0) * 1e-9;
                         t0 = System.nanoTime();
-                        Checkpoints.save(runDir, model, optimizer, new TrainState(epoch, step, globalStep, modelRng.state().counter(),
-                                Double.doubleToRawLongBits(modelRng.state().spareNormal()), lossSum, 0, 0, seen, seconds));
+                        Checkpoints.save(runDir, model, optimizer, TrainState.at(epoch, step, globalStep, modelRng, lossSum, 0, 0, seen, seconds));
                     }
                 }
             }
@@ -156,7 +135,7 @@ public final class DetectionTrainer {
                     epoch + 1, options.epochs(), lossSum / seen, scores, epochLr, seen / seconds, seconds);
             if (options.progressLines() || options.progressInPlace()) console.println(line);
             RunFiles.appendLog(runDir, line);
-            state = new TrainState(epoch + 1, 0, globalStep, modelRng.state().counter(), Double.doubleToRawLongBits(modelRng.state().spareNormal()), 0, 0, 0, 0, 0);
+            state = TrainState.epochStart(epoch + 1, globalStep, modelRng);
             if ((epoch + 1) % options.checkpointEveryEpochs() == 0 || epoch + 1 == options.epochs()) Checkpoints.save(runDir, model, optimizer, state);
         }
         return history;

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,21 +17,6 @@ import sau.detection.Detection;
 /** Detection through the command line: train, eval (mAP) and detect (a PNG with the boxes). */
 class DetectCliTest {
 
-    private record Result(int status, String out, String err) {}
-
-    private static Result run(String... args) {
-        final PrintStream oldOut = System.out, oldErr = System.err;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            return new Result(Main.run(args), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void trainEvaluateAndDrawDetections(@TempDir Path dir) throws Exception {
         TinyVoc.write(dir.resolve("voc"), 4);
@@ -42,26 +24,26 @@ class DetectCliTest {
             {"name": "det", "model": {"name": "ssd300", "options": {"backbone": "vgg16_bn", "width": 0.0625}},
              "dataset": {"name": "voc", "path": "%s", "image_size": 48}, "batch_size": 2, "epochs": 1}
             """.formatted(dir.resolve("voc").toString().replace("\\", "/")));
-        final Result train = run("train", config.toString(), "--set", "logging.runs_dir=" + dir.resolve("runs"), "--progress", "none");
+        final CliTest.Result train = CliTest.run("train", config.toString(), "--set", "logging.runs_dir=" + dir.resolve("runs"), "--progress", "none");
         assertEquals(0, train.status(), train.err());
         assertTrue(train.out().contains("final test mAP@0.5"), train.out());
         final Path runDir = dir.resolve("runs/det");
         assertEquals(List.of("circle", "square"), Files.readAllLines(runDir.resolve("classes.txt")));
 
-        final Result eval = run("eval", runDir.toString());
+        final CliTest.Result eval = CliTest.run("eval", runDir.toString());
         assertEquals(0, eval.status(), eval.err());
         assertTrue(eval.out().contains("mAP@0.5") && eval.out().contains("square"), eval.out());
 
         final Path png = dir.resolve("out.png");
-        final Result detect = run("detect", runDir.toString(), dir.resolve("voc/JPEGImages/img0.jpg").toString(), "--out", png.toString(), "--threshold", "0");
+        final CliTest.Result detect = CliTest.run("detect", runDir.toString(), dir.resolve("voc/JPEGImages/img0.jpg").toString(), "--out", png.toString(), "--threshold", "0");
         assertEquals(0, detect.status(), detect.err());
         final BufferedImage drawn = ImageIO.read(png.toFile());
         assertEquals(40, drawn.getWidth());
         assertEquals(30, drawn.getHeight());
         assertTrue(detect.out().contains("wrote " + png), detect.out());
 
-        assertEquals(2, run("detect", runDir.toString(), dir.resolve("missing.jpg").toString()).status());
-        assertEquals(2, run("detect", runDir.toString(), png.toString(), "--threshold", "2").status());
+        assertEquals(2, CliTest.run("detect", runDir.toString(), dir.resolve("missing.jpg").toString()).status());
+        assertEquals(2, CliTest.run("detect", runDir.toString(), png.toString(), "--threshold", "2").status());
     }
 
     /** A box from (0.25, 0.5) to (0.75, 1) of an 80×40 grey image is outlined in its class colour, its label above it, the inside left alone. */
