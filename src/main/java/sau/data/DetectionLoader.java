@@ -142,7 +142,7 @@ public final class DetectionLoader {
             fill();
             try {
                 final Batch b = f.get();
-                remaining--;
+                if (--remaining == 0) worker.shutdown(); // the last batch: let the thread end without waiting for close()
                 return b;
             } catch (InterruptedException e) {
                 close();
