@@ -8,6 +8,7 @@ With Debian's python3-torch, matrix products go through whatever libblas.so.3 po
 libopenblas0-openmp (and set OPENBLAS_CORETYPE for your CPU) for a fair baseline; the row's
 "blas" field says which library was loaded.
 """
+import inspect
 import json
 import math
 import statistics
@@ -101,6 +102,29 @@ def bench_shufflenet():
     net.conv1[0].stride = (1, 1)
     net.maxpool = torch.nn.Identity()
     return train_step_rows("train_shufflenet_v2_x1_0", net, 100)
+
+
+def bench_ssd300(batch=8, size=300):
+    """torchvision's ssd300_vgg16 (21 classes, no pre-trained weights) training steps: its own
+    transform, anchor matching and multibox loss, with three objects per image, as sau's "ssd300"."""
+    import torchvision
+    torch.manual_seed(0)
+    model = torchvision.models.detection.ssd300_vgg16(weights=None, weights_backbone=None, num_classes=21)
+    model.transform.min_size, model.transform.max_size = (size,), size
+    model.train()
+    opt = torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9)
+    images = list(torch.randn(batch, 3, size, size))
+    boxes = torch.tensor([[0.1, 0.1, 0.4, 0.5], [0.5, 0.2, 0.9, 0.6], [0.3, 0.6, 0.6, 0.95]]) * size
+    targets = [{"boxes": boxes.clone(), "labels": torch.randint(1, 21, (3,))} for _ in range(batch)]
+
+    def step():
+        opt.zero_grad()
+        sum(model(images, targets).values()).backward()
+        opt.step()
+
+    med, spread = measure(step, warmup_s=3.0, budget_s=10.0)
+    return [{"bench": "train_ssd300_vgg16", "impl": "pytorch", "batch": batch, "size": size, "ms": med * 1e3,
+             "spread_pct": spread * 100, "images_per_s": batch / med}]
 
 
 def bench_gemm(sizes=(512, 1024, 2048)):
@@ -223,7 +247,10 @@ def bench_activation(count=16 * 1024 * 1024):
 
 BENCHES = {"mlp": bench_mlp, "gemm": bench_gemm, "gemm_im2col": bench_gemm_im2col, "conv": bench_conv, "conv_vgg16": bench_conv_vgg16,
            "depthwise": bench_depthwise, "batchnorm": bench_batchnorm, "sau": bench_sau, "activation": bench_activation,
-           "vgg16": bench_vgg16, "shufflenet": bench_shufflenet}
+           "vgg16": bench_vgg16, "shufflenet": bench_shufflenet, "ssd300": bench_ssd300}
+
+# options of sau's benchmarks that the functions here take as keyword arguments
+OPTIONS = {"--batch": ("batch", int), "--size": ("size", int), "--sizes": ("sizes", lambda v: tuple(int(x) for x in v.split(",")))}
 
 
 def main(argv):
@@ -233,11 +260,22 @@ def main(argv):
         threads = int(argv[i + 1])
         del argv[i:i + 2]
     torch.set_num_threads(threads)
-    names = argv or list(BENCHES)
+    names, options = [], {}
+    while argv:
+        arg = argv.pop(0)
+        if arg.startswith("--"):
+            value = argv.pop(0) if argv else None
+            if arg in OPTIONS and value is not None:
+                key, parse = OPTIONS[arg]
+                options[key] = parse(value)
+        else:
+            names.append(arg)
+    names = names or list(BENCHES)
     for name in names:
         if name not in BENCHES:
             sys.exit(f"unknown benchmark {name!r}; choose from {', '.join(BENCHES)}")
-        for row in BENCHES[name]():
+        accepted = inspect.signature(BENCHES[name]).parameters
+        for row in BENCHES[name](**{k: v for k, v in options.items() if k in accepted}):
             row.setdefault("threads", threads)
             row.update({"torch": torch.__version__, "blas": blas_library(),
                         "peak_rss_mb": peak_rss_mb()})

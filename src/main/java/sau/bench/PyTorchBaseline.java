@@ -37,17 +37,24 @@ public final class PyTorchBaseline {
             Map.entry("sau", new Metric("total_ms", false)),
             Map.entry("train_mlp", new Metric("images_per_s", true)),
             Map.entry("train_vgg16_bn", new Metric("images_per_s", true)),
-            Map.entry("train_shufflenet_v2_x1_0", new Metric("images_per_s", true)));
+            Map.entry("train_shufflenet_v2_x1_0", new Metric("images_per_s", true)),
+            Map.entry("train_ssd300_vgg16", new Metric("images_per_s", true)));
 
     private PyTorchBaseline() {}
 
-    /** The PyTorch rows of {@code benches} (names as for {@code bin/sau bench}), each in its own process so peak memory is per benchmark. */
-    public static List<Map<String, Object>> run(Path sauHome, List<String> benches, int threads) throws IOException {
+    /**
+     * The PyTorch rows of {@code benches} (names as for {@code bin/sau bench}), each in its own
+     * process so peak memory is per benchmark; {@code options} ({@code --batch N}, {@code --size S})
+     * go to the script, whose benchmarks take those they know.
+     */
+    public static List<Map<String, Object>> run(Path sauHome, List<String> benches, int threads, List<String> options) throws IOException {
         final Path script = sauHome.resolve("src/bench/python/bench_torch.py");
         final String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
         final List<Map<String, Object>> rows = new ArrayList<>();
         for (String bench : benches) {
-            final ProcessBuilder pb = new ProcessBuilder(python, script.toString(), bench, "--threads", String.valueOf(threads));
+            final List<String> command = new ArrayList<>(List.of(python, script.toString(), bench, "--threads", String.valueOf(threads)));
+            command.addAll(options);
+            final ProcessBuilder pb = new ProcessBuilder(command);
             pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
             pb.redirectError(ProcessBuilder.Redirect.INHERIT);
             final Process p = pb.start();

@@ -35,6 +35,7 @@ final class BenchCommand implements Main.Command {
         BENCHES.put("mlp", TrainStepBench::mlp);
         BENCHES.put("vgg16", TrainStepBench::vgg16);
         BENCHES.put("shufflenet", TrainStepBench::shufflenet);
+        BENCHES.put("ssd300", TrainStepBench::ssd300);
     }
 
     @Override
@@ -62,6 +63,8 @@ final class BenchCommand implements Main.Command {
               mlp         training steps of the MLP 784-512-512-10 at batch 128 (--batch N), images/s
               vgg16       training steps of VGG-16-BN (CIFAR head, 10 classes), batch 128 of 3x32x32
               shufflenet  training steps of ShuffleNetV2 1.0x (CIFAR stem, 100 classes), batch 128 of 3x32x32
+              ssd300      training steps of SSD300 (VGG-16, 21 classes, multibox loss), batch 8 (--batch N) of
+                          3x300x300 (--size S); PyTorch's side is torchvision's ssd300_vgg16
 
             --threads N sets the size of the thread pool (default: all cores).
             --vs-pytorch runs the same workloads in PyTorch (src/bench/python/bench_torch.py, with
@@ -101,7 +104,7 @@ final class BenchCommand implements Main.Command {
         final Table table = new Table();
         if (vsPytorch) {
             final List<String> withBaseline = names.stream().filter(n -> !n.equals("peak")).toList();
-            table.addAll(PyTorchBaseline.sideBySide(rows, PyTorchBaseline.run(Path.of(System.getProperty("sau.home", ".")), withBaseline, Parallel.threads())));
+            table.addAll(PyTorchBaseline.sideBySide(rows, PyTorchBaseline.run(Path.of(System.getProperty("sau.home", ".")), withBaseline, Parallel.threads(), options)));
         } else {
             table.addAll(rows);
         }

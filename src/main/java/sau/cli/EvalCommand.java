@@ -6,10 +6,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import sau.config.ConfigLoader;
+import sau.config.DetectionExperiment;
 import sau.config.Experiment;
 import sau.config.TrainConfig;
 import sau.data.DataLoader;
+import sau.data.DetectionLoader;
+import sau.detection.MeanAveragePrecision;
 import sau.train.Checkpoints;
+import sau.train.DetectionTrainer;
 import sau.train.Safetensors;
 import sau.train.Trainer;
 
@@ -28,7 +32,7 @@ final class EvalCommand implements Main.Command {
 
             Loads the model of a run (its latest checkpoint), of a checkpoint folder, or of a
             model.safetensors file, and prints its loss and top-1/top-5 accuracy on a split of the
-            run's dataset. The model is rebuilt from the run's config.json (or --config FILE);
+            run's dataset (a detector: its VOC mAP@0.5, all-points and 11-point, and each class's AP). The model is rebuilt from the run's config.json (or --config FILE);
             --set changes it, e.g. --set dataset.path=datasets/fashion-mnist to score on the full set.
             """;
     }
@@ -45,6 +49,7 @@ final class EvalCommand implements Main.Command {
         final Path weights = weightsOf(target);
         final Path configFile = configFlag != null ? Path.of(configFlag) : configOf(target, weights);
         final TrainConfig config = ConfigLoader.load(configFile, overrides);
+        if (DetectionExperiment.isDetection(config)) return evaluateDetector(config, configFile, weights, split);
         final Experiment.Parts parts = Experiment.build(config, configFile.toString());
         parts.model().loadStateDict(Safetensors.read(weights).tensors(), true);
         final DataLoader data = switch (split == null ? "test" : split) {
@@ -58,7 +63,24 @@ final class EvalCommand implements Main.Command {
         return 0;
     }
 
-    private static Path weightsOf(Path target) throws IOException {
+    /** A detector's VOC mAP@0.5 (all-points and 11-point) and per-class AP on a split. */
+    private static int evaluateDetector(TrainConfig config, Path configFile, Path weights, String split) throws IOException {
+        final DetectionExperiment.Parts parts = DetectionExperiment.build(config, configFile.toString(), false, false);
+        parts.model().loadStateDict(Safetensors.read(weights).tensors(), true);
+        final DetectionLoader data = switch (split == null ? "test" : split) {
+            case "test" -> parts.test();
+            case "train" -> new DetectionLoader(parts.train().dataset(), config.batchSize(), false, 0, parts.train().imageSize(), parts.normalization(), null);
+            default -> throw new UserError("--data: \"" + split + "\" is not one of test, train");
+        };
+        final MeanAveragePrecision.Result r = DetectionTrainer.evaluate(parts.model(), data, parts.options().postprocess());
+        System.out.printf(Locale.ROOT, "%s on %s %s (%,d images): mAP@0.5 %.4f (VOC2007 11-point %.4f)%n",
+                weights, config.dataset().name(), split == null ? "test" : split, data.dataset().size(), r.mapAll(), r.map11());
+        final List<String> names = data.dataset().classNames();
+        for (int c = 0; c < names.size(); c++) System.out.printf(Locale.ROOT, "  %-16s AP %.4f (11-point %.4f)%n", names.get(c), r.apAll()[c], r.ap11()[c]);
+        return 0;
+    }
+
+    static Path weightsOf(Path target) throws IOException {
         if (Files.isRegularFile(target)) return target;
         if (Files.exists(target.resolve("model.safetensors"))) return target.resolve("model.safetensors");
         if (Files.exists(target.resolve("config.json"))) {
@@ -70,7 +92,7 @@ final class EvalCommand implements Main.Command {
     }
 
     /** The run's config.json: beside a run folder, or two levels above a checkpoint's files. */
-    private static Path configOf(Path target, Path weights) {
+    static Path configOf(Path target, Path weights) {
         for (Path p = weights.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
             if (Files.exists(p.resolve("config.json"))) return p.resolve("config.json");
         }

@@ -30,7 +30,8 @@ final class PlotCommand implements Main.Command {
             From a run folder's or a study folder's metrics.jsonl logs, draws accuracy.png (train and
             test accuracy per epoch; for a study, one line per activation with a band of +/- 1 std
             over seeds), loss.png and lr.png, each with an SVG beside it, into DIR (default:
-            the folder's plots/). A study also gets activations.png, the paper's Figure 1.
+            the folder's plots/). A study also gets activations.png, the paper's Figure 1. A detector's
+            run gets map.png (the test mAP@0.5 of each evaluated epoch) instead of accuracy.png.
 
             "plot activation" draws the given activation specs and their derivatives, e.g.
               bin/sau plot activation "sau(n=1)" "sau(n=5)" "leaky_relu(0.15)"

@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import sau.config.ConfigLoader;
+import sau.config.DetectionExperiment;
 import sau.config.Experiment;
 import sau.config.TrainConfig;
+import sau.train.DetectionTrainer;
 import sau.train.Trainer;
 import sau.train.TrainingDiverged;
 
@@ -73,11 +75,14 @@ final class TrainCommand implements Main.Command {
             runDir = newRunDir(Path.of(config.logging().runsDir()), config.name());
         }
 
+        final boolean tty = Boolean.getBoolean("sau.tty");
+        final String mode = config.logging().progress();
+        if (DetectionExperiment.isDetection(config)) {
+            return trainDetector(config, source, runDir, resume != null, mode.equals("bar") || (mode.equals("auto") && tty), mode.equals("lines") || (mode.equals("auto") && !tty));
+        }
         final Experiment.Parts parts = Experiment.build(config, source);
         Files.createDirectories(runDir);
         Files.writeString(runDir.resolve("config.json"), ConfigLoader.toJson(config));
-        final boolean tty = Boolean.getBoolean("sau.tty");
-        final String mode = config.logging().progress();
         final Trainer.Options options = new Trainer.Options(config.epochs(), config.labelSmoothing(),
                 config.checkpoint().everyEpochs(), config.checkpoint().everySteps(),
                 mode.equals("bar") || (mode.equals("auto") && tty), mode.equals("lines") || (mode.equals("auto") && !tty));
@@ -94,6 +99,34 @@ final class TrainCommand implements Main.Command {
             } else {
                 System.out.println("nothing to do: " + runDir + " already finished its " + config.epochs() + " epochs");
             }
+            return 0;
+        } catch (TrainingDiverged e) {
+            System.err.println("sau train: " + e.getMessage());
+            return 3;
+        }
+    }
+
+    /** Trains an SSD detector ({@code dataset.name: voc}); the final line reports the test mAP. */
+    private static int trainDetector(TrainConfig config, String source, Path runDir, boolean resume, boolean inPlace, boolean lines) throws IOException {
+        final DetectionExperiment.Parts parts = DetectionExperiment.build(config, source, inPlace, lines);
+        Files.createDirectories(runDir);
+        Files.writeString(runDir.resolve("config.json"), ConfigLoader.toJson(config));
+        // bin/sau detect names the classes without needing the dataset
+        Files.write(runDir.resolve("classes.txt"), parts.train().dataset().classNames());
+        System.err.printf(Locale.ROOT, "sau: training %s (%,d parameters, %,d default boxes) with %s on %s (%,d images, %d classes), %d epochs; writing %s%n",
+                config.model().name(), parts.model().numParameters(), parts.model().defaultBoxes().count(), config.model().activation(),
+                config.dataset().name(), parts.train().dataset().size(), parts.train().dataset().classNames().size(), config.epochs(), runDir);
+        final DetectionTrainer trainer = new DetectionTrainer(parts.model(), parts.optimizer(), parts.schedule(), parts.train(), parts.test(),
+                parts.modelRng(), runDir, parts.options(), System.err);
+        try {
+            final List<Map<String, Object>> history = trainer.fit(resume);
+            if (history.isEmpty()) {
+                System.out.println("nothing to do: " + runDir + " already finished its " + config.epochs() + " epochs");
+                return 0;
+            }
+            final Map<String, Object> last = history.get(history.size() - 1);
+            System.out.printf(Locale.ROOT, "final test mAP@0.5 %.4f (VOC2007 11-point %.4f) after %d epochs; run folder %s%n",
+                    ((Number) last.get("test_map")).doubleValue(), ((Number) last.get("test_map_11point")).doubleValue(), config.epochs(), runDir);
             return 0;
         } catch (TrainingDiverged e) {
             System.err.println("sau train: " + e.getMessage());

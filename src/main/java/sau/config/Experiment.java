@@ -48,7 +48,7 @@ public final class Experiment {
     /** Everything a training run needs. */
     public record Parts(Module model, Optimizer optimizer, LrSchedule schedule, DataLoader train, DataLoader test, Generator modelRng) {}
 
-    public static final List<String> DATASETS = List.of("fashion-mnist", "mnist", "cifar10", "cifar100", "svhn", "tiny-imagenet", "image-folder");
+    public static final List<String> DATASETS = List.of("fashion-mnist", "mnist", "cifar10", "cifar100", "svhn", "tiny-imagenet", "image-folder", "voc");
 
     private Experiment() {}
 
@@ -70,7 +70,7 @@ public final class Experiment {
         return new Parts(model, optimizer, schedule, train, test, rng);
     }
 
-    private static void selectDevice(TrainConfig c, String source) {
+    static void selectDevice(TrainConfig c, String source) {
         switch (c.device()) {
             case "cpu", "auto" -> { }
             default -> throw new ConfigError(source + ": device: \"" + c.device() + "\": this build of sau has no GPU backend yet; use \"cpu\" or \"auto\"");
@@ -99,6 +99,7 @@ public final class Experiment {
             case "cifar10" -> CifarDataset.Kind.CIFAR10.folder();
             case "cifar100" -> CifarDataset.Kind.CIFAR100.folder();
             case "tiny-imagenet" -> "tiny-imagenet-200";
+            case "voc" -> "synthetic-voc";
             default -> name;
         };
     }
@@ -121,6 +122,7 @@ public final class Experiment {
                 yield new ImageFolderDataset(dir.resolve(split.toString()), new ImageShape(3, d.imageSize(), d.imageSize()),
                         norm ? Normalization.IMAGENET : Normalization.none(3), ImageStorage.AUTO);
             }
+            case "voc" -> throw new ConfigError(source + ": dataset.name: voc is a detection dataset; bin/sau train and bin/sau eval take it, bin/sau compare does not");
             default -> throw new ConfigError(source + ": dataset.name: \"" + d.name() + "\" is not one of " + String.join(", ", DATASETS));
         };
     }

@@ -22,7 +22,8 @@ public record TrainConfig(
         Schedule schedule,
         @JsonProperty("label_smoothing") Float labelSmoothing,
         Checkpoint checkpoint,
-        Logging logging) {
+        Logging logging,
+        Detection detection) {
 
     public TrainConfig {
         name = name == null ? "run" : name;
@@ -38,6 +39,7 @@ public record TrainConfig(
         labelSmoothing = labelSmoothing == null ? 0f : labelSmoothing;
         checkpoint = checkpoint == null ? new Checkpoint(null, null) : checkpoint;
         logging = logging == null ? new Logging(null, null) : logging;
+        detection = detection == null ? new Detection(null, null, null, null, null, null, null) : detection;
     }
 
     /** Which network: a registered model name, its activation spec and model-specific options. */
@@ -69,11 +71,14 @@ public record TrainConfig(
             normalize = normalize == null ? Boolean.TRUE : normalize;
             imageSize = imageSize == null ? 0 : imageSize;
             resize = resize == null ? "pad" : resize;
-            augment = augment == null ? new Augment(null, null, null, null, null, null, null) : augment;
+            augment = augment == null ? new Augment(null, null, null, null, null, null, null, null, null) : augment;
         }
     }
 
-    /** Random changes to each training image (Keras' set plus torchvision's crop and flip); all off by default. */
+    /**
+     * Random changes to each training image (Keras' set plus torchvision's crop and flip, for
+     * classification; SSD's, for detection); all off by default.
+     */
     public record Augment(
             @JsonProperty("crop_padding") Integer cropPadding,
             @JsonProperty("horizontal_flip") Boolean horizontalFlip,
@@ -81,7 +86,9 @@ public record TrainConfig(
             @JsonProperty("width_shift") Double widthShift,
             @JsonProperty("height_shift") Double heightShift,
             Double shear,
-            Double zoom) {
+            Double zoom,
+            Boolean ssd,
+            @JsonProperty("zoom_out") Double zoomOut) {
         public Augment {
             cropPadding = cropPadding == null ? 0 : cropPadding;
             horizontalFlip = horizontalFlip == null ? Boolean.FALSE : horizontalFlip;
@@ -90,8 +97,11 @@ public record TrainConfig(
             heightShift = heightShift == null ? 0.0 : heightShift;
             shear = shear == null ? 0.0 : shear;
             zoom = zoom == null ? 0.0 : zoom;
+            ssd = ssd == null ? Boolean.FALSE : ssd;
+            zoomOut = zoomOut == null ? 4.0 : zoomOut;
         }
 
+        /** Any of the classification augmentations. */
         public boolean any() {
             return cropPadding > 0 || horizontalFlip || rotation > 0 || widthShift > 0 || heightShift > 0 || shear > 0 || zoom > 0;
         }
@@ -152,6 +162,29 @@ public record TrainConfig(
         public Logging {
             runsDir = runsDir == null ? "runs" : runsDir;
             progress = progress == null ? "auto" : progress;
+        }
+    }
+
+    /**
+     * Object detection (a {@code voc} dataset): how default boxes are matched and mined in
+     * training, and how detections are selected for the mAP evaluation. torchvision's SSD defaults.
+     */
+    public record Detection(
+            @JsonProperty("iou_threshold") Float iouThreshold,
+            @JsonProperty("neg_pos_ratio") Integer negPosRatio,
+            @JsonProperty("score_threshold") Float scoreThreshold,
+            @JsonProperty("nms_threshold") Float nmsThreshold,
+            Integer candidates,
+            @JsonProperty("max_detections") Integer maxDetections,
+            @JsonProperty("eval_every_epochs") Integer evalEveryEpochs) {
+        public Detection {
+            iouThreshold = iouThreshold == null ? 0.5f : iouThreshold;
+            negPosRatio = negPosRatio == null ? 3 : negPosRatio;
+            scoreThreshold = scoreThreshold == null ? 0.01f : scoreThreshold;
+            nmsThreshold = nmsThreshold == null ? 0.45f : nmsThreshold;
+            candidates = candidates == null ? 400 : candidates;
+            maxDetections = maxDetections == null ? 200 : maxDetections;
+            evalEveryEpochs = evalEveryEpochs == null ? 1 : evalEveryEpochs;
         }
     }
 }

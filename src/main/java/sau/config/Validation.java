@@ -44,6 +44,23 @@ final class Validation {
         k.that(c.checkpoint().everyEpochs() >= 1, "checkpoint.every_epochs", "must be at least 1");
         k.that(c.checkpoint().everySteps() >= 0, "checkpoint.every_steps", "must be 0 (off) or more");
         k.oneOf(c.logging().progress(), PROGRESS, "logging.progress");
+        final TrainConfig.Detection d = c.detection();
+        k.that(d.iouThreshold() > 0 && d.iouThreshold() <= 1, "detection.iou_threshold", "must be in (0, 1], got " + d.iouThreshold());
+        k.that(d.negPosRatio() >= 1, "detection.neg_pos_ratio", "must be at least 1, got " + d.negPosRatio());
+        k.that(d.scoreThreshold() >= 0 && d.scoreThreshold() < 1, "detection.score_threshold", "must be in [0, 1), got " + d.scoreThreshold());
+        k.that(d.nmsThreshold() > 0 && d.nmsThreshold() <= 1, "detection.nms_threshold", "must be in (0, 1], got " + d.nmsThreshold());
+        k.that(d.candidates() >= 1, "detection.candidates", "must be at least 1, got " + d.candidates());
+        k.that(d.maxDetections() >= 1, "detection.max_detections", "must be at least 1, got " + d.maxDetections());
+        k.that(d.evalEveryEpochs() >= 1, "detection.eval_every_epochs", "must be at least 1, got " + d.evalEveryEpochs());
+        final boolean detection = c.dataset().name().equals("voc");
+        k.that(!a.ssd() || detection, "dataset.augment.ssd", "is the detection augmentation; a " + c.dataset().name() + " dataset takes the other augment fields");
+        k.that(a.zoomOut() >= 1, "dataset.augment.zoom_out", "must be at least 1 (1: no zooming out), got " + a.zoomOut());
+        k.that(a.ssd() || a.zoomOut() == 4.0, "dataset.augment.zoom_out", "belongs to the detection augmentation; set \"ssd\": true with it");
+        k.that(!detection || !a.any(), "dataset.augment", "a voc (detection) dataset takes only \"ssd\": true; crop_padding, flips, rotation, shifts, shear and zoom move no boxes");
+        k.that(!detection || c.model().name().equals("ssd300"), "model.name",
+                "\"" + c.model().name() + "\" is a classifier; a voc (detection) dataset needs ssd300");
+        k.that(detection || !c.model().name().equals("ssd300"), "dataset.name",
+                "\"" + c.dataset().name() + "\" is a classification dataset; ssd300 needs a voc (detection) dataset");
     }
 
     private record Checker(String source) {

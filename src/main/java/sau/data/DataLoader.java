@@ -44,8 +44,8 @@ public final class DataLoader {
     public static final int PREFETCH = 3;
 
     /** Separate streams of seeds, so that the epoch order and the augmentation never share numbers. */
-    private static final long ORDER_STREAM = 1;
-    private static final long TRANSFORM_STREAM = 2;
+    static final long ORDER_STREAM = 1;
+    static final long TRANSFORM_STREAM = 2;
 
     /** Stops the threads of epochs that were dropped without being closed. */
     private static final Cleaner CLEANER = Cleaner.create();
@@ -157,7 +157,7 @@ public final class DataLoader {
      * (stream, epoch, position). Each step goes through SplitMix64's mixing function, so nearby
      * paths such as epochs 1 and 2 get unrelated seeds.
      */
-    private static long derive(long seed, long... path) {
+    static long derive(long seed, long... path) {
         long h = new Generator(seed).nextLong();
         for (long p : path) h = new Generator(h ^ p).nextLong();
         return h;

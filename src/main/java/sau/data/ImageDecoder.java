@@ -35,6 +35,12 @@ final class ImageDecoder {
         for (int i = 0; i < sized.length; i++) dst[offset + i] = (byte) Math.round(Math.min(Math.max(sized[i], 0f), 255f));
     }
 
+    /** Decodes {@code file} at its own size as RGB, CHW floats in 0..255. */
+    static DetectionSample.Image decodeRgb(Path file) {
+        final BufferedImage image = read(file);
+        return new DetectionSample.Image(toChannels(image, 3), image.getHeight(), image.getWidth());
+    }
+
     private static BufferedImage read(Path file) {
         if (!Files.isRegularFile(file)) throw new DataError(file + ": no such file");
         final BufferedImage image;

@@ -31,6 +31,25 @@ public final class Models {
                 Set.of("width", "stem"),
                 c -> new ShuffleNetV2(c.options().getDouble("width", 1.0), c.inputShape()[0], c.numClasses(), cifarStem(c.options()),
                         c.activation(), c.generator())));
+        REGISTRY.put("ssd300", new Entry("SSD300 detector; classes include the background (options: backbone vgg16|vgg16_bn, width)",
+                Set.of("backbone", "width"),
+                c -> new SSD300(squareSide(c.inputShape()), c.numClasses(), batchNormBackbone(c.options()), positive(c.options(), "width", 1.0),
+                        c.activation(), c.generator())));
+    }
+
+    private static boolean batchNormBackbone(ModelOptions o) {
+        return switch (o.getString("backbone", "vgg16")) {
+            case "vgg16" -> false;
+            case "vgg16_bn" -> true;
+            default -> throw new BadModelSpec("options.backbone", "\"" + o.getString("backbone", "") + "\" is not one of vgg16, vgg16_bn");
+        };
+    }
+
+    private static int squareSide(int[] inputShape) {
+        if (inputShape.length != 3 || inputShape[0] != 3 || inputShape[1] != inputShape[2]) {
+            throw new BadModelSpec("name", "ssd300 takes square colour images [3, S, S], got " + java.util.Arrays.toString(inputShape));
+        }
+        return inputShape[1];
     }
 
     private static boolean imagenetHead(ModelOptions o) {

@@ -83,11 +83,29 @@ public final class Plots {
         if (log.isEmpty()) throw new IllegalArgumentException(log.dir() + " has no epochs logged yet");
         final List<RunLog> one = List.of(log);
         Files.createDirectories(outDir);
+        if (log.isDetection()) {
+            detectionRun(log, label, outDir);
+            return;
+        }
         save(List.of(chart("Train accuracy", "epoch", "accuracy (%)", List.of(curve(label, one, e -> 100 * e.trainAcc())), Styler.LegendPosition.InsideSE, false),
                 chart("Test accuracy", "epoch", "accuracy (%)", List.of(curve(label, one, e -> 100 * e.testAcc())), Styler.LegendPosition.InsideSE, false)), outDir.resolve("accuracy"));
         save(List.of(chart("Train loss", "epoch", "cross-entropy", List.of(curve(label, one, RunLog.Epoch::trainLoss)), Styler.LegendPosition.InsideNE, false),
                 chart("Test loss", "epoch", "cross-entropy", List.of(curve(label, one, RunLog.Epoch::testLoss)), Styler.LegendPosition.InsideNE, false)), outDir.resolve("loss"));
         save(List.of(chart("Learning rate at the start of each epoch", "epoch", "learning rate", List.of(curve(label, one, RunLog.Epoch::lr)), Styler.LegendPosition.InsideNE, false)), outDir.resolve("lr"));
+    }
+
+    /** A detector's run: {@code map} (the test mAP@0.5 of the evaluated epochs, in %), the multibox loss and the learning rate. */
+    private static void detectionRun(RunLog log, String label, Path outDir) throws IOException {
+        final List<RunLog.Epoch> scored = log.epochs().stream().filter(e -> !Double.isNaN(e.testMap())).toList();
+        final double[] x = scored.stream().mapToDouble(RunLog.Epoch::epoch).toArray();
+        final double[] map = scored.stream().mapToDouble(e -> 100 * e.testMap()).toArray();
+        save(List.of(chart("Test mAP@0.5", "epoch", "mAP (%)", List.of(new Curve(label, x, map, null)), Styler.LegendPosition.InsideSE, false)),
+                outDir.resolve("map"));
+        final List<RunLog> one = List.of(log);
+        save(List.of(chart("Train loss", "epoch", "multibox loss", List.of(curve(label, one, RunLog.Epoch::trainLoss)), Styler.LegendPosition.InsideNE, false)),
+                outDir.resolve("loss"));
+        save(List.of(chart("Learning rate at the start of each epoch", "epoch", "learning rate", List.of(curve(label, one, RunLog.Epoch::lr)), Styler.LegendPosition.InsideNE, false)),
+                outDir.resolve("lr"));
     }
 
     /** Draws the activations {@code specs} on [from, to] beside their derivatives, into {@code file}.png and .svg. */

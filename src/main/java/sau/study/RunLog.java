@@ -20,9 +20,11 @@ public record RunLog(Path dir, List<Epoch> epochs) {
 
     /**
      * One epoch's metrics. {@code activations} holds the learned activation parameters by
-     * state-dict name; a per-channel parameter (a list in the log) is kept whole.
+     * state-dict name; a per-channel parameter (a list in the log) is kept whole. A number the
+     * epoch did not log (a detector's accuracy, a classifier's mAP) is NaN.
      */
-    public record Epoch(int epoch, double trainLoss, double trainAcc, double testLoss, double testAcc, double lr, Map<String, double[]> activations) {}
+    public record Epoch(int epoch, double trainLoss, double trainAcc, double testLoss, double testAcc, double lr, Map<String, double[]> activations,
+                        double testMap) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,10 +43,15 @@ public record RunLog(Path dir, List<Epoch> epochs) {
                 final Map<String, double[]> activations = new LinkedHashMap<>();
                 m.path("activations").properties().forEach(e -> activations.put(e.getKey(), numbers(e.getValue())));
                 epochs.add(new Epoch(m.path("epoch").asInt(), number(m, "train_loss"), number(m, "train_acc"),
-                        number(m, "test_loss"), number(m, "test_acc"), number(m, "lr"), activations));
+                        number(m, "test_loss"), number(m, "test_acc"), number(m, "lr"), activations, number(m, "test_map")));
             }
         }
         return new RunLog(runDir, epochs);
+    }
+
+    /** A detector's log: its epochs carry a test mAP (on the epochs it was evaluated) instead of accuracies. */
+    public boolean isDetection() {
+        return epochs.stream().anyMatch(e -> !Double.isNaN(e.testMap()));
     }
 
     public boolean isEmpty() {

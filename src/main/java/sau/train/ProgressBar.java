@@ -25,6 +25,7 @@ public final class ProgressBar {
         this.inPlace = inPlace;
     }
 
+    /** {@code acc} NaN: a task without an accuracy (detection), left out of the line. */
     public void update(int epoch, int epochs, int step, int steps, double loss, double acc, double imagesPerSecond, double etaSeconds) {
         if (!inPlace) return;
         final long now = System.nanoTime();
@@ -32,8 +33,9 @@ public final class ProgressBar {
         lastDraw = now;
         final int filled = steps == 0 ? WIDTH : (int) ((long) WIDTH * step / steps);
         final String bar = "=".repeat(Math.max(0, filled - 1)) + (filled > 0 && filled < WIDTH ? ">" : filled == WIDTH ? "=" : "") + " ".repeat(WIDTH - filled);
-        final String line = String.format(Locale.ROOT, "epoch %d/%d [%s] %d/%d loss %.4f acc %.2f%% %,.0f img/s ETA %s",
-                epoch, epochs, bar, step, steps, loss, 100 * acc, imagesPerSecond, duration(etaSeconds));
+        final String accuracy = Double.isNaN(acc) ? "" : String.format(Locale.ROOT, " acc %.2f%%", 100 * acc);
+        final String line = String.format(Locale.ROOT, "epoch %d/%d [%s] %d/%d loss %.4f%s %,.0f img/s ETA %s",
+                epoch, epochs, bar, step, steps, loss, accuracy, imagesPerSecond, duration(etaSeconds));
         out.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
         out.flush();
         lastLength = line.length();

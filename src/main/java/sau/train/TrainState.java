@@ -21,7 +21,18 @@ public record TrainState(int epoch, int nextBatch, long globalStep, long rngCoun
                          double lossSum, long correct1, long correct5, long seen, double trainSeconds) {
 
     public static TrainState start(Generator rng) {
-        return new TrainState(0, 0, 0, rng.state().counter(), Double.doubleToRawLongBits(rng.state().spareNormal()), 0, 0, 0, 0, 0);
+        return at(0, 0, 0, rng, 0, 0, 0, 0, 0);
+    }
+
+    /** The state at a place in training, with the generator's state read from {@code rng}. */
+    public static TrainState at(int epoch, int nextBatch, long globalStep, Generator rng, double lossSum, long correct1, long correct5, long seen, double trainSeconds) {
+        return new TrainState(epoch, nextBatch, globalStep, rng.state().counter(), Double.doubleToRawLongBits(rng.state().spareNormal()),
+                lossSum, correct1, correct5, seen, trainSeconds);
+    }
+
+    /** The start of epoch {@code epoch}, after {@code globalStep} steps. */
+    public static TrainState epochStart(int epoch, long globalStep, Generator rng) {
+        return at(epoch, 0, globalStep, rng, 0, 0, 0, 0, 0);
     }
 
     public Generator.State rngState() {

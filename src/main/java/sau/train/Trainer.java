@@ -1,12 +1,9 @@
 package sau.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,8 +36,6 @@ public final class Trainer {
     /** One evaluation pass: mean loss and top-1/top-5 accuracy. */
     public record Evaluation(double loss, double top1, double top5, int images) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Module model;
     private final Optimizer optimizer;
     private final LrSchedule schedule;
@@ -67,23 +62,7 @@ public final class Trainer {
     /** Trains from scratch, or from the run's latest checkpoint when {@code resume}; returns the metrics of every epoch. */
     public List<Map<String, Object>> fit(boolean resume) throws IOException {
         Files.createDirectories(runDir);
-        TrainState state = TrainState.start(modelRng);
-        if (resume) {
-            final Path latest = Checkpoints.latest(runDir);
-            if (latest != null) {
-                final Checkpoints.Loaded ck = Checkpoints.load(latest);
-                model.loadStateDict(ck.model(), true);
-                optimizer.loadStateDict(ck.optimizer());
-                state = ck.state();
-                modelRng.restore(state.rngState());
-                if (state.epoch() < options.epochs()) {
-                    log(String.format(Locale.ROOT, "resuming from %s (epoch %d, batch %d)", runDir.relativize(latest), state.epoch() + 1, state.nextBatch()));
-                }
-            } else {
-                log("no checkpoint yet in " + runDir + "; starting from the beginning");
-            }
-            keepMetricsBefore(state.epoch());
-        }
+        TrainState state = resume ? Checkpoints.resume(runDir, model, optimizer, modelRng, options.epochs(), this::log) : TrainState.start(modelRng);
         final List<Map<String, Object>> history = new ArrayList<>();
         final ProgressBar bar = new ProgressBar(console, options.progressInPlace());
         final int steps = train.batchesPerEpoch();
@@ -109,11 +88,7 @@ public final class Trainer {
                         final float lossValue = loss.item();
                         if (!Float.isFinite(lossValue)) {
                             bar.finish();
-                            final Path last = Checkpoints.latest(runDir);
-                            throw new TrainingDiverged(String.format(Locale.ROOT,
-                                    "the loss became %s at epoch %d, step %d/%d (global step %d); %s; try a smaller optimizer.lr or a schedule with warm-up",
-                                    lossValue, epoch + 1, step + 1, steps, globalStep + 1,
-                                    last == null ? "no checkpoint had been written yet" : "the last good checkpoint is " + last));
+                            throw TrainingDiverged.at(lossValue, epoch, step, steps, globalStep, runDir);
                         }
                         optimizer.zeroGrad();
                         loss.backward();
@@ -134,8 +109,7 @@ public final class Trainer {
                     if (options.checkpointEverySteps() > 0 && globalStep % options.checkpointEverySteps() == 0 && step < steps) {
                         seconds += (System.nanoTime() - t0) * 1e-9;
                         t0 = System.nanoTime();
-                        checkpoint(new TrainState(epoch, step, globalStep, modelRng.state().counter(), Double.doubleToRawLongBits(modelRng.state().spareNormal()),
-                                lossSum, correct1, correct5, seen, seconds));
+                        checkpoint(TrainState.at(epoch, step, globalStep, modelRng, lossSum, correct1, correct5, seen, seconds));
                     }
                 }
             }
@@ -161,7 +135,7 @@ public final class Trainer {
                     epoch + 1, options.epochs(), lossSum / seen, 100.0 * correct1 / seen, ev.loss(), 100 * ev.top1(), 100 * ev.top5(), epochLr, seen / seconds, seconds);
             if (options.progressLines() || options.progressInPlace()) console.println(line);
             appendLog(line);
-            state = new TrainState(epoch + 1, 0, globalStep, modelRng.state().counter(), Double.doubleToRawLongBits(modelRng.state().spareNormal()), 0, 0, 0, 0, 0);
+            state = TrainState.epochStart(epoch + 1, globalStep, modelRng);
             if ((epoch + 1) % options.checkpointEveryEpochs() == 0 || epoch + 1 == options.epochs()) checkpoint(state);
         }
         return history;
@@ -199,38 +173,10 @@ public final class Trainer {
     }
 
     private void appendLog(String line) {
-        append(runDir.resolve("train.log"), line);
+        RunFiles.appendLog(runDir, line);
     }
 
     private void appendMetrics(Map<String, Object> metrics) {
-        try {
-            append(runDir.resolve("metrics.jsonl"), JSON.writeValueAsString(metrics));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void append(Path file, String line) {
-        try {
-            Files.writeString(file, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * On resume, drops the metrics lines of epochs that will be trained again: a run killed after
-     * logging an epoch but before its checkpoint would otherwise log that epoch twice.
-     */
-    private void keepMetricsBefore(int epoch) throws IOException {
-        final Path file = runDir.resolve("metrics.jsonl");
-        if (!Files.exists(file)) return;
-        final List<String> kept = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            if (!line.isBlank() && JSON.readTree(line).path("epoch").asInt() <= epoch) kept.add(line);
-        }
-        final Path tmp = file.resolveSibling("metrics.jsonl.tmp");
-        Files.write(tmp, kept);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        RunFiles.appendMetrics(runDir, metrics);
     }
 }

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTest {
 
     /** Runs bin/sau's main with {@code args}; returns the exit status, stdout and stderr. */
-    private record Result(int status, String out, String err) {}
+    record Result(int status, String out, String err) {}
 
-    private static Result run(String... args) {
+    static Result run(String... args) {
         final PrintStream oldOut = System.out, oldErr = System.err;
         final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));

@@ -46,6 +46,26 @@ class PlotsTest {
         assertFigure(tmp.resolve("run-plots/lr"), 1);
     }
 
+    /** A detector's metrics (mAP on some epochs, no accuracy) give map, loss and lr figures and no accuracy. */
+    @Test
+    void detectionRunFigures() throws IOException {
+        final Path run = Files.createDirectories(tmp.resolve("det"));
+        Files.writeString(run.resolve("metrics.jsonl"), """
+            {"epoch":1,"train_loss":20.5,"lr":0.001}
+            {"epoch":2,"train_loss":9.1,"test_map":0.31,"test_map_11point":0.33,"lr":0.001}
+            {"epoch":3,"train_loss":6.2,"test_map":0.58,"test_map_11point":0.57,"lr":0.0005}
+            """);
+        final RunLog log = RunLog.read(run);
+        assertTrue(log.isDetection());
+        assertEquals(0.58, log.last().testMap());
+        assertTrue(Double.isNaN(log.epochs().get(0).testMap()));
+        Plots.run(log, "relu", run.resolve("plots"));
+        assertFigure(run.resolve("plots/map"), 1);
+        assertFigure(run.resolve("plots/loss"), 1);
+        assertFigure(run.resolve("plots/lr"), 1);
+        assertTrue(Files.notExists(run.resolve("plots/accuracy.png")));
+    }
+
     @Test
     void curvesAreMeanAndStdPerEpoch() throws IOException {
         final Path dir = FabricatedStudy.write(tmp.resolve("study"));

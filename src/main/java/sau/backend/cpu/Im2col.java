@@ -63,7 +63,9 @@ final class Im2col {
                         final int src = plane + ih * w + shift;
                         Arrays.fill(cols, dst, dst + lo, 0f);
                         if (sw == 1) {
-                            System.arraycopy(x, src + lo, cols, dst + lo, hi - lo);
+                            // hi == lo when the tap never lands inside the row (a dilation wider than the image);
+                            // src + lo may then point before the plane, which arraycopy refuses even for 0 elements
+                            if (hi > lo) System.arraycopy(x, src + lo, cols, dst + lo, hi - lo);
                         } else {
                             for (int ow = lo; ow < hi; ow++) cols[dst + ow] = x[src + ow * sw];
                         }

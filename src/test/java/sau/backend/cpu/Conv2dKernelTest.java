@@ -23,6 +23,7 @@ class Conv2dKernelTest {
             ConvGeometry.of(2, 4, 6, 5, 6, 1, 1, 1, 1, 0, 0, 1, 1, 2),     // pointwise, grouped
             ConvGeometry.of(2, 4, 7, 7, 6, 1, 1, 2, 2, 1, 1, 1, 1, 2),     // 1×1 strided and padded: im2col after all
             ConvGeometry.of(1, 2, 3, 3, 3, 3, 3, 1, 1, 0, 0, 1, 1, 1),     // a single output pixel
+            ConvGeometry.of(2, 3, 3, 3, 4, 3, 3, 1, 1, 6, 6, 6, 6, 1),     // dilation 6 wider than the image: outer taps see only padding (SSD's fc6 on small inputs)
             ConvGeometry.of(2, 4, 6, 7, 4, 3, 3, 1, 1, 1, 1, 1, 1, 4),     // depthwise 3×3
             ConvGeometry.of(2, 3, 7, 11, 3, 3, 5, 1, 1, 0, 3, 2, 1, 3),    // depthwise stride 1, dilation and uneven padding: backward data as a flipped forward
             ConvGeometry.of(2, 3, 5, 6, 3, 3, 3, 1, 1, 3, 3, 1, 1, 3),     // depthwise stride 1, padding wider than the filter: the general backward
@@ -131,6 +132,7 @@ class Conv2dKernelTest {
                 ConvGeometry.of(9, 3, 3, 3, 4, 3, 3, 1, 1, 0, 0, 1, 1, 1),      // a single output pixel
                 ConvGeometry.of(10, 4, 5, 6, 6, 3, 3, 2, 2, 1, 1, 1, 1, 2),     // stride 2, two groups
                 ConvGeometry.of(6, 3, 5, 5, 4, 3, 3, 1, 1, 2, 2, 2, 2, 1),      // dilation 2
+                ConvGeometry.of(5, 3, 3, 3, 4, 3, 3, 1, 1, 6, 6, 6, 6, 1),      // dilation 6 past the whole plane
                 ConvGeometry.of(13, 6, 3, 3, 4, 1, 1, 1, 1, 0, 0, 1, 1, 1),     // pointwise with a small plane
                 ConvGeometry.of(5, 40, 3, 3, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // weight rows of 360: several GEMM depth blocks
                 new ConvGeometry(5, 3, 8, 6, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1, 4, 3)); // given output size (conv_transpose2d)
