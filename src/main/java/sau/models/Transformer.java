@@ -11,6 +11,7 @@ import sau.nn.TransformerDecoder;
 import sau.nn.TransformerEncoder;
 import sau.ops.Arithmetic;
 import sau.ops.LinearOp;
+import sau.ops.Views;
 import sau.tensor.Generator;
 import sau.tensor.Tensor;
 
@@ -74,7 +75,19 @@ public final class Transformer extends Module {
      * source ids (for their padding).
      */
     public Tensor decode(Tensor tgtPrefix, Tensor memory, Tensor src) {
+        return project(decoder.forward(embed(tgtEmbed, tgtPrefix), memory, paddingMask(tgtPrefix), paddingMask(src)));
+    }
+
+    /**
+     * Decoding: the logits {@code [B, tgt_vocab]} of the token after the last one of each
+     * prefix. Only the last position goes through the (large) output projection.
+     */
+    public Tensor nextTokenLogits(Tensor tgtPrefix, Tensor memory, Tensor src) {
         final Tensor h = decoder.forward(embed(tgtEmbed, tgtPrefix), memory, paddingMask(tgtPrefix), paddingMask(src));
+        return project(Views.squeeze(Views.narrow(h, 1, h.size(1) - 1, 1), 1));
+    }
+
+    private Tensor project(Tensor h) {
         return outputProjection == null ? LinearOp.linear(h, tgtEmbed.weight(), null) : outputProjection.forward(h);
     }
 
