@@ -13,17 +13,20 @@ sides' sub-entries correspond one to one. Within a sub-entry, alternatives are s
 "; ". Annotations are in {} (grammar: {m}, {vt}), [] (region, field: [Br.], [techn.]),
 () (explanations) and <> (alternative spellings, keywords).
 
-For every pair of corresponding sub-entries this script takes the first alternative of each
-side, strips the annotations and the whitespace they leave, and keeps the pair when both sides
+For every pair of corresponding sub-entries this script strips the annotations, takes the
+first alternative of each side, removes the whitespace the annotations leave, and keeps the pair when both sides
 are non-empty and at most 40 words long. Lines whose two sides have different numbers of
 sub-entries are skipped (their alignment is unknown). Repeated pairs are kept once.
 
 The split is fixed and deterministic: a pair goes to test when the MD5 hash of its English
 side is 0 to 9 modulo 1000 (1%), to valid when it is 10 to 19 (1%), to train otherwise. Hashing
-the English side keeps an English phrase and all its translations in one split.
+the English side keeps an English phrase and all its translations in one split. The dictionary
+is sorted by German headword, so each split is then shuffled with a fixed seed: the first N
+training pairs (dataset.train_limit) are a sample of the whole alphabet, not the words in A.
 """
 import hashlib
 import os
+import random
 import re
 import sys
 
@@ -40,7 +43,8 @@ def clean(text):
 
 
 def first_alternative(sub_entry):
-    return clean(sub_entry.split(";")[0])
+    # annotations first: some hold a ";" themselves, e.g. {felt; felt}
+    return clean(clean(sub_entry).split(";")[0])
 
 
 def pairs(lines):
@@ -74,18 +78,16 @@ def main():
     if not os.path.exists(source):
         sys.exit(f"{source} is missing: install the Debian package trans-de-en (apt-get install trans-de-en) or pass the Ding file")
     os.makedirs(out, exist_ok=True)
-    files = {(s, lang): open(os.path.join(out, f"{s}.{lang}"), "w", encoding="utf-8")
-             for s in ("train", "valid", "test") for lang in ("en", "de")}
-    counts = {"train": 0, "valid": 0, "test": 0}
+    splits = {"train": [], "valid": [], "test": []}
     with open(source, encoding="utf-8") as f:
         for en, de in pairs(f):
-            s = split_of(en)
-            files[(s, "en")].write(en + "\n")
-            files[(s, "de")].write(de + "\n")
-            counts[s] += 1
-    for f in files.values():
-        f.close()
-    print(f"{out}: " + ", ".join(f"{n:,} {s} pairs" for s, n in counts.items()))
+            splits[split_of(en)].append((en, de))
+    for name, items in splits.items():
+        random.Random(0).shuffle(items)
+        for index, lang in ((0, "en"), (1, "de")):
+            with open(os.path.join(out, f"{name}.{lang}"), "w", encoding="utf-8") as f:
+                f.writelines(pair[index] + "\n" for pair in items)
+    print(f"{out}: " + ", ".join(f"{len(items):,} {name} pairs" for name, items in splits.items()))
 
 
 if __name__ == "__main__":

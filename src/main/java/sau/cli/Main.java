@@ -24,6 +24,7 @@ public final class Main {
     static {
         COMMANDS.put("train", new TrainCommand());
         COMMANDS.put("eval", new EvalCommand());
+        COMMANDS.put("translate", new TranslateCommand());
         COMMANDS.put("info", new InfoCommand());
         COMMANDS.put("compare", new CompareCommand());
         COMMANDS.put("plot", new PlotCommand());

@@ -10,6 +10,7 @@ import java.util.Map;
 import sau.config.ConfigLoader;
 import sau.config.Experiment;
 import sau.config.TrainConfig;
+import sau.config.TranslationExperiment;
 import sau.train.Trainer;
 import sau.train.TrainingDiverged;
 
@@ -73,11 +74,14 @@ final class TrainCommand implements Main.Command {
             runDir = newRunDir(Path.of(config.logging().runsDir()), config.name());
         }
 
+        final boolean tty = Boolean.getBoolean("sau.tty");
+        final String mode = config.logging().progress();
+        if (TranslationExperiment.handles(config)) {
+            return TranslationRuns.train(config, source, runDir, resume != null, mode.equals("bar") || (mode.equals("auto") && tty), mode.equals("lines") || (mode.equals("auto") && !tty));
+        }
         final Experiment.Parts parts = Experiment.build(config, source);
         Files.createDirectories(runDir);
         Files.writeString(runDir.resolve("config.json"), ConfigLoader.toJson(config));
-        final boolean tty = Boolean.getBoolean("sau.tty");
-        final String mode = config.logging().progress();
         final Trainer.Options options = new Trainer.Options(config.epochs(), config.labelSmoothing(),
                 config.checkpoint().everyEpochs(), config.checkpoint().everySteps(),
                 mode.equals("bar") || (mode.equals("auto") && tty), mode.equals("lines") || (mode.equals("auto") && !tty));

@@ -14,7 +14,8 @@ import java.util.Set;
 public record TransformerOptions(int dModel, int nhead, int numEncoderLayers, int numDecoderLayers, int dimFeedforward,
                                  float dropout, boolean normFirst, boolean shareEmbeddings, boolean tieOutput, int maxLen) {
 
-    static final Set<String> KEYS = Set.of("d_model", "nhead", "num_encoder_layers", "num_decoder_layers", "dim_feedforward",
+    /** The option names a config may give. */
+    public static final Set<String> KEYS = Set.of("d_model", "nhead", "num_encoder_layers", "num_decoder_layers", "dim_feedforward",
             "dropout", "norm_first", "share_embeddings", "tie_output", "max_len");
 
     public TransformerOptions {

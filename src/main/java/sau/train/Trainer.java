@@ -1,12 +1,9 @@
 package sau.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,8 +35,6 @@ public final class Trainer {
     /** One evaluation pass: mean loss and top-1/top-5 accuracy. */
     public record Evaluation(double loss, double top1, double top5, int images) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Module model;
     private final Optimizer optimizer;
     private final LrSchedule schedule;
@@ -49,6 +44,7 @@ public final class Trainer {
     private final Path runDir;
     private final Options options;
     private final PrintStream console;
+    private final RunLog runLog;
 
     public Trainer(Module model, Optimizer optimizer, LrSchedule schedule, DataLoader train, DataLoader test,
                    Generator modelRng, Path runDir, Options options, PrintStream console) {
@@ -61,6 +57,7 @@ public final class Trainer {
         this.runDir = runDir;
         this.options = options;
         this.console = console;
+        this.runLog = new RunLog(runDir, console, options.progressLines() || options.progressInPlace());
     }
 
     /** Trains from scratch, or from the run's latest checkpoint when {@code resume}; returns the metrics of every epoch. */
@@ -76,12 +73,12 @@ public final class Trainer {
                 state = ck.state();
                 modelRng.restore(state.rngState());
                 if (state.epoch() < options.epochs()) {
-                    log(String.format(Locale.ROOT, "resuming from %s (epoch %d, batch %d)", runDir.relativize(latest), state.epoch() + 1, state.nextBatch()));
+                    runLog.log(String.format(Locale.ROOT, "resuming from %s (epoch %d, batch %d)", runDir.relativize(latest), state.epoch() + 1, state.nextBatch()));
                 }
             } else {
-                log("no checkpoint yet in " + runDir + "; starting from the beginning");
+                runLog.log("no checkpoint yet in " + runDir + "; starting from the beginning");
             }
-            keepMetricsBefore(state.epoch());
+            runLog.keepMetricsBefore(state.epoch());
         }
         final List<Map<String, Object>> history = new ArrayList<>();
         final ProgressBar bar = new ProgressBar(console, options.progressInPlace());
@@ -151,12 +148,11 @@ public final class Trainer {
             m.put("epoch_s", seconds);
             final Map<String, Object> learned = LearnedActivations.of(model);
             if (!learned.isEmpty()) m.put("activations", learned);
-            appendMetrics(m);
+            runLog.appendMetrics(m);
             history.add(m);
             final String line = String.format(Locale.ROOT, "epoch %d/%d  train loss %.4f acc %.2f%%  test loss %.4f acc %.2f%% top5 %.2f%%  lr %.4g  %,.0f img/s  %.1f s",
                     epoch + 1, options.epochs(), lossSum / seen, 100.0 * correct1 / seen, ev.loss(), 100 * ev.top1(), 100 * ev.top5(), epochLr, seen / seconds, seconds);
-            if (options.progressLines() || options.progressInPlace()) console.println(line);
-            appendLog(line);
+            runLog.log(line);
             state = new TrainState(epoch + 1, 0, globalStep, modelRng.state().counter(), Double.doubleToRawLongBits(modelRng.state().spareNormal()), 0, 0, 0, 0, 0);
             if ((epoch + 1) % options.checkpointEveryEpochs() == 0 || epoch + 1 == options.epochs()) checkpoint(state);
         }
@@ -187,44 +183,4 @@ public final class Trainer {
         Checkpoints.save(runDir, model, optimizer, state);
     }
 
-    private void log(String message) {
-        if (options.progressLines() || options.progressInPlace()) console.println(message);
-        appendLog(message);
-    }
-
-    private void appendLog(String line) {
-        append(runDir.resolve("train.log"), line);
-    }
-
-    private void appendMetrics(Map<String, Object> metrics) {
-        try {
-            append(runDir.resolve("metrics.jsonl"), JSON.writeValueAsString(metrics));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void append(Path file, String line) {
-        try {
-            Files.writeString(file, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * On resume, drops the metrics lines of epochs that will be trained again: a run killed after
-     * logging an epoch but before its checkpoint would otherwise log that epoch twice.
-     */
-    private void keepMetricsBefore(int epoch) throws IOException {
-        final Path file = runDir.resolve("metrics.jsonl");
-        if (!Files.exists(file)) return;
-        final List<String> kept = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            if (!line.isBlank() && JSON.readTree(line).path("epoch").asInt() <= epoch) kept.add(line);
-        }
-        final Path tmp = file.resolveSibling("metrics.jsonl.tmp");
-        Files.write(tmp, kept);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
 }
