@@ -29,6 +29,7 @@ final class BenchCommand implements Main.Command {
         BENCHES.put("mlp", TrainStepBench::mlp);
         BENCHES.put("vgg16", TrainStepBench::vgg16);
         BENCHES.put("shufflenet", TrainStepBench::shufflenet);
+        BENCHES.put("transformer", TrainStepBench::transformer);
     }
 
     @Override
@@ -51,6 +52,9 @@ final class BenchCommand implements Main.Command {
               mlp         training steps of the MLP 784-512-512-10 at batch 128 (--batch N), images/s
               vgg16       training steps of VGG-16-BN (CIFAR head, 10 classes), batch 128 of 3x32x32
               shufflenet  training steps of ShuffleNetV2 1.0x (CIFAR stem, 100 classes), batch 128 of 3x32x32
+              transformer training steps (Adam, label smoothing 0.1) of the Transformer of
+                          configs/transformer-ding-small.json, 32 sentence pairs of 32 tokens
+                          (--batch N, --length L), target tokens/s
 
             --threads N sets the size of the thread pool (default: all cores).
             --vs-pytorch runs the same workloads in PyTorch (src/bench/python/bench_torch.py, with
