@@ -24,7 +24,8 @@ import sau.text.Vocabulary;
  *       fairseq ({@code --lenpen}): α = 0 compares raw sums, which favour short outputs; α = 1
  *       compares the mean log-probability per token.
  * </ul>
- * Sequences are token ids without the begin/end markers. The output may not be longer than
+ * Neither ever ends before its first token: an empty translation is never the answer, but an
+ * undertrained model often rates it most likely. Sequences are token ids without the begin/end markers. The output may not be longer than
  * {@code maxLenA·|source| + maxLenB} tokens (and the model's positional range).
  */
 public final class Decoding {
@@ -64,8 +65,10 @@ public final class Decoding {
                 final float[] l = logits.contiguousData().toArray();
                 boolean all = true;
                 for (int i = 0; i < b; i++) {
-                    int best = 0;
-                    for (int c = 1; c < v; c++) if (l[i * v + c] > l[i * v + best]) best = c;
+                    int best = -1;
+                    for (int c = 0; c < v; c++) {
+                        if (allowed(c, t) && (best < 0 || l[i * v + c] > l[i * v + best])) best = c;
+                    }
                     if (done[i]) best = Vocabulary.PAD;
                     else if (best == Vocabulary.EOS) done[i] = true;
                     else out.get(i).add(best);
@@ -78,6 +81,11 @@ public final class Decoding {
             for (List<Integer> o : out) result.add(o.stream().mapToInt(Integer::intValue).toArray());
             return result;
         }
+    }
+
+    /** Padding and begin-of-sentence are never produced, nor end-of-sentence as the first token (fairseq's min_len = 1). */
+    private static boolean allowed(int token, int step) {
+        return token != Vocabulary.PAD && token != Vocabulary.BOS && !(token == Vocabulary.EOS && step == 1);
     }
 
     private static Tensor prefixTensor(float[] prefix, int b, int stride, int t) {
@@ -120,7 +128,7 @@ public final class Decoding {
                 final List<Candidate> candidates = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     for (int c = 0; c < v; c++) {
-                        if (c != Vocabulary.PAD && c != Vocabulary.BOS) candidates.add(new Candidate(i, c, live.get(i).score() + lp[i * v + c]));
+                        if (allowed(c, t)) candidates.add(new Candidate(i, c, live.get(i).score() + lp[i * v + c]));
                     }
                 }
                 candidates.sort(Comparator.comparingDouble(Candidate::score).reversed());
