@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import sau.translation.Decoding;
-import sau.translation.Evaluation;
+import sau.train.TranslationEvaluation;
 
 /** {@code bin/sau translate RUN_DIR [--greedy] [--beam N] [--length-penalty A]}: stdin to stdout, one sentence per line. */
 final class TranslateCommand implements Main.Command {
@@ -69,7 +69,7 @@ final class TranslateCommand implements Main.Command {
 
     private static void flush(TranslationRuns.Loaded run, List<String> group, Decoding.Settings settings, boolean greedy, PrintStream out) {
         if (group.isEmpty()) return;
-        for (String t : Evaluation.translate(run.model(), run.tokenizer(), group, settings, !greedy)) out.println(t);
+        for (String t : TranslationEvaluation.translate(run.model(), run.tokenizer(), group, settings, !greedy)) out.println(t);
         group.clear();
     }
 }

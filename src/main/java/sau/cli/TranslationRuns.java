@@ -20,12 +20,14 @@ import sau.train.Safetensors;
 import sau.train.TrainingDiverged;
 import sau.train.TranslationTrainer;
 import sau.translation.Decoding;
-import sau.translation.Evaluation;
+import sau.train.TranslationEvaluation;
 
 /** The translation side of {@code train}, {@code eval} and {@code translate}: runs whose dataset is parallel text. */
 final class TranslationRuns {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How many test translations are printed as examples. */
+    private static final int EXAMPLES = 10;
 
     private TranslationRuns() {}
 
@@ -62,7 +64,8 @@ final class TranslationRuns {
     }
 
     /**
-     * Translates the test split greedily and with beam search, prints both BLEU scores, and
+     * Translates the test split greedily and with beam search, prints both BLEU scores and ten
+     * example translations, and
      * writes {@code test.json}, {@code test.greedy.txt} and {@code test.beam.txt} into the run folder.
      */
     static void testScores(TrainConfig config, Transformer model, Tokenizer tokenizer, Path runDir, int limit) throws IOException {
@@ -72,9 +75,11 @@ final class TranslationRuns {
         final List<String> references = test.stream().map(ParallelCorpus.Pair::target).toList();
         final Map<String, Object> result = new LinkedHashMap<>();
         result.put("sentences", test.size());
+        List<String> beamOutput = List.of();
         for (boolean beam : new boolean[] {false, true}) {
             final long t0 = System.nanoTime();
-            final List<String> hyp = Evaluation.translate(model, tokenizer, sources, decoding(config), beam);
+            final List<String> hyp = TranslationEvaluation.translate(model, tokenizer, sources, decoding(config), beam);
+            if (beam) beamOutput = hyp;
             final Bleu.Score score = Bleu.corpus(hyp, references);
             final String name = beam ? "beam" : "greedy";
             Files.write(runDir.resolve("test." + name + ".txt"), hyp);
@@ -83,6 +88,10 @@ final class TranslationRuns {
             System.out.printf(Locale.ROOT, "test %s%s (%,d sentences): %s%n", name,
                     beam ? String.format(Locale.ROOT, " (beam %d, length penalty %.2f)", config.translation().beam(), config.translation().lengthPenalty()) : "",
                     test.size(), score);
+        }
+        System.out.println("the first test sentences (source / reference / beam search):");
+        for (int i = 0; i < Math.min(EXAMPLES, test.size()); i++) {
+            System.out.printf("  %s%n    %s%n    %s%n", sources.get(i), references.get(i), beamOutput.get(i));
         }
         result.put("beam", config.translation().beam());
         result.put("length_penalty", config.translation().lengthPenalty());

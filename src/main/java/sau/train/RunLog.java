@@ -10,12 +10,16 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import sau.nn.Module;
+import sau.optim.Optimizer;
+import sau.tensor.Generator;
 
 /**
  * What a training loop writes into its run folder besides checkpoints: {@code train.log} (lines
  * also shown on the console unless progress is off) and {@code metrics.jsonl} (one JSON object
- * per epoch).
+ * per epoch); and, on resume, reading back where the run stood.
  */
 final class RunLog {
 
@@ -29,6 +33,30 @@ final class RunLog {
         this.runDir = runDir;
         this.console = console;
         this.show = show;
+    }
+
+    /**
+     * Restores the model, optimizer and generator from the run's latest checkpoint, drops the
+     * metrics of epochs that will be trained again, and returns where training stands (the
+     * beginning when there is no checkpoint yet).
+     */
+    TrainState resume(Module model, Optimizer optimizer, Generator rng, int epochs) throws IOException {
+        final Path latest = Checkpoints.latest(runDir);
+        TrainState state = TrainState.start(rng);
+        if (latest != null) {
+            final Checkpoints.Loaded ck = Checkpoints.load(latest);
+            model.loadStateDict(ck.model(), true);
+            optimizer.loadStateDict(ck.optimizer());
+            state = ck.state();
+            rng.restore(state.rngState());
+            if (state.epoch() < epochs) {
+                log(String.format(Locale.ROOT, "resuming from %s (epoch %d, batch %d)", runDir.relativize(latest), state.epoch() + 1, state.nextBatch()));
+            }
+        } else {
+            log("no checkpoint yet in " + runDir + "; starting from the beginning");
+        }
+        keepMetricsBefore(state.epoch());
+        return state;
     }
 
     /** A line for the console and {@code train.log}. */
@@ -57,7 +85,7 @@ final class RunLog {
      * On resume, drops the metrics lines of epochs that will be trained again: a run killed after
      * logging an epoch but before its checkpoint would otherwise log that epoch twice.
      */
-    void keepMetricsBefore(int epoch) throws IOException {
+    private void keepMetricsBefore(int epoch) throws IOException {
         final Path file = runDir.resolve("metrics.jsonl");
         if (!Files.exists(file)) return;
         final List<String> kept = new ArrayList<>();

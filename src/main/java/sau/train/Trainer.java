@@ -63,23 +63,7 @@ public final class Trainer {
     /** Trains from scratch, or from the run's latest checkpoint when {@code resume}; returns the metrics of every epoch. */
     public List<Map<String, Object>> fit(boolean resume) throws IOException {
         Files.createDirectories(runDir);
-        TrainState state = TrainState.start(modelRng);
-        if (resume) {
-            final Path latest = Checkpoints.latest(runDir);
-            if (latest != null) {
-                final Checkpoints.Loaded ck = Checkpoints.load(latest);
-                model.loadStateDict(ck.model(), true);
-                optimizer.loadStateDict(ck.optimizer());
-                state = ck.state();
-                modelRng.restore(state.rngState());
-                if (state.epoch() < options.epochs()) {
-                    runLog.log(String.format(Locale.ROOT, "resuming from %s (epoch %d, batch %d)", runDir.relativize(latest), state.epoch() + 1, state.nextBatch()));
-                }
-            } else {
-                runLog.log("no checkpoint yet in " + runDir + "; starting from the beginning");
-            }
-            runLog.keepMetricsBefore(state.epoch());
-        }
+        TrainState state = resume ? runLog.resume(model, optimizer, modelRng, options.epochs()) : TrainState.start(modelRng);
         final List<Map<String, Object>> history = new ArrayList<>();
         final ProgressBar bar = new ProgressBar(console, options.progressInPlace());
         final int steps = train.batchesPerEpoch();

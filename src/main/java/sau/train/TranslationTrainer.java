@@ -25,7 +25,6 @@ import sau.text.TokenBatcher;
 import sau.text.Tokenizer;
 import sau.text.Vocabulary;
 import sau.translation.Decoding;
-import sau.translation.Evaluation;
 
 /**
  * The training loop of a translation run: every batch of sentence pairs goes through the
@@ -80,21 +79,7 @@ public final class TranslationTrainer {
     /** Trains from scratch, or from the run's latest checkpoint when {@code resume}; returns the metrics of the epochs trained now. */
     public List<Map<String, Object>> fit(boolean resume) throws IOException {
         Files.createDirectories(runDir);
-        TrainState state = TrainState.start(modelRng);
-        if (resume) {
-            final Path latest = Checkpoints.latest(runDir);
-            if (latest != null) {
-                final Checkpoints.Loaded ck = Checkpoints.load(latest);
-                model.loadStateDict(ck.model(), true);
-                optimizer.loadStateDict(ck.optimizer());
-                state = ck.state();
-                modelRng.restore(state.rngState());
-                if (state.epoch() < options.epochs()) runLog.log(String.format(Locale.ROOT, "resuming from %s (epoch %d, batch %d)", runDir.relativize(latest), state.epoch() + 1, state.nextBatch()));
-            } else {
-                runLog.log("no checkpoint yet in " + runDir + "; starting from the beginning");
-            }
-            runLog.keepMetricsBefore(state.epoch());
-        }
+        TrainState state = resume ? runLog.resume(model, optimizer, modelRng, options.epochs()) : TrainState.start(modelRng);
         final List<Map<String, Object>> history = new ArrayList<>();
         final ProgressBar bar = new ProgressBar(console, options.progressInPlace());
         final int steps = train.batchesPerEpoch();
@@ -144,9 +129,9 @@ public final class TranslationTrainer {
             }
             seconds += (System.nanoTime() - t0) * 1e-9;
             bar.finish();
-            final double validLoss = Evaluation.loss(model, valid);
+            final double validLoss = TranslationEvaluation.loss(model, valid);
             final List<ParallelCorpus.Pair> bleuSet = validText.subList(0, Math.min(options.bleuSentences(), validText.size()));
-            final Bleu.Score validBleu = bleuSet.isEmpty() ? null : Evaluation.bleu(model, tokenizer, bleuSet, options.decoding(), false);
+            final Bleu.Score validBleu = bleuSet.isEmpty() ? null : TranslationEvaluation.bleu(model, tokenizer, bleuSet, options.decoding(), false);
             final Map<String, Object> m = new LinkedHashMap<>();
             m.put("epoch", epoch + 1);
             m.put("train_loss", lossSum / tokens);

@@ -117,11 +117,7 @@ public final class LayerNormKernel {
     /** The scalar reference of {@link #forward}, in double. */
     public static void forwardReference(float[] x, float[] gamma, float[] beta, float[] y, int rows, int n, float eps) {
         for (int r = 0; r < rows; r++) {
-            double mu = 0, var = 0;
-            for (int j = 0; j < n; j++) mu += x[r * n + j];
-            mu /= n;
-            for (int j = 0; j < n; j++) var += (x[r * n + j] - mu) * (x[r * n + j] - mu);
-            final double rs = 1 / Math.sqrt(var / n + eps);
+            final double mu = referenceMean(x, r, n), rs = referenceRstd(x, r, n, mu, eps);
             for (int j = 0; j < n; j++) y[r * n + j] = (float) ((x[r * n + j] - mu) * rs * gamma[j] + beta[j]);
         }
     }
@@ -131,11 +127,7 @@ public final class LayerNormKernel {
         java.util.Arrays.fill(dgamma, 0);
         java.util.Arrays.fill(dbeta, 0);
         for (int r = 0; r < rows; r++) {
-            double mu = 0, var = 0;
-            for (int j = 0; j < n; j++) mu += x[r * n + j];
-            mu /= n;
-            for (int j = 0; j < n; j++) var += (x[r * n + j] - mu) * (x[r * n + j] - mu);
-            final double rs = 1 / Math.sqrt(var / n + eps);
+            final double mu = referenceMean(x, r, n), rs = referenceRstd(x, r, n, mu, eps);
             double sg = 0, sgx = 0;
             for (int j = 0; j < n; j++) {
                 final double xhat = (x[r * n + j] - mu) * rs;
@@ -149,5 +141,17 @@ public final class LayerNormKernel {
                 dx[r * n + j] = (float) (rs * (g[r * n + j] * gamma[j] - sg / n - xhat * sgx / n));
             }
         }
+    }
+
+    private static double referenceMean(float[] x, int row, int n) {
+        double mu = 0;
+        for (int j = 0; j < n; j++) mu += x[row * n + j];
+        return mu / n;
+    }
+
+    private static double referenceRstd(float[] x, int row, int n, double mu, float eps) {
+        double var = 0;
+        for (int j = 0; j < n; j++) var += (x[row * n + j] - mu) * (x[row * n + j] - mu);
+        return 1 / Math.sqrt(var / n + eps);
     }
 }

@@ -1,4 +1,4 @@
-package sau.translation;
+package sau.train;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,15 +12,15 @@ import sau.tensor.Tensor;
 import sau.text.ParallelCorpus;
 import sau.text.TokenBatcher;
 import sau.text.Tokenizer;
-import sau.train.Bleu;
+import sau.translation.Decoding;
 
 /** Scoring a translation model: mean cross-entropy per target token, and BLEU of its translations. */
-public final class Evaluation {
+public final class TranslationEvaluation {
 
     /** Greedy decoding works on this many sentences at a time. */
     private static final int GREEDY_BATCH = 64;
 
-    private Evaluation() {}
+    private TranslationEvaluation() {}
 
     /** Mean cross-entropy (no label smoothing) per target token, padding ignored. */
     public static double loss(Transformer model, TokenBatcher data) {
