@@ -55,6 +55,9 @@ public final class Experiment {
 
     public static Parts build(TrainConfig c, String source) {
         selectDevice(c, source);
+        if (c.model().name().equals("transformer")) {
+            throw new ConfigError(source + ": model.name: the transformer translates text; it needs dataset.name \"" + TranslationExperiment.DATASET + "\"");
+        }
         final Dataset trainSet = dataset(c, Split.TRAIN, source);
         final Dataset testSet = dataset(c, Split.TEST, source);
         final Generator rng = new Generator(c.seed());
