@@ -55,6 +55,9 @@ public final class Experiment {
 
     public static Parts build(TrainConfig c, String source) {
         selectDevice(c, source);
+        if (TranslationExperiment.handles(c)) {
+            throw new ConfigError(source + ": dataset.name: \"" + TranslationExperiment.DATASET + "\" is trained with bin/sau train (one run per activation); bin/sau compare runs image classification only");
+        }
         if (c.model().name().equals("transformer")) {
             throw new ConfigError(source + ": model.name: the transformer translates text; it needs dataset.name \"" + TranslationExperiment.DATASET + "\"");
         }

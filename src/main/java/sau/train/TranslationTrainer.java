@@ -58,7 +58,7 @@ public final class TranslationTrainer {
     private final Path runDir;
     private final Options options;
     private final PrintStream console;
-    private final RunLog runLog;
+    private final RunRecords records;
 
     public TranslationTrainer(Transformer model, Tokenizer tokenizer, Optimizer optimizer, LrSchedule schedule, TokenBatcher train, TokenBatcher valid,
                               List<ParallelCorpus.Pair> validText, Generator modelRng, Path runDir, Options options, PrintStream console) {
@@ -73,13 +73,13 @@ public final class TranslationTrainer {
         this.runDir = runDir;
         this.options = options;
         this.console = console;
-        this.runLog = new RunLog(runDir, console, options.progressLines() || options.progressInPlace());
+        this.records = new RunRecords(runDir, console, options.progressLines() || options.progressInPlace());
     }
 
     /** Trains from scratch, or from the run's latest checkpoint when {@code resume}; returns the metrics of the epochs trained now. */
     public List<Map<String, Object>> fit(boolean resume) throws IOException {
         Files.createDirectories(runDir);
-        TrainState state = resume ? runLog.resume(model, optimizer, modelRng, options.epochs()) : TrainState.start(modelRng);
+        TrainState state = resume ? records.resume(model, optimizer, modelRng, options.epochs()) : TrainState.start(modelRng);
         final List<Map<String, Object>> history = new ArrayList<>();
         final ProgressBar bar = new ProgressBar(console, options.progressInPlace());
         final int steps = train.batchesPerEpoch();
@@ -144,13 +144,13 @@ public final class TranslationTrainer {
             m.put("epoch_s", seconds);
             final Map<String, Object> learned = LearnedActivations.of(model);
             if (!learned.isEmpty()) m.put("activations", learned);
-            runLog.appendMetrics(m);
+            records.appendMetrics(m);
             history.add(m);
             final String line = String.format(Locale.ROOT, "epoch %d/%d  train loss %.4f acc %.2f%%  valid loss %.4f ppl %.2f%s  lr %.4g  %,.0f tok/s  %.1f s",
                     epoch + 1, options.epochs(), lossSum / tokens, 100.0 * correct / tokens, validLoss, Math.exp(validLoss),
                     validBleu == null ? "" : String.format(Locale.ROOT, " BLEU %.2f (greedy, %d sentences)", validBleu.bleu(), bleuSet.size()),
                     epochLr, tokens / seconds, seconds);
-            runLog.log(line);
+            records.log(line);
             state = new TrainState(epoch + 1, 0, globalStep, modelRng.state().counter(), Double.doubleToRawLongBits(modelRng.state().spareNormal()), 0, 0, 0, 0, 0);
             if ((epoch + 1) % options.checkpointEveryEpochs() == 0 || epoch + 1 == options.epochs()) Checkpoints.save(runDir, model, optimizer, state);
             if (options.averageCheckpoints() > 1) keepEpochWeights(epoch + 1);
@@ -191,7 +191,7 @@ public final class TranslationTrainer {
         final Path tmp = runDir.resolve(".averaged.tmp");
         Safetensors.write(tmp, CheckpointAverage.average(states), Map.of("format", "pt", "averaged", Integer.toString(states.size())));
         Files.move(tmp, runDir.resolve(AVERAGED), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        runLog.log("averaged the weights of the last " + states.size() + " epochs into " + runDir.resolve(AVERAGED));
+        records.log("averaged the weights of the last " + states.size() + " epochs into " + runDir.resolve(AVERAGED));
     }
 
     /** The weights to translate with: the averaged ones if the run made them, else the latest checkpoint's. */

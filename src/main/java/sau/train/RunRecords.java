@@ -21,7 +21,7 @@ import sau.tensor.Generator;
  * also shown on the console unless progress is off) and {@code metrics.jsonl} (one JSON object
  * per epoch); and, on resume, reading back where the run stood.
  */
-final class RunLog {
+final class RunRecords {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -29,7 +29,7 @@ final class RunLog {
     private final PrintStream console;
     private final boolean show;
 
-    RunLog(Path runDir, PrintStream console, boolean show) {
+    RunRecords(Path runDir, PrintStream console, boolean show) {
         this.runDir = runDir;
         this.console = console;
         this.show = show;
