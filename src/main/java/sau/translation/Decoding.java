@@ -19,14 +19,16 @@ import sau.text.Vocabulary;
  *       sentences at once, until every sentence has produced the end-of-sentence token.
  *   <li><b>Beam search</b>: keep the {@code beam} most likely prefixes (by the sum of their
  *       tokens' log-probabilities), extend each by every token, keep the best {@code beam} again.
- *       A prefix that ends (among the {@code beam} best extensions) is set aside; the search stops when {@code beam} have ended or the
- *       length limit is reached. The winner maximises score / length^α, the length penalty of
- *       fairseq ({@code --lenpen}): α = 0 compares raw sums, which favour short outputs; α = 1
- *       compares the mean log-probability per token.
+ *       A prefix that ends (among the {@code beam} best extensions) is set aside; the search
+ *       stops when {@code beam} have ended or the length limit is reached. The winner maximises
+ *       score / length^α (length counting the end token), the length penalty of fairseq
+ *       ({@code --lenpen}): α = 0 compares raw sums, which favour short outputs; α = 1 compares
+ *       the mean log-probability per token.
  * </ul>
  * Neither ever ends before its first token: an empty translation is never the answer, but an
- * undertrained model often rates it most likely. Sequences are token ids without the begin/end markers. The output may not be longer than
- * {@code maxLenA·|source| + maxLenB} tokens (and the model's positional range).
+ * undertrained model often rates it most likely. Sequences are token ids without the
+ * begin/end markers. The output may not be longer than {@code maxLenA·|source| + maxLenB}
+ * tokens (greedy: of its batch's longest source), nor than the model's positional range.
  */
 public final class Decoding {
 
