@@ -2,6 +2,7 @@ package sau.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
@@ -101,6 +102,19 @@ class TransformerLayersTest {
         final Tensor x2 = Tensor.of(x.toArray(), 1, 4, 8);
         for (int i = 8; i < 32; i++) x2.data()[i] = 0;
         assertArrayEquals(java.util.Arrays.copyOf(y.toArray(), 8), java.util.Arrays.copyOf(attn.forward(x2, x2, x2, null, true).toArray(), 8), 1e-6f);
+    }
+
+    @Test
+    void attentionDropoutActsOnlyInTraining() {
+        final MultiheadAttention attn = new MultiheadAttention(8, 2, 0.5f, gen);
+        final Tensor x = Tensor.randn(gen, 2, 5, 8);
+        attn.eval();
+        final float[] evalOut = attn.forward(x).toArray();
+        assertArrayEquals(evalOut, attn.forward(x).toArray(), 0f);
+        attn.train();
+        final float[] a = attn.forward(x).toArray(), b = attn.forward(x).toArray();
+        assertFalse(java.util.Arrays.equals(a, evalOut));
+        assertFalse(java.util.Arrays.equals(a, b)); // a new mask each call
     }
 
     @Test
