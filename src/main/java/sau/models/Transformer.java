@@ -124,14 +124,6 @@ public final class Transformer extends Module {
         return options;
     }
 
-    public int paddingIdx() {
-        return paddingIdx;
-    }
-
-    public int targetVocabulary() {
-        return tgtEmbed.numEmbeddings();
-    }
-
     /** The parameters outside the embedding tables (and untied output projection), as PyTorch's nn.Transformer counts them. */
     public long numParametersWithoutEmbeddings() {
         long n = 0;

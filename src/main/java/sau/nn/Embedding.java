@@ -48,10 +48,6 @@ public final class Embedding extends Module {
         return numEmbeddings;
     }
 
-    public int embeddingDim() {
-        return embeddingDim;
-    }
-
     @Override
     protected String extraRepr() {
         return numEmbeddings + ", " + embeddingDim + (paddingIdx >= 0 ? ", padding_idx=" + paddingIdx : "");

@@ -17,14 +17,6 @@ public final class ModuleList<M extends Module> extends Module implements Iterab
         for (M m : modules) items.add(registerModule(Integer.toString(items.size()), m));
     }
 
-    public M get(int index) {
-        return items.get(index);
-    }
-
-    public int size() {
-        return items.size();
-    }
-
     @Override
     public Iterator<M> iterator() {
         return items.iterator();

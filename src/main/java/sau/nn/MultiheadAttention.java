@@ -121,14 +121,6 @@ public final class MultiheadAttention extends Module {
         return pad == null ? new Tensor(m, rows, s) : new Tensor(m, batches, 1, rows, s);
     }
 
-    public int embedDim() {
-        return embedDim;
-    }
-
-    public int numHeads() {
-        return numHeads;
-    }
-
     @Override
     protected String extraRepr() {
         return "embed_dim=" + embedDim + ", num_heads=" + numHeads + ", dropout=" + PythonRepr.of(dropout) + ", batch_first=True";
