@@ -17,23 +17,30 @@ public final class ProgressBar {
 
     private final PrintStream out;
     private final boolean inPlace;
+    private final String unit;
     private long lastDraw;
     private int lastLength;
 
     public ProgressBar(PrintStream out, boolean inPlace) {
-        this.out = out;
-        this.inPlace = inPlace;
+        this(out, inPlace, "img");
     }
 
-    public void update(int epoch, int epochs, int step, int steps, double loss, double acc, double imagesPerSecond, double etaSeconds) {
+    /** @param unit what the throughput counts: {@code img} (images), {@code tok} (tokens) */
+    public ProgressBar(PrintStream out, boolean inPlace, String unit) {
+        this.out = out;
+        this.inPlace = inPlace;
+        this.unit = unit;
+    }
+
+    public void update(int epoch, int epochs, int step, int steps, double loss, double acc, double itemsPerSecond, double etaSeconds) {
         if (!inPlace) return;
         final long now = System.nanoTime();
         if (step < steps && now - lastDraw < REDRAW_NANOS) return;
         lastDraw = now;
         final int filled = steps == 0 ? WIDTH : (int) ((long) WIDTH * step / steps);
         final String bar = "=".repeat(Math.max(0, filled - 1)) + (filled > 0 && filled < WIDTH ? ">" : filled == WIDTH ? "=" : "") + " ".repeat(WIDTH - filled);
-        final String line = String.format(Locale.ROOT, "epoch %d/%d [%s] %d/%d loss %.4f acc %.2f%% %,.0f img/s ETA %s",
-                epoch, epochs, bar, step, steps, loss, 100 * acc, imagesPerSecond, duration(etaSeconds));
+        final String line = String.format(Locale.ROOT, "epoch %d/%d [%s] %d/%d loss %.4f acc %.2f%% %,.0f %s/s ETA %s",
+                epoch, epochs, bar, step, steps, loss, 100 * acc, itemsPerSecond, unit, duration(etaSeconds));
         out.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
         out.flush();
         lastLength = line.length();

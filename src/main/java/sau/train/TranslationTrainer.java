@@ -81,7 +81,7 @@ public final class TranslationTrainer {
         Files.createDirectories(runDir);
         TrainState state = resume ? records.resume(model, optimizer, modelRng, options.epochs()) : TrainState.start(modelRng);
         final List<Map<String, Object>> history = new ArrayList<>();
-        final ProgressBar bar = new ProgressBar(console, options.progressInPlace());
+        final ProgressBar bar = new ProgressBar(console, options.progressInPlace(), "tok");
         final int steps = train.batchesPerEpoch();
         for (int epoch = state.epoch(); epoch < options.epochs(); epoch++) {
             model.train();
