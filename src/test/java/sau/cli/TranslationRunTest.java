@@ -94,8 +94,22 @@ class TranslationRunTest {
         assertTrue(test.has("greedy_bleu") && test.has("beam_bleu"), test.toString());
         assertEquals(20, Files.readAllLines(runDir.resolve("test.beam.txt")).size());
 
-        // one epoch, then resumed to three: the same numbers as the uninterrupted run
+        // one epoch, then back to its mid-epoch checkpoint (as if killed there), then resumed to three:
+        // the same numbers as the uninterrupted run
         assertEquals(0, run("", trainArgs(data, dir.resolve("b"), 1)).status());
+        final Path checkpoints = dir.resolve("b/transformer-ding-small/checkpoints");
+        final List<Path> kept;
+        try (var s = Files.list(checkpoints)) {
+            kept = s.filter(p -> p.getFileName().toString().startsWith("step-")).sorted().toList();
+        }
+        assertEquals(2, kept.size());
+        try (var s = Files.walk(kept.get(1))) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
+        }
+        Files.writeString(checkpoints.resolve("latest"), kept.get(0).getFileName() + "\n");
+        final JsonNode midEpoch = JSON.readTree(kept.get(0).resolve("state.json").toFile());
+        assertEquals(0, midEpoch.get("epoch").asInt());
+        assertTrue(midEpoch.get("nextBatch").asInt() > 0, midEpoch.toString());
         final Result resumed = run("", "train", "--resume", dir.resolve("b/transformer-ding-small").toString(), "--set", "epochs=3", "--progress", "none");
         assertEquals(0, resumed.status(), resumed.err());
         final List<String> again = Files.readAllLines(dir.resolve("b/transformer-ding-small/metrics.jsonl"));
