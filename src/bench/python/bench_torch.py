@@ -127,6 +127,53 @@ def bench_ssd300(batch=8, size=300):
              "spread_pct": spread * 100, "images_per_s": batch / med}]
 
 
+class TranslationTransformer(torch.nn.Module):
+    """nn.Transformer with what sau's Transformer adds: a shared embedding scaled by sqrt(d_model),
+    sinusoidal positions, dropout on their sum, and the output projection tied to the embedding."""
+
+    def __init__(self, vocab, d_model=256, nhead=4, layers=3, ff=1024, dropout=0.1, max_len=64):
+        super().__init__()
+        self.d_model = d_model
+        self.embed = torch.nn.Embedding(vocab, d_model, padding_idx=0)
+        torch.nn.init.normal_(self.embed.weight, 0, d_model ** -0.5)
+        self.transformer = torch.nn.Transformer(d_model, nhead, layers, layers, ff, dropout, batch_first=True)
+        pos = torch.arange(max_len).unsqueeze(1)
+        div = torch.pow(10000.0, torch.arange(0, d_model, 2) / d_model)
+        pe = torch.zeros(max_len, d_model)
+        pe[:, 0::2] = torch.sin(pos / div)
+        pe[:, 1::2] = torch.cos(pos / div)
+        self.register_buffer("pe", pe)
+        self.dropout = torch.nn.Dropout(dropout)
+
+    def embed_positions(self, ids):
+        return self.dropout(self.embed(ids) * math.sqrt(self.d_model) + self.pe[: ids.size(1)])
+
+    def forward(self, src, tgt):
+        causal = self.transformer.generate_square_subsequent_mask(tgt.size(1))
+        h = self.transformer(self.embed_positions(src), self.embed_positions(tgt), tgt_mask=causal)
+        return h @ self.embed.weight.t()
+
+
+def bench_transformer(batch=32, length=32, vocab=8000):
+    """The same workload as sau's: configs/transformer-ding-small.json's model, Adam, label smoothing 0.1."""
+    torch.manual_seed(0)
+    model = TranslationTransformer(vocab, max_len=max(64, length + 1))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-4, betas=(0.9, 0.98), eps=1e-9)
+    src = torch.randint(4, vocab, (batch, length))
+    tgt_in = torch.randint(4, vocab, (batch, length))
+    tgt_out = torch.randint(4, vocab, (batch * length,))
+
+    def step():
+        opt.zero_grad()
+        logits = model(src, tgt_in)
+        torch.nn.functional.cross_entropy(logits.reshape(-1, vocab), tgt_out, label_smoothing=0.1, ignore_index=0).backward()
+        opt.step()
+
+    med, spread = measure(step, warmup_s=3.0, budget_s=10.0)
+    return [{"bench": "train_transformer", "impl": "pytorch", "batch": batch, "length": length, "ms": med * 1e3,
+             "spread_pct": spread * 100, "tokens_per_s": batch * length / med}]
+
+
 def bench_gemm(sizes=(512, 1024, 2048)):
     rows = []
     for n in sizes:
@@ -247,7 +294,8 @@ def bench_activation(count=16 * 1024 * 1024):
 
 BENCHES = {"mlp": bench_mlp, "gemm": bench_gemm, "gemm_im2col": bench_gemm_im2col, "conv": bench_conv, "conv_vgg16": bench_conv_vgg16,
            "depthwise": bench_depthwise, "batchnorm": bench_batchnorm, "sau": bench_sau, "activation": bench_activation,
-           "vgg16": bench_vgg16, "shufflenet": bench_shufflenet, "ssd300": bench_ssd300}
+           "vgg16": bench_vgg16, "shufflenet": bench_shufflenet, "ssd300": bench_ssd300,
+           "transformer": bench_transformer}
 
 # options of sau's benchmarks that the functions here take as keyword arguments
 OPTIONS = {"--batch": ("batch", int), "--size": ("size", int), "--sizes": ("sizes", lambda v: tuple(int(x) for x in v.split(",")))}

@@ -38,7 +38,8 @@ public final class PyTorchBaseline {
             Map.entry("train_mlp", new Metric("images_per_s", true)),
             Map.entry("train_vgg16_bn", new Metric("images_per_s", true)),
             Map.entry("train_shufflenet_v2_x1_0", new Metric("images_per_s", true)),
-            Map.entry("train_ssd300_vgg16", new Metric("images_per_s", true)));
+            Map.entry("train_ssd300_vgg16", new Metric("images_per_s", true)),
+            Map.entry("train_transformer", new Metric("tokens_per_s", true)));
 
     private PyTorchBaseline() {}
 
@@ -95,7 +96,7 @@ public final class PyTorchBaseline {
 
     private static boolean sameWorkload(Map<String, Object> sau, Map<String, Object> torch) {
         if (!String.valueOf(sau.get("bench")).equals(String.valueOf(torch.get("bench")))) return false;
-        for (String key : List.of("size", "batch", "threads", "n")) {
+        for (String key : List.of("size", "batch", "threads", "n", "length")) {
             if (sau.containsKey(key) && torch.containsKey(key) && ((Number) sau.get(key)).doubleValue() != ((Number) torch.get(key)).doubleValue()) return false;
         }
         for (String key : List.of("layer", "activation")) {

@@ -9,13 +9,18 @@ import sau.detection.MultiboxLoss;
 import sau.models.MLP;
 import sau.models.Models;
 import sau.models.SSD300;
+import sau.models.Transformer;
+import sau.models.TransformerOptions;
 import sau.nn.Module;
 import sau.nn.activation.ReLU;
 import sau.ops.Losses;
+import sau.ops.Views;
+import sau.optim.Adam;
 import sau.optim.SGD;
 import sau.tensor.Arena;
 import sau.tensor.Generator;
 import sau.tensor.Tensor;
+import sau.text.Vocabulary;
 
 /**
  * Training throughput: images per second of whole training steps (forward, cross-entropy,
@@ -78,6 +83,39 @@ public final class TrainStepBench {
         final Generator g = new Generator(0);
         final Module model = Models.create(name, "relu", options, new int[] {3, 32, 32}, classes, g);
         return List.of(measure(bench, model, Tensor.randn(g, batch, 3, 32, 32), batch, classes, g));
+    }
+
+    /**
+     * Training steps of the Transformer of configs/transformer-ding-small.json (d_model 256, 4 heads,
+     * 3 + 3 layers, feed-forward 1024, a tied joint vocabulary of 8,000) on {@code --batch}
+     * sentence pairs (default 32) of {@code --length} random tokens (default 32) on each side:
+     * forward, label-smoothed cross-entropy, backward, Adam. Reports target tokens per second.
+     */
+    public static List<Map<String, Object>> transformer(List<String> args) {
+        final int batch = intOption(args, "--batch", 32), length = intOption(args, "--length", 32), vocab = 8000;
+        final Generator g = new Generator(0);
+        final Transformer model = new Transformer(new TransformerOptions(256, 4, 3, 3, 1024, 0.1f, false, true, true, Math.max(64, length + 1)),
+                vocab, vocab, Vocabulary.PAD, ReLU::new, g);
+        final Tensor src = randomTokens(g, batch, length, vocab), tgtIn = randomTokens(g, batch, length, vocab), tgtOut = randomTokens(g, batch * length, 1, vocab);
+        final Adam adam = new Adam(model.parameters(), 1e-4, 0.9, 0.98, 1e-9, 0);
+        final Runnable step = () -> {
+            try (Arena arena = Arena.open()) {
+                adam.zeroGrad();
+                final Tensor logits = model.forward(src, tgtIn);
+                Losses.crossEntropy(Views.reshape(logits, -1, vocab), Views.reshape(tgtOut, -1), 0.1f, Vocabulary.PAD, Losses.Reduction.MEAN).backward();
+                adam.step();
+            }
+        };
+        final Measure.Timing t = Measure.time(3.0, 10.0, 3, 100, step);
+        return List.of(Table.row("bench", "train_transformer", "impl", "sau", "batch", batch, "length", length, "ms", t.median() * 1e3,
+                "spread_pct", t.spread() * 100, "tokens_per_s", batch * length / t.median(), "peak_rss_mb", Memory.peakResidentMb()));
+    }
+
+    /** Token ids in [4, vocab): no padding or special tokens. */
+    private static Tensor randomTokens(Generator g, int rows, int cols, int vocab) {
+        final float[] d = new float[rows * cols];
+        for (int i = 0; i < d.length; i++) d[i] = 4 + g.nextInt(vocab - 4);
+        return new Tensor(d, rows, cols);
     }
 
     static Map<String, Object> measure(String name, Module model, Tensor input, int batch, int classes, Generator g) {

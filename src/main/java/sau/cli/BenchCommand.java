@@ -36,6 +36,7 @@ final class BenchCommand implements Main.Command {
         BENCHES.put("vgg16", TrainStepBench::vgg16);
         BENCHES.put("shufflenet", TrainStepBench::shufflenet);
         BENCHES.put("ssd300", TrainStepBench::ssd300);
+        BENCHES.put("transformer", TrainStepBench::transformer);
     }
 
     @Override
@@ -65,6 +66,9 @@ final class BenchCommand implements Main.Command {
               shufflenet  training steps of ShuffleNetV2 1.0x (CIFAR stem, 100 classes), batch 128 of 3x32x32
               ssd300      training steps of SSD300 (VGG-16, 21 classes, multibox loss), batch 8 (--batch N) of
                           3x300x300 (--size S); PyTorch's side is torchvision's ssd300_vgg16
+              transformer training steps (Adam, label smoothing 0.1) of the Transformer of
+                          configs/transformer-ding-small.json, 32 sentence pairs of 32 tokens
+                          (--batch N, --length L), target tokens/s
 
             --threads N sets the size of the thread pool (default: all cores).
             --vs-pytorch runs the same workloads in PyTorch (src/bench/python/bench_torch.py, with

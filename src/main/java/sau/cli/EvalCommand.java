@@ -30,6 +30,10 @@ final class EvalCommand implements Main.Command {
         return """
             usage: bin/sau eval RUN_DIR|CHECKPOINT [--data test|train] [--config FILE] [--set key=value ...]
 
+            For a translation run (dataset parallel-text), translates the test split greedily and
+            with beam search and prints both corpus BLEU scores (sacreBLEU's 13a), writing
+            test.json, test.greedy.txt and test.beam.txt into the run folder.
+
             Loads the model of a run (its latest checkpoint), of a checkpoint folder, or of a
             model.safetensors file, and prints its loss and top-1/top-5 accuracy on a split of the
             run's dataset (a detector: its VOC mAP@0.5, all-points and 11-point, and each class's AP). The model is rebuilt from the run's config.json (or --config FILE);
@@ -46,6 +50,12 @@ final class EvalCommand implements Main.Command {
         final List<String> positional = args.positional();
         if (positional.size() != 1) throw new UserError("name one run folder or checkpoint (see --help)");
         final Path target = Path.of(positional.get(0));
+        if (TranslationRuns.isTranslationRun(target)) {
+            if (split != null || configFlag != null || !overrides.isEmpty()) throw new UserError("a translation run is scored on its test split as trained; drop --data, --config and --set");
+            final TranslationRuns.Loaded run = TranslationRuns.load(target);
+            TranslationRuns.testScores(run.config(), run.model(), run.tokenizer(), target, run.config().translation().testSentences());
+            return 0;
+        }
         final Path weights = weightsOf(target);
         final Path configFile = configFlag != null ? Path.of(configFlag) : configOf(target, weights);
         final TrainConfig config = ConfigLoader.load(configFile, overrides);

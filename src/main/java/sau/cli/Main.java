@@ -25,6 +25,7 @@ public final class Main {
         COMMANDS.put("train", new TrainCommand());
         COMMANDS.put("eval", new EvalCommand());
         COMMANDS.put("detect", new DetectCommand());
+        COMMANDS.put("translate", new TranslateCommand());
         COMMANDS.put("info", new InfoCommand());
         COMMANDS.put("compare", new CompareCommand());
         COMMANDS.put("plot", new PlotCommand());

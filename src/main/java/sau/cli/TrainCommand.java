@@ -11,6 +11,7 @@ import sau.config.ConfigLoader;
 import sau.config.DetectionExperiment;
 import sau.config.Experiment;
 import sau.config.TrainConfig;
+import sau.config.TranslationExperiment;
 import sau.train.DetectionTrainer;
 import sau.train.Trainer;
 import sau.train.TrainingDiverged;
@@ -77,15 +78,14 @@ final class TrainCommand implements Main.Command {
 
         final boolean tty = Boolean.getBoolean("sau.tty");
         final String mode = config.logging().progress();
-        if (DetectionExperiment.isDetection(config)) {
-            return trainDetector(config, source, runDir, resume != null, mode.equals("bar") || (mode.equals("auto") && tty), mode.equals("lines") || (mode.equals("auto") && !tty));
-        }
+        final boolean inPlace = mode.equals("bar") || (mode.equals("auto") && tty), lines = mode.equals("lines") || (mode.equals("auto") && !tty);
+        if (DetectionExperiment.isDetection(config)) return trainDetector(config, source, runDir, resume != null, inPlace, lines);
+        if (TranslationExperiment.handles(config)) return TranslationRuns.train(config, source, runDir, resume != null, inPlace, lines);
         final Experiment.Parts parts = Experiment.build(config, source);
         Files.createDirectories(runDir);
         Files.writeString(runDir.resolve("config.json"), ConfigLoader.toJson(config));
         final Trainer.Options options = new Trainer.Options(config.epochs(), config.labelSmoothing(),
-                config.checkpoint().everyEpochs(), config.checkpoint().everySteps(),
-                mode.equals("bar") || (mode.equals("auto") && tty), mode.equals("lines") || (mode.equals("auto") && !tty));
+                config.checkpoint().everyEpochs(), config.checkpoint().everySteps(), inPlace, lines);
         System.err.printf(Locale.ROOT, "sau: training %s (%,d parameters) with %s on %s, %d epochs; writing %s%n",
                 config.model().name(), parts.model().numParameters(), config.model().activation(), config.dataset().name(), config.epochs(), runDir);
         final Trainer trainer = new Trainer(parts.model(), parts.optimizer(), parts.schedule(), parts.train(), parts.test(),

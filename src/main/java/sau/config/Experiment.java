@@ -34,6 +34,7 @@ import sau.optim.Optimizer;
 import sau.optim.SGD;
 import sau.optim.schedule.ConstantLr;
 import sau.optim.schedule.CosineAnnealing;
+import sau.optim.schedule.InverseSqrtWarmup;
 import sau.optim.schedule.LrSchedule;
 import sau.optim.schedule.StepDecay;
 import sau.tensor.Generator;
@@ -48,12 +49,18 @@ public final class Experiment {
     /** Everything a training run needs. */
     public record Parts(Module model, Optimizer optimizer, LrSchedule schedule, DataLoader train, DataLoader test, Generator modelRng) {}
 
-    public static final List<String> DATASETS = List.of("fashion-mnist", "mnist", "cifar10", "cifar100", "svhn", "tiny-imagenet", "image-folder", "voc");
+    public static final List<String> DATASETS = List.of("fashion-mnist", "mnist", "cifar10", "cifar100", "svhn", "tiny-imagenet", "image-folder", "voc", "parallel-text");
 
     private Experiment() {}
 
     public static Parts build(TrainConfig c, String source) {
         selectDevice(c, source);
+        if (TranslationExperiment.handles(c)) {
+            throw new ConfigError(source + ": dataset.name: \"" + TranslationExperiment.DATASET + "\" is trained with bin/sau train (one run per activation); bin/sau compare runs image classification only");
+        }
+        if (c.model().name().equals("transformer")) {
+            throw new ConfigError(source + ": model.name: the transformer translates text; it needs dataset.name \"" + TranslationExperiment.DATASET + "\"");
+        }
         final Dataset trainSet = dataset(c, Split.TRAIN, source);
         final Dataset testSet = dataset(c, Split.TEST, source);
         final Generator rng = new Generator(c.seed());
@@ -70,7 +77,7 @@ public final class Experiment {
         return new Parts(model, optimizer, schedule, train, test, rng);
     }
 
-    static void selectDevice(TrainConfig c, String source) {
+    public static void selectDevice(TrainConfig c, String source) {
         switch (c.device()) {
             case "cpu", "auto" -> { }
             default -> throw new ConfigError(source + ": device: \"" + c.device() + "\": this build of sau has no GPU backend yet; use \"cpu\" or \"auto\"");
@@ -174,7 +181,7 @@ public final class Experiment {
         return p;
     }
 
-    static Optimizer optimizer(TrainConfig.Optimizer o, Module model) {
+    public static Optimizer optimizer(TrainConfig.Optimizer o, Module model) {
         return switch (o.name()) {
             case "sgd" -> new SGD(model.parameters(), o.lr(), o.momentum(), o.dampening(), o.weightDecay(), o.nesterov());
             case "adam" -> new Adam(model.parameters(), o.lr(), o.betas().get(0), o.betas().get(1), o.eps(), o.weightDecay());
@@ -184,13 +191,15 @@ public final class Experiment {
     }
 
     /** The schedule runs per optimizer step, so epochs in the config are converted to steps. */
-    static LrSchedule schedule(TrainConfig c, int stepsPerEpoch) {
+    public static LrSchedule schedule(TrainConfig c, int stepsPerEpoch) {
         final TrainConfig.Schedule s = c.schedule();
         final double lr = c.optimizer().lr();
         return switch (s.name()) {
             case "constant" -> new ConstantLr(lr);
             case "cosine" -> new CosineAnnealing(lr, c.epochs() * stepsPerEpoch, s.etaMin(), s.warmupEpochs() * stepsPerEpoch);
             case "step" -> new StepDecay(lr, s.stepSize() * stepsPerEpoch, s.gamma());
+            // scaled so that the peak, reached after warmup_steps, is optimizer.lr
+            case "inverse_sqrt" -> new InverseSqrtWarmup(1, s.warmupSteps(), lr * Math.sqrt(s.warmupSteps()));
             default -> throw new IllegalStateException("validated schedule name " + s.name());
         };
     }

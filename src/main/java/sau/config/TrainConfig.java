@@ -23,7 +23,9 @@ public record TrainConfig(
         @JsonProperty("label_smoothing") Float labelSmoothing,
         Checkpoint checkpoint,
         Logging logging,
-        Detection detection) {
+        Detection detection,
+        @JsonProperty("clip_grad_norm") Float clipGradNorm,
+        Translation translation) {
 
     public TrainConfig {
         name = name == null ? "run" : name;
@@ -35,11 +37,13 @@ public record TrainConfig(
         batchSize = batchSize == null ? 128 : batchSize;
         epochs = epochs == null ? 10 : epochs;
         optimizer = optimizer == null ? new Optimizer(null, null, null, null, null, null, null, null) : optimizer;
-        schedule = schedule == null ? new Schedule(null, null, null, null, null) : schedule;
+        schedule = schedule == null ? new Schedule(null, null, null, null, null, null) : schedule;
         labelSmoothing = labelSmoothing == null ? 0f : labelSmoothing;
         checkpoint = checkpoint == null ? new Checkpoint(null, null) : checkpoint;
         logging = logging == null ? new Logging(null, null) : logging;
         detection = detection == null ? new Detection(null, null, null, null, null, null, null) : detection;
+        clipGradNorm = clipGradNorm == null ? 0f : clipGradNorm;
+        translation = translation == null ? new Translation(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : translation;
     }
 
     /** Which network: a registered model name, its activation spec and model-specific options. */
@@ -139,8 +143,10 @@ public record TrainConfig(
             @JsonProperty("warmup_epochs") Integer warmupEpochs,
             @JsonProperty("eta_min") Double etaMin,
             @JsonProperty("step_size") Integer stepSize,
-            Double gamma) {
+            Double gamma,
+            @JsonProperty("warmup_steps") Integer warmupSteps) {
         public Schedule {
+            warmupSteps = warmupSteps == null ? 4000 : warmupSteps;
             name = name == null ? "constant" : name;
             warmupEpochs = warmupEpochs == null ? 0 : warmupEpochs;
             etaMin = etaMin == null ? 0.0 : etaMin;
@@ -185,6 +191,45 @@ public record TrainConfig(
             candidates = candidates == null ? 400 : candidates;
             maxDetections = maxDetections == null ? 200 : maxDetections;
             evalEveryEpochs = evalEveryEpochs == null ? 1 : evalEveryEpochs;
+        }
+    }
+
+    /**
+     * Translation runs ({@code dataset.name: "parallel-text"}): the language pair and its files,
+     * the byte-pair encoding, batching by tokens, decoding and scoring.
+     */
+    public record Translation(
+            String source,
+            String target,
+            String train,
+            String valid,
+            String test,
+            @JsonProperty("bpe_merges") Integer bpeMerges,
+            @JsonProperty("max_tokens") Integer maxTokens,
+            @JsonProperty("max_length") Integer maxLength,
+            Integer beam,
+            @JsonProperty("length_penalty") Double lengthPenalty,
+            @JsonProperty("max_len_a") Double maxLenA,
+            @JsonProperty("max_len_b") Integer maxLenB,
+            @JsonProperty("bleu_sentences") Integer bleuSentences,
+            @JsonProperty("test_sentences") Integer testSentences,
+            @JsonProperty("average_checkpoints") Integer averageCheckpoints) {
+        public Translation {
+            source = source == null ? "en" : source;
+            target = target == null ? "de" : target;
+            train = train == null ? "train" : train;
+            valid = valid == null ? "valid" : valid;
+            test = test == null ? "test" : test;
+            bpeMerges = bpeMerges == null ? 8000 : bpeMerges;
+            maxTokens = maxTokens == null ? 4096 : maxTokens;
+            maxLength = maxLength == null ? 128 : maxLength;
+            beam = beam == null ? 4 : beam;
+            lengthPenalty = lengthPenalty == null ? 0.6 : lengthPenalty;
+            maxLenA = maxLenA == null ? 1.0 : maxLenA;
+            maxLenB = maxLenB == null ? 50 : maxLenB;
+            bleuSentences = bleuSentences == null ? 500 : bleuSentences;
+            testSentences = testSentences == null ? 0 : testSentences;
+            averageCheckpoints = averageCheckpoints == null ? 1 : averageCheckpoints;
         }
     }
 }

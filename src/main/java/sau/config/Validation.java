@@ -6,7 +6,7 @@ import java.util.List;
 final class Validation {
 
     static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw");
-    static final List<String> SCHEDULES = List.of("constant", "cosine", "step");
+    static final List<String> SCHEDULES = List.of("constant", "cosine", "step", "inverse_sqrt");
     static final List<String> PROGRESS = List.of("auto", "bar", "lines", "none");
 
     private Validation() {}
@@ -61,6 +61,20 @@ final class Validation {
                 "\"" + c.model().name() + "\" is a classifier; a voc (detection) dataset needs ssd300");
         k.that(detection || !c.model().name().equals("ssd300"), "dataset.name",
                 "\"" + c.dataset().name() + "\" is a classification dataset; ssd300 needs a voc (detection) dataset");
+        k.that(c.clipGradNorm() >= 0, "clip_grad_norm", "must be 0 (off) or a positive gradient norm, got " + c.clipGradNorm());
+        k.that(c.schedule().warmupSteps() >= 1, "schedule.warmup_steps", "must be at least 1, got " + c.schedule().warmupSteps());
+        final TrainConfig.Translation t = c.translation();
+        k.that(!t.source().isBlank() && !t.target().isBlank() && !t.source().equals(t.target()), "translation.source",
+                "source and target must be two different, non-empty language codes, got \"" + t.source() + "\" and \"" + t.target() + "\"");
+        k.that(t.bpeMerges() >= 0, "translation.bpe_merges", "must be 0 (characters only) or more, got " + t.bpeMerges());
+        k.that(t.maxTokens() >= 8, "translation.max_tokens", "must be at least 8 tokens per batch, got " + t.maxTokens());
+        k.that(t.maxLength() >= 1, "translation.max_length", "must be at least 1 token, got " + t.maxLength());
+        k.that(t.beam() >= 1, "translation.beam", "must be at least 1, got " + t.beam());
+        k.that(t.lengthPenalty() >= 0, "translation.length_penalty", "must be 0 or more, got " + t.lengthPenalty());
+        k.that(t.maxLenA() >= 0 && t.maxLenB() >= 1, "translation.max_len_b", "outputs may have max_len_a·source + max_len_b tokens: need max_len_a ≥ 0, max_len_b ≥ 1");
+        k.that(t.bleuSentences() >= 0, "translation.bleu_sentences", "must be 0 (none) or more, got " + t.bleuSentences());
+        k.that(t.testSentences() >= 0, "translation.test_sentences", "must be 0 (all) or more, got " + t.testSentences());
+        k.that(t.averageCheckpoints() >= 1, "translation.average_checkpoints", "must be at least 1 (1: no averaging), got " + t.averageCheckpoints());
     }
 
     private record Checker(String source) {

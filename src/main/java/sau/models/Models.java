@@ -35,6 +35,10 @@ public final class Models {
                 Set.of("backbone", "width"),
                 c -> new SSD300(squareSide(c.inputShape()), c.numClasses(), batchNormBackbone(c.options()), positive(c.options(), "width", 1.0),
                         c.activation(), c.generator())));
+        REGISTRY.put("transformer", new Entry("encoder-decoder Transformer for translation; vocabulary from the data, padding id 0 "
+                + "(options: d_model, nhead, num_encoder_layers, num_decoder_layers, dim_feedforward, dropout, norm_first, share_embeddings, tie_output, max_len)",
+                TransformerOptions.KEYS,
+                c -> new Transformer(TransformerOptions.from(c.options()), c.numClasses(), c.numClasses(), 0, c.activation(), c.generator())));
     }
 
     private static boolean batchNormBackbone(ModelOptions o) {

@@ -90,7 +90,7 @@ public final class Plots {
         save(List.of(chart("Train accuracy", "epoch", "accuracy (%)", List.of(curve(label, one, e -> 100 * e.trainAcc())), Styler.LegendPosition.InsideSE, false),
                 chart("Test accuracy", "epoch", "accuracy (%)", List.of(curve(label, one, e -> 100 * e.testAcc())), Styler.LegendPosition.InsideSE, false)), outDir.resolve("accuracy"));
         save(List.of(chart("Train loss", "epoch", "cross-entropy", List.of(curve(label, one, RunLog.Epoch::trainLoss)), Styler.LegendPosition.InsideNE, false),
-                chart("Test loss", "epoch", "cross-entropy", List.of(curve(label, one, RunLog.Epoch::testLoss)), Styler.LegendPosition.InsideNE, false)), outDir.resolve("loss"));
+                chart(log.heldOutName() + " loss", "epoch", "cross-entropy", List.of(curve(label, one, RunLog.Epoch::testLoss)), Styler.LegendPosition.InsideNE, false)), outDir.resolve("loss"));
         save(List.of(chart("Learning rate at the start of each epoch", "epoch", "learning rate", List.of(curve(label, one, RunLog.Epoch::lr)), Styler.LegendPosition.InsideNE, false)), outDir.resolve("lr"));
     }
 

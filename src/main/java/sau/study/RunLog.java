@@ -26,6 +26,11 @@ public record RunLog(Path dir, List<Epoch> epochs) {
     public record Epoch(int epoch, double trainLoss, double trainAcc, double testLoss, double testAcc, double lr, Map<String, double[]> activations,
                         double testMap) {}
 
+    /** The held-out split of the loss curve: a translation run logs a validation loss and no test accuracy. */
+    public String heldOutName() {
+        return !isEmpty() && Double.isNaN(last().testAcc()) && !Double.isNaN(last().testLoss()) ? "Validation" : "Test";
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public RunLog {
@@ -42,8 +47,10 @@ public record RunLog(Path dir, List<Epoch> epochs) {
                 final JsonNode m = JSON.readTree(line);
                 final Map<String, double[]> activations = new LinkedHashMap<>();
                 m.path("activations").properties().forEach(e -> activations.put(e.getKey(), numbers(e.getValue())));
+                // a translation run scores a validation split each epoch (valid_loss): its held-out loss
+                final double heldOutLoss = m.has("test_loss") ? number(m, "test_loss") : number(m, "valid_loss");
                 epochs.add(new Epoch(m.path("epoch").asInt(), number(m, "train_loss"), number(m, "train_acc"),
-                        number(m, "test_loss"), number(m, "test_acc"), number(m, "lr"), activations, number(m, "test_map")));
+                        heldOutLoss, number(m, "test_acc"), number(m, "lr"), activations, number(m, "test_map")));
             }
         }
         return new RunLog(runDir, epochs);

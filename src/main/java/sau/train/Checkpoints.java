@@ -61,31 +61,6 @@ public final class Checkpoints {
         return dir;
     }
 
-    /**
-     * Continues a run: loads its latest checkpoint into the model, the optimizer and the model's
-     * generator, drops the metrics lines of epochs that will be trained again, and returns where
-     * training stands (the start when the run has no checkpoint yet). {@code log} gets one line
-     * saying which.
-     */
-    static TrainState resume(Path runDir, Module model, Optimizer optimizer, Generator rng, int epochs, java.util.function.Consumer<String> log) throws IOException {
-        TrainState state = TrainState.start(rng);
-        final Path latest = latest(runDir);
-        if (latest != null) {
-            final Loaded ck = load(latest);
-            model.loadStateDict(ck.model(), true);
-            optimizer.loadStateDict(ck.optimizer());
-            state = ck.state();
-            rng.restore(state.rngState());
-            if (state.epoch() < epochs) {
-                log.accept(String.format(java.util.Locale.ROOT, "resuming from %s (epoch %d, batch %d)", runDir.relativize(latest), state.epoch() + 1, state.nextBatch()));
-            }
-        } else {
-            log.accept("no checkpoint yet in " + runDir + "; starting from the beginning");
-        }
-        RunFiles.keepMetricsBefore(runDir, state.epoch());
-        return state;
-    }
-
     /** The newest complete checkpoint of a run, or null if it has none. */
     public static Path latest(Path runDir) throws IOException {
         final Path pointer = runDir.resolve("checkpoints").resolve("latest");

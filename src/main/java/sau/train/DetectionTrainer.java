@@ -46,6 +46,7 @@ public final class DetectionTrainer {
     private final Path runDir;
     private final Options options;
     private final PrintStream console;
+    private final RunRecords records;
     private final float[] priors;
     private final float[] priorCorners;
 
@@ -60,6 +61,7 @@ public final class DetectionTrainer {
         this.runDir = runDir;
         this.options = options;
         this.console = console;
+        this.records = new RunRecords(runDir, console, options.progressLines() || options.progressInPlace());
         this.priors = model.defaultBoxes().centres();
         this.priorCorners = Boxes.toCorners(priors);
     }
@@ -67,7 +69,7 @@ public final class DetectionTrainer {
     /** Trains from scratch, or from the latest checkpoint when {@code resume}; returns every epoch's metrics. */
     public List<Map<String, Object>> fit(boolean resume) throws IOException {
         Files.createDirectories(runDir);
-        TrainState state = resume ? Checkpoints.resume(runDir, model, optimizer, modelRng, options.epochs(), this::log) : TrainState.start(modelRng);
+        TrainState state = resume ? records.resume(model, optimizer, modelRng, options.epochs()) : TrainState.start(modelRng);
         final List<Map<String, Object>> history = new ArrayList<>();
         final ProgressBar bar = new ProgressBar(console, options.progressInPlace());
         final int steps = train.batchesPerEpoch();
@@ -133,12 +135,11 @@ public final class DetectionTrainer {
             m.put("epoch_s", seconds);
             final Map<String, Object> learned = LearnedActivations.of(model);
             if (!learned.isEmpty()) m.put("activations", learned);
-            RunFiles.appendMetrics(runDir, m);
+            records.appendMetrics(m);
             history.add(m);
             final String line = String.format(Locale.ROOT, "epoch %d/%d  train loss %.4f%s  lr %.4g  %,.1f img/s  %.1f s",
                     epoch + 1, options.epochs(), lossSum / seen, scores, epochLr, seen / seconds, seconds);
-            if (options.progressLines() || options.progressInPlace()) console.println(line);
-            RunFiles.appendLog(runDir, line);
+            records.log(line);
             state = TrainState.epochStart(epoch + 1, globalStep, modelRng);
             if ((epoch + 1) % options.checkpointEveryEpochs() == 0 || epoch + 1 == options.epochs()) Checkpoints.save(runDir, model, optimizer, state);
         }
@@ -169,10 +170,5 @@ public final class DetectionTrainer {
         }
         model.train();
         return map.compute();
-    }
-
-    private void log(String message) {
-        if (options.progressLines() || options.progressInPlace()) console.println(message);
-        RunFiles.appendLog(runDir, message);
     }
 }

@@ -17,16 +17,23 @@ public final class ProgressBar {
 
     private final PrintStream out;
     private final boolean inPlace;
+    private final String unit;
     private long lastDraw;
     private int lastLength;
 
     public ProgressBar(PrintStream out, boolean inPlace) {
+        this(out, inPlace, "img");
+    }
+
+    /** @param unit what the throughput counts: {@code img} (images), {@code tok} (tokens) */
+    public ProgressBar(PrintStream out, boolean inPlace, String unit) {
         this.out = out;
         this.inPlace = inPlace;
+        this.unit = unit;
     }
 
     /** {@code acc} NaN: a task without an accuracy (detection), left out of the line. */
-    public void update(int epoch, int epochs, int step, int steps, double loss, double acc, double imagesPerSecond, double etaSeconds) {
+    public void update(int epoch, int epochs, int step, int steps, double loss, double acc, double itemsPerSecond, double etaSeconds) {
         if (!inPlace) return;
         final long now = System.nanoTime();
         if (step < steps && now - lastDraw < REDRAW_NANOS) return;
@@ -34,8 +41,8 @@ public final class ProgressBar {
         final int filled = steps == 0 ? WIDTH : (int) ((long) WIDTH * step / steps);
         final String bar = "=".repeat(Math.max(0, filled - 1)) + (filled > 0 && filled < WIDTH ? ">" : filled == WIDTH ? "=" : "") + " ".repeat(WIDTH - filled);
         final String accuracy = Double.isNaN(acc) ? "" : String.format(Locale.ROOT, " acc %.2f%%", 100 * acc);
-        final String line = String.format(Locale.ROOT, "epoch %d/%d [%s] %d/%d loss %.4f%s %,.0f img/s ETA %s",
-                epoch, epochs, bar, step, steps, loss, accuracy, imagesPerSecond, duration(etaSeconds));
+        final String line = String.format(Locale.ROOT, "epoch %d/%d [%s] %d/%d loss %.4f%s %,.0f %s/s ETA %s",
+                epoch, epochs, bar, step, steps, loss, accuracy, itemsPerSecond, unit, duration(etaSeconds));
         out.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
         out.flush();
         lastLength = line.length();

@@ -45,6 +45,7 @@ public final class Trainer {
     private final Path runDir;
     private final Options options;
     private final PrintStream console;
+    private final RunRecords records;
 
     public Trainer(Module model, Optimizer optimizer, LrSchedule schedule, DataLoader train, DataLoader test,
                    Generator modelRng, Path runDir, Options options, PrintStream console) {
@@ -57,12 +58,13 @@ public final class Trainer {
         this.runDir = runDir;
         this.options = options;
         this.console = console;
+        this.records = new RunRecords(runDir, console, options.progressLines() || options.progressInPlace());
     }
 
     /** Trains from scratch, or from the run's latest checkpoint when {@code resume}; returns the metrics of every epoch. */
     public List<Map<String, Object>> fit(boolean resume) throws IOException {
         Files.createDirectories(runDir);
-        TrainState state = resume ? Checkpoints.resume(runDir, model, optimizer, modelRng, options.epochs(), this::log) : TrainState.start(modelRng);
+        TrainState state = resume ? records.resume(model, optimizer, modelRng, options.epochs()) : TrainState.start(modelRng);
         final List<Map<String, Object>> history = new ArrayList<>();
         final ProgressBar bar = new ProgressBar(console, options.progressInPlace());
         final int steps = train.batchesPerEpoch();
@@ -129,12 +131,11 @@ public final class Trainer {
             m.put("epoch_s", seconds);
             final Map<String, Object> learned = LearnedActivations.of(model);
             if (!learned.isEmpty()) m.put("activations", learned);
-            appendMetrics(m);
+            records.appendMetrics(m);
             history.add(m);
             final String line = String.format(Locale.ROOT, "epoch %d/%d  train loss %.4f acc %.2f%%  test loss %.4f acc %.2f%% top5 %.2f%%  lr %.4g  %,.0f img/s  %.1f s",
                     epoch + 1, options.epochs(), lossSum / seen, 100.0 * correct1 / seen, ev.loss(), 100 * ev.top1(), 100 * ev.top5(), epochLr, seen / seconds, seconds);
-            if (options.progressLines() || options.progressInPlace()) console.println(line);
-            appendLog(line);
+            records.log(line);
             state = TrainState.epochStart(epoch + 1, globalStep, modelRng);
             if ((epoch + 1) % options.checkpointEveryEpochs() == 0 || epoch + 1 == options.epochs()) checkpoint(state);
         }
@@ -167,16 +168,4 @@ public final class Trainer {
         Checkpoints.save(runDir, model, optimizer, state);
     }
 
-    private void log(String message) {
-        if (options.progressLines() || options.progressInPlace()) console.println(message);
-        appendLog(message);
-    }
-
-    private void appendLog(String line) {
-        RunFiles.appendLog(runDir, line);
-    }
-
-    private void appendMetrics(Map<String, Object> metrics) {
-        RunFiles.appendMetrics(runDir, metrics);
-    }
 }
