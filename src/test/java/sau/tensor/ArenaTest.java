@@ -12,7 +12,9 @@ import sau.models.MLP;
 import sau.models.Models;
 import sau.nn.Module;
 import sau.nn.activation.ReLU;
+import sau.ops.Arithmetic;
 import sau.ops.Losses;
+import sau.ops.Reductions;
 
 class ArenaTest {
 
@@ -105,6 +107,27 @@ class ArenaTest {
                     assertArrayEquals(plain.parameters().get(i).grad().toArray(), pooled.parameters().get(i).grad().toArray(), 0f,
                             model.getKey() + " gradient " + i + " at step " + step);
                 }
+            }
+        }
+    }
+
+    @Test
+    void theDetectorComputesTheSameBitsInAnArena() {
+        // SSD300's own ops as well: dilated and ceil-mode layers, L2 normalisation, the heads' concatenation.
+        final Map<String, Object> small = Map.of("backbone", "vgg16_bn", "width", 0.125);
+        final Module plain = Models.create("ssd300", "relu", small, new int[] {3, 64, 64}, 6, new Generator(7));
+        final Module pooled = Models.create("ssd300", "relu", small, new int[] {3, 64, 64}, 6, new Generator(7));
+        final Generator data = new Generator(8);
+        for (int step = 0; step < 2; step++) {
+            final Tensor x = Tensor.randn(data, 2, 3, 64, 64);
+            for (Tensor p : plain.parameters()) p.zeroGrad();
+            for (Tensor p : pooled.parameters()) p.zeroGrad();
+            Reductions.sum(Arithmetic.mul(plain.forward(x), plain.forward(x))).backward();
+            try (Arena a = Arena.open()) {
+                Reductions.sum(Arithmetic.mul(pooled.forward(x), pooled.forward(x))).backward();
+            }
+            for (int i = 0; i < plain.parameters().size(); i++) {
+                assertArrayEquals(plain.parameters().get(i).grad().toArray(), pooled.parameters().get(i).grad().toArray(), 0f, "ssd300 gradient " + i + " at step " + step);
             }
         }
     }
