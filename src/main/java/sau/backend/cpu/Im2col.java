@@ -154,13 +154,7 @@ final class Im2col {
             Arrays.fill(padded, 0, p.length(), 0f);
             b.bordersFor = p;
         }
-        final int h = g.inH(), w = g.inW(), plane = h * w;
-        for (int c = 0, planes = (n1 - n0) * g.inChannels(), src = xOff + n0 * g.inChannels() * plane; c < planes; c++) {
-            for (int ih = 0; ih < h; ih++, src += w) {
-                final int dst = c * p.plane + (ih + g.padH()) * p.width + g.padW();
-                for (int iw = 0; iw < w; iw++) padded[dst + iw] = x[src + iw];
-            }
-        }
+        p.copyPixels(x, xOff + n0 * g.inChannels() * g.inPlane(), padded, true);
         final int[] index = b.table(p);
         final int taps = g.kernelH() * g.kernelW(), n = p.columns;
         int row = colsOff;
@@ -198,13 +192,7 @@ final class Im2col {
                 for (int j = 0, at = t * n; j < n; j++) padded[base + index[at + j]] += cols[row + j];
             }
         }
-        final int h = g.inH(), w = g.inW(), plane = h * w;
-        for (int c = 0, planes = (n1 - n0) * g.inChannels(), dst = dxOff + n0 * g.inChannels() * plane; c < planes; c++) {
-            for (int ih = 0; ih < h; ih++, dst += w) {
-                final int src = c * p.plane + (ih + g.padH()) * p.width + g.padW();
-                for (int iw = 0; iw < w; iw++) dx[dst + iw] = padded[src + iw];
-            }
-        }
+        p.copyPixels(dx, dxOff + n0 * g.inChannels() * g.inPlane(), padded, false);
     }
 
     /**
@@ -228,6 +216,21 @@ final class Im2col {
 
         int length() {
             return count * g.inChannels() * plane;
+        }
+
+        /**
+         * Copies the pixels of the {@code count} images stored from {@code images[at]} into their
+         * places inside the borders of {@code padded} ({@code intoPadded}), or back out of them.
+         */
+        void copyPixels(float[] images, int at, float[] padded, boolean intoPadded) {
+            final int h = g.inH(), w = g.inW();
+            for (int c = 0, planes = count * g.inChannels(), image = at; c < planes; c++) {
+                for (int ih = 0; ih < h; ih++, image += w) {
+                    final int inside = c * plane + (ih + g.padH()) * width + g.padW();
+                    if (intoPadded) System.arraycopy(images, image, padded, inside, w);
+                    else System.arraycopy(padded, inside, images, image, w);
+                }
+            }
         }
 
         /**
