@@ -176,10 +176,8 @@ public final class SSD300 extends Module {
 
         final PerMap classification;
         final PerMap regression;
-        final int classes;
 
         Head(int[] channels, int classes, Generator g) {
-            this.classes = classes;
             classification = registerModule("classification_head", new PerMap(channels, classes, g));
             regression = registerModule("regression_head", new PerMap(channels, 4, g));
         }
