@@ -3,12 +3,12 @@ package sau.autograd;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.Collections;
-import sau.backend.cpu.Elementwise;
+import sau.backend.Backend;
 import sau.tensor.Arena;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
@@ -93,7 +93,7 @@ public final class Backward {
         final float[] copy = Arena.uninitialized(a.numel());
         a.copyTo(copy, 0);
         final Tensor out = new Tensor(copy, a.shape());
-        Elementwise.addInto(out, b);
+        Backend.addInto(out, b);
         return out;
     }
 
@@ -101,7 +101,7 @@ public final class Backward {
         if (leaf.grad() == null) {
             leaf.setGrad(new Tensor(g.toArray(), leaf.shape())); // a copy: g may be shared with other gradients
         } else {
-            Elementwise.addInto(leaf.grad(), g);
+            Backend.addInto(leaf.grad(), g);
         }
     }
 }

@@ -1,9 +1,9 @@
 package sau.ops;
 
 import sau.autograd.Node;
+import sau.backend.Backend;
 import sau.backend.cpu.BinaryOp;
 import sau.backend.cpu.DropoutMask;
-import sau.backend.cpu.Elementwise;
 import sau.tensor.Generator;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
@@ -29,7 +29,7 @@ public final class Dropout2dOp {
         maskShape[maskShape.length - 2] = 1;
         maskShape[maskShape.length - 1] = 1;
         final Tensor mask = new Tensor(DropoutMask.sample(Shape.numel(maskShape), p, g), maskShape);
-        final Tensor out = Elementwise.binary(BinaryOp.MUL, x, mask);
+        final Tensor out = Backend.binary(BinaryOp.MUL, x, mask);
         return Node.record("Dropout2d", out, grad -> new Tensor[] {Arithmetic.mul(grad, mask)}, x);
     }
 }

@@ -1,9 +1,9 @@
 package sau.ops;
 
 import sau.autograd.Node;
+import sau.backend.Backend;
 import sau.backend.cpu.BinaryOp;
 import sau.backend.cpu.DropoutMask;
-import sau.backend.cpu.Elementwise;
 import sau.tensor.Generator;
 import sau.tensor.Tensor;
 
@@ -25,7 +25,7 @@ public final class DropoutOp {
 
     /** {@code x ⊙ mask} with the mask held constant; public so a test can fix the mask. */
     public static Tensor applyMask(Tensor x, Tensor mask) {
-        final Tensor out = Elementwise.binary(BinaryOp.MUL, x, mask);
+        final Tensor out = Backend.binary(BinaryOp.MUL, x, mask);
         return Node.record("Dropout", out, g -> new Tensor[] {Arithmetic.mul(g, mask)}, x);
     }
 }

@@ -1,11 +1,11 @@
 package sau.ops;
 
 import sau.autograd.Node;
-import sau.backend.cpu.Elementwise;
+import sau.backend.Backend;
 import sau.backend.cpu.Reduce;
+import sau.tensor.Arena;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
-import sau.tensor.Arena;
 
 /**
  * Picking elements by index, and choosing between tensors by a mask. Indices are tensors of
@@ -105,12 +105,12 @@ public final class Indexing {
      * condition held and to b elsewhere.
      */
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
-        final Tensor out = Elementwise.where(cond, a, b);
+        final Tensor out = Backend.where(cond, a, b);
         return Node.record("Where", out, g -> {
             final Tensor zero = Tensor.scalar(0f);
             return new Tensor[] {
-                a.requiresGrad() ? Reductions.sumTo(Elementwise.where(cond, g, zero), a.shape()) : null,
-                b.requiresGrad() ? Reductions.sumTo(Elementwise.where(cond, zero, g), b.shape()) : null};
+                a.requiresGrad() ? Reductions.sumTo(Backend.where(cond, g, zero), a.shape()) : null,
+                b.requiresGrad() ? Reductions.sumTo(Backend.where(cond, zero, g), b.shape()) : null};
         }, a, b);
     }
 

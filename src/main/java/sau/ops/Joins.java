@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import sau.autograd.Node;
-import sau.backend.cpu.Elementwise;
+import sau.backend.Backend;
+import sau.tensor.Arena;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
-import sau.tensor.Arena;
 
 /** Joining tensors along a dimension, and splitting one into pieces. */
 public final class Joins {
@@ -39,7 +39,7 @@ public final class Joins {
         for (int i = 0; i < parts.size(); i++) {
             starts[i] = at;
             final Tensor p = parts.get(i);
-            Elementwise.copyInto(Views.narrow(out, d, at, p.size(d)), p);
+            Backend.copyInto(Views.narrow(out, d, at, p.size(d)), p);
             at += p.size(d);
         }
         return Node.record("Cat", out, g -> {

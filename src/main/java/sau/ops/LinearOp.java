@@ -1,11 +1,11 @@
 package sau.ops;
 
 import sau.autograd.Node;
+import sau.backend.Backend;
 import sau.backend.cpu.LinearKernel;
-import sau.backend.cpu.Reduce;
+import sau.tensor.Arena;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
-import sau.tensor.Arena;
 
 /**
  * {@code y = x·Wᵀ + b} for x of shape {@code [..., in]}, as PyTorch's {@code F.linear}: one op
@@ -47,7 +47,7 @@ public final class LinearOp {
                 LinearKernel.backwardWeight(gc.data(), gc.offset(), xc.data(), xc.offset(), d, rows, in, out);
                 dw = new Tensor(d, out, in);
             }
-            if (bias != null && bias.requiresGrad()) db = Reduce.sum(new Tensor(gc.data(), new int[] {rows, out}, new int[] {out, 1}, gc.offset()), 0);
+            if (bias != null && bias.requiresGrad()) db = Backend.sum(gc.view(new int[] {rows, out}, new int[] {out, 1}, gc.offset()), 0);
             return new Tensor[] {dx, dw, db};
         }, x, weight, bias);
     }

@@ -162,7 +162,8 @@ public final class Losses {
         for (int i = 1; i < rank - 1; i++) perm[i] = i + 1;
         perm[rank - 1] = 1;
         final Tensor moved = Views.permute(logits.detach(), perm).contiguousData();
-        return new Tensor(moved.data(), moved.numel() / logits.size(1), logits.size(1));
+        final int[] rows = {moved.numel() / logits.size(1), logits.size(1)};
+        return moved.view(rows, Shape.contiguousStrides(rows), moved.offset());
     }
 
     /** The inverse of {@link #classesLast}, for the gradient. */
@@ -177,7 +178,7 @@ public final class Losses {
         perm[0] = 0;
         perm[1] = rank - 1;
         for (int i = 2; i < rank; i++) perm[i] = i - 1;
-        return Views.permute(new Tensor(rows.data(), moved), perm);
+        return Views.permute(rows.view(moved, Shape.contiguousStrides(moved), rows.offset()), perm);
     }
 
     private static int[] targetShape(Tensor logits) {

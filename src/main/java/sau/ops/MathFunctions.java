@@ -3,8 +3,8 @@ package sau.ops;
 import static sau.ops.Arithmetic.mul;
 
 import sau.autograd.Node;
+import sau.backend.Backend;
 import sau.backend.cpu.BinaryOp;
-import sau.backend.cpu.Elementwise;
 import sau.backend.cpu.UnaryOp;
 import sau.tensor.Tensor;
 
@@ -14,7 +14,7 @@ public final class MathFunctions {
     private MathFunctions() {}
 
     private static Tensor unary(UnaryOp op, Tensor x) {
-        return Elementwise.unary(op, x, 0, 0);
+        return Backend.unary(op, x, 0, 0);
     }
 
     /** d eˣ/dx = eˣ, the output itself. */
@@ -46,7 +46,7 @@ public final class MathFunctions {
         final Tensor y = unary(UnaryOp.ABS, x);
         return Node.record("Abs", y, g -> {
             final Tensor zero = Tensor.scalar(0f);
-            final Tensor sign = Arithmetic.sub(Elementwise.binary(BinaryOp.GT, x, zero), Elementwise.binary(BinaryOp.LT, x, zero));
+            final Tensor sign = Arithmetic.sub(Backend.binary(BinaryOp.GT, x, zero), Backend.binary(BinaryOp.LT, x, zero));
             return new Tensor[] {mul(g, sign)};
         }, x);
     }
@@ -72,9 +72,9 @@ public final class MathFunctions {
     /** x limited to [min, max]. Gradient: 1 inside the interval, 0 where x was clipped. */
     public static Tensor clamp(Tensor x, float min, float max) {
         if (min > max) throw new IllegalArgumentException("clamp: min " + min + " > max " + max);
-        final Tensor y = Elementwise.unary(UnaryOp.CLAMP, x, min, max);
+        final Tensor y = Backend.unary(UnaryOp.CLAMP, x, min, max);
         return Node.record("Clamp", y, g -> {
-            final Tensor inside = mul(Elementwise.binary(BinaryOp.GE, x, Tensor.scalar(min)), Elementwise.binary(BinaryOp.LE, x, Tensor.scalar(max)));
+            final Tensor inside = mul(Backend.binary(BinaryOp.GE, x, Tensor.scalar(min)), Backend.binary(BinaryOp.LE, x, Tensor.scalar(max)));
             return new Tensor[] {mul(g, inside)};
         }, x);
     }

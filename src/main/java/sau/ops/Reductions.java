@@ -2,6 +2,7 @@ package sau.ops;
 
 import java.util.Arrays;
 import sau.autograd.Node;
+import sau.backend.Backend;
 import sau.backend.cpu.Reduce;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
@@ -26,7 +27,7 @@ public final class Reductions {
     public static Tensor sum(Tensor x, int[] dims, boolean keepdim) {
         final boolean[] reduced = reducedDims(dims, x.dim());
         Tensor y = x.detach();
-        for (int d = x.dim() - 1; d >= 0; d--) if (reduced[d]) y = Reduce.sum(y, d); // from the last, so indices stay valid
+        for (int d = x.dim() - 1; d >= 0; d--) if (reduced[d]) y = Backend.sum(y, d); // from the last, so indices stay valid
         final int[] keptShape = keptShape(x.shape(), reduced);
         final Tensor out = keepdim ? Views.reshape(y, keptShape) : y;
         return Node.record("Sum", out, g -> new Tensor[] {Views.expand(Views.reshape(g, keptShape), x.shape())}, x);
@@ -72,7 +73,7 @@ public final class Reductions {
      */
     public static Tensor max(Tensor x, int dim, boolean keepdim) {
         final int d = Shape.dim(dim, x.dim());
-        final Reduce.MaxResult r = Reduce.max(x, d);
+        final Reduce.MaxResult r = Backend.max(x, d);
         final int[] kept = x.shape();
         kept[d] = 1;
         final Tensor out = keepdim ? Views.reshape(r.values(), kept) : r.values();
@@ -90,7 +91,7 @@ public final class Reductions {
     /** Where the maximum along {@code dim} is (as float-valued indices); not differentiable. */
     public static Tensor argmax(Tensor x, int dim, boolean keepdim) {
         final int d = Shape.dim(dim, x.dim());
-        final Reduce.MaxResult r = Reduce.max(x, d);
+        final Reduce.MaxResult r = Backend.max(x, d);
         final Tensor idx = indexTensor(r.indices(), r.values().shape());
         if (!keepdim) return idx;
         final int[] kept = x.shape();
@@ -115,7 +116,7 @@ public final class Reductions {
         final boolean[] reduced = new boolean[gs.length];
         for (int d = 0; d < gs.length; d++) reduced[d] = d < lead || (shape[d - lead] == 1 && gs[d] != 1);
         Tensor y = g;
-        for (int d = gs.length - 1; d >= 0; d--) if (reduced[d]) y = Reduce.sum(y, d);
+        for (int d = gs.length - 1; d >= 0; d--) if (reduced[d]) y = Backend.sum(y, d);
         return Views.reshape(y, shape);
     }
 

@@ -2,10 +2,10 @@ package sau.ops;
 
 import java.util.Arrays;
 import sau.autograd.Node;
-import sau.backend.cpu.Elementwise;
+import sau.backend.Backend;
+import sau.tensor.Arena;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
-import sau.tensor.Arena;
 
 /**
  * Ops that only change how the same numbers are seen: no arithmetic, usually no copy. Each one
@@ -21,7 +21,7 @@ public final class Views {
     public static Tensor reshape(Tensor x, int... shape) {
         final int[] target = inferShape(shape, x.numel(), x.shape());
         final Tensor base = x.contiguousData();
-        final Tensor out = new Tensor(base.data(), target, Shape.contiguousStrides(target), base.offset());
+        final Tensor out = base.view(target, Shape.contiguousStrides(target), base.offset());
         // d reshape: the gradient is reshaped back
         return Node.record("Reshape", out, g -> new Tensor[] {reshape(g, x.shape())}, x);
     }
@@ -73,7 +73,7 @@ public final class Views {
             strides[i] = x.stride(d);
             inverse[d] = i;
         }
-        final Tensor out = new Tensor(x.data(), shape, strides, x.offset());
+        final Tensor out = x.view(shape, strides, x.offset());
         return Node.record("Permute", out, g -> new Tensor[] {permute(g, inverse)}, x);
     }
 
@@ -95,11 +95,11 @@ public final class Views {
         }
         final int[] shape = x.shape();
         shape[d] = length;
-        final Tensor out = new Tensor(x.data(), shape, x.strides(), x.offset() + start * x.stride(d));
+        final Tensor out = x.view(shape, x.strides(), x.offset() + start * x.stride(d));
         // d narrow: the gradient goes back into the slice it came from; elsewhere it is zero
         return Node.record("Narrow", out, g -> {
-            final Tensor gx = Arena.zeros(x.shape());
-            Elementwise.copyInto(new Tensor(gx.data(), shape, gx.strides(), start * gx.stride(d)), g);
+            final Tensor gx = Arena.zeros(x.device(), x.shape());
+            Backend.copyInto(gx.view(shape, gx.strides(), start * gx.stride(d)), g);
             return new Tensor[] {gx};
         }, x);
     }
@@ -116,7 +116,7 @@ public final class Views {
             outShape[i] = want;
             strides[i] = i < lead || have != want ? 0 : x.stride(i - lead);
         }
-        final Tensor out = new Tensor(x.data(), outShape, strides, x.offset());
+        final Tensor out = x.view(outShape, strides, x.offset());
         // d expand: every copy of an element sends its gradient back to it, so they are summed
         return Node.record("Expand", out, g -> new Tensor[] {Reductions.sumTo(g, x.shape())}, x);
     }

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import sau.backend.Devices;
 
 /**
  * Arrays for the intermediate results of a training step, handed back when the step ends and
@@ -39,6 +40,10 @@ import java.util.Set;
  * factories ({@code zeros}, {@code toArray}, ...) are ordinary arrays and are never reused. A
  * module that wants to keep an op's result beyond the step must copy it ({@link Tensor#toArray}).
  * Without an open arena, {@link #floats} is just {@code new float[n]}.
+ *
+ * <p>Tensors on a GPU get the same treatment ({@link #empty(Device, int...)}): their memory is
+ * lent by the step and reused by the next one, so that a training step on the GPU does not call
+ * the driver's allocator at all once the first step is done.
  */
 public final class Arena implements AutoCloseable {
 
@@ -48,9 +53,15 @@ public final class Arena implements AutoCloseable {
     private static final ThreadLocal<Arena> OPEN = new ThreadLocal<>();
     /** The arrays free for reuse on each thread, by length; they outlive the arenas. */
     private static final ThreadLocal<Map<Integer, ArrayDeque<float[]>>> FREE = ThreadLocal.withInitial(HashMap::new);
+    /** The same for GPU memory, by device and length. */
+    private static final ThreadLocal<Map<DeviceSize, ArrayDeque<DeviceMemory>>> DEVICE_FREE = ThreadLocal.withInitial(HashMap::new);
+
+    private record DeviceSize(Device device, int length) {}
 
     private final List<float[]> lent = new ArrayList<>();
     private final Set<Integer> lengths = new HashSet<>();
+    private final List<DeviceMemory> lentMemory = new ArrayList<>();
+    private final Set<DeviceSize> memorySizes = new HashSet<>();
 
     private Arena() {}
 
@@ -87,6 +98,35 @@ public final class Arena implements AutoCloseable {
         return new Tensor(uninitialized(Shape.numel(shape)), shape);
     }
 
+    /** As {@code torch.empty(shape, device=device)}, from the step's memory when an arena is open. */
+    public static Tensor empty(Device device, int... shape) {
+        if (!device.isCuda()) return empty(shape);
+        return new Tensor(memory(device, Shape.numel(shape), false), shape);
+    }
+
+    /** As {@code torch.zeros(shape, device=device)}, from the step's memory when an arena is open. */
+    public static Tensor zeros(Device device, int... shape) {
+        if (!device.isCuda()) return zeros(shape);
+        return new Tensor(memory(device, Shape.numel(shape), true), shape);
+    }
+
+    private static DeviceMemory memory(Device device, int n, boolean zeroed) {
+        final Arena arena = OPEN.get();
+        if (arena == null) {
+            final DeviceMemory m = Devices.allocate(device, n);
+            if (zeroed) Devices.fill(m, 0f);
+            return m;
+        }
+        final DeviceSize key = new DeviceSize(device, n);
+        arena.memorySizes.add(key);
+        final ArrayDeque<DeviceMemory> free = DEVICE_FREE.get().get(key);
+        DeviceMemory m = free == null ? null : free.poll();
+        if (m == null) m = Devices.allocate(device, n);
+        if (zeroed) Devices.fill(m, 0f);
+        arena.lentMemory.add(m);
+        return m;
+    }
+
     private float[] take(int n, boolean zeroed) {
         lengths.add(n);
         final ArrayDeque<float[]> free = FREE.get().get(n);
@@ -113,5 +153,9 @@ public final class Arena implements AutoCloseable {
         free.keySet().retainAll(lengths);
         for (float[] a : lent) free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).add(a);
         lent.clear();
+        final Map<DeviceSize, ArrayDeque<DeviceMemory>> freeMemory = DEVICE_FREE.get();
+        freeMemory.keySet().retainAll(memorySizes);
+        for (DeviceMemory m : lentMemory) freeMemory.computeIfAbsent(new DeviceSize(m.device(), m.length()), k -> new ArrayDeque<>()).add(m);
+        lentMemory.clear();
     }
 }

@@ -3,6 +3,7 @@ package sau.tensor;
 import java.util.Arrays;
 import sau.autograd.Backward;
 import sau.autograd.Node;
+import sau.backend.Devices;
 
 /**
  * An n-dimensional array of float32 numbers that remembers how it was made.
@@ -16,10 +17,16 @@ import sau.autograd.Node;
  * <p>For automatic differentiation a tensor carries {@code requiresGrad}, the gradient
  * {@code grad} that {@link #backward()} accumulates into, and {@code gradFn}: the graph node of
  * the operation that produced it. The arithmetic itself is in {@code sau.ops}.
+ *
+ * <p>A tensor lives on one {@link Device}. On the CPU its numbers are the Java array
+ * {@code data}; on a GPU they are {@link DeviceMemory} of the CUDA backend, and {@code data()}
+ * refuses, since reading them means a copy: {@link #to} makes that copy, and {@link #toArray},
+ * {@link #item} and {@link #get} make it for you.
  */
 public final class Tensor {
 
-    private final float[] data;
+    private final float[] data;          // the numbers of a CPU tensor; null on a GPU
+    private final DeviceMemory memory;   // the numbers of a GPU tensor; null on the CPU
     private final int[] shape;
     private final int[] strides;
     private final int offset;
@@ -30,13 +37,64 @@ public final class Tensor {
 
     /** A view over {@code data}; most code wants one of the factory methods instead. */
     public Tensor(float[] data, int[] shape, int[] strides, int offset) {
+        this(data, null, shape, strides, offset);
+    }
+
+    /** A view over GPU memory. */
+    public Tensor(DeviceMemory memory, int[] shape, int[] strides, int offset) {
+        this(null, memory, shape, strides, offset);
+    }
+
+    /** A contiguous tensor over GPU memory. */
+    public Tensor(DeviceMemory memory, int... shape) {
+        this(null, memory, shape, Shape.contiguousStrides(shape), 0);
+    }
+
+    private Tensor(float[] data, DeviceMemory memory, int[] shape, int[] strides, int offset) {
         if (shape.length != strides.length) {
             throw new IllegalArgumentException("shape " + Shape.str(shape) + " and strides " + Shape.str(strides) + " differ in rank");
         }
         this.data = data;
+        this.memory = memory;
         this.shape = shape.clone();
         this.strides = strides.clone();
         this.offset = offset;
+    }
+
+    /** Another view of this tensor's storage (on whichever device), cut off from the graph. */
+    public Tensor view(int[] shape, int[] strides, int offset) {
+        return new Tensor(data, memory, shape, strides, offset);
+    }
+
+    // ---- devices --------------------------------------------------------------------------
+
+    public Device device() {
+        return memory == null ? Device.CPU : memory.device();
+    }
+
+    public boolean isCuda() {
+        return memory != null;
+    }
+
+    /** The GPU memory of a tensor on a GPU; kernels read it with the strides and offset. */
+    public DeviceMemory memory() {
+        if (memory == null) throw new IllegalStateException("tensor of shape " + Shape.str(shape) + " is on the cpu, not on a GPU");
+        return memory;
+    }
+
+    /**
+     * This tensor on {@code device}: itself when it is there already, else a contiguous copy,
+     * detached from the graph, as {@code torch.Tensor.to} without autograd (use {@code Views.to}
+     * for a move that gradients flow through).
+     */
+    public Tensor to(Device device) {
+        if (device.equals(device())) return this;
+        if (!device.isCuda()) return new Tensor(toArray(), shape);
+        final Tensor onCpu = contiguousData();
+        final DeviceMemory m = Devices.allocate(device, numel());
+        if (onCpu.isCuda()) Devices.copy(onCpu, m);
+        else m.upload(onCpu.isDense() ? onCpu.data : onCpu.toArray());
+        return new Tensor(m, shape);
     }
 
     /** A contiguous tensor that owns {@code data} (not copied). */
@@ -148,6 +206,10 @@ public final class Tensor {
 
     /** The backing array, shared with every view of it. Kernels read it with the strides. */
     public float[] data() {
+        if (data == null) {
+            throw new IllegalStateException("tensor of shape " + Shape.str(shape) + " is on " + device()
+                + " and this code reads its numbers on the CPU: move it there first with .to(Device.CPU)");
+        }
         return data;
     }
 
@@ -163,22 +225,29 @@ public final class Tensor {
 
     /** True when {@code data} is exactly this tensor's elements in order, from index 0. */
     public boolean isDense() {
-        return offset == 0 && isContiguous() && data.length == numel();
+        return offset == 0 && isContiguous() && (data != null ? data.length : memory.length()) == numel();
     }
 
     // ---- element access (for tests, printing and small bookkeeping; not for kernels) --------
 
     public float item() {
         if (numel() != 1) throw new IllegalStateException("item() needs a tensor of one element, this one has shape " + Shape.str(shape));
-        return data[offset];
+        return read(offset);
     }
 
     public float get(int... index) {
-        return data[flatIndex(index)];
+        return read(flatIndex(index));
     }
 
     public void set(float value, int... index) {
-        data[flatIndex(index)] = value;
+        data()[flatIndex(index)] = value;
+    }
+
+    private float read(int at) {
+        if (data != null) return data[at];
+        final float[] one = new float[1];
+        memory.download(at, one, 0, 1);
+        return one[0];
     }
 
     private int flatIndex(int[] index) {
@@ -207,6 +276,11 @@ public final class Tensor {
     public void copyTo(float[] dst, int dstOff) {
         final int n = numel();
         if (n == 0) return;
+        if (memory != null) {
+            final Tensor packed = contiguousData();
+            packed.memory.download(packed.offset, dst, dstOff, n);
+            return;
+        }
         if (isContiguous()) {
             System.arraycopy(data, offset, dst, dstOff, n);
             return;
@@ -240,6 +314,7 @@ public final class Tensor {
      */
     public Tensor contiguousData() {
         if (isContiguous()) return this;
+        if (memory != null) return Devices.contiguous(this);
         final float[] copy = Arena.uninitialized(numel());
         copyTo(copy, 0);
         return new Tensor(copy, shape);
@@ -249,7 +324,11 @@ public final class Tensor {
     public void copyFrom(Tensor src) {
         if (!Arrays.equals(shape, src.shape)) throw new IllegalArgumentException("copyFrom: shape " + Shape.str(src.shape) + " into " + Shape.str(shape));
         if (!isContiguous()) throw new IllegalStateException("copyFrom needs a contiguous destination");
-        src.copyTo(data, offset);
+        if (memory == null) {
+            src.copyTo(data, offset);
+        } else {
+            Devices.copyInto(src.to(device()), this);
+        }
     }
 
     // ---- autograd state -------------------------------------------------------------------
@@ -294,7 +373,7 @@ public final class Tensor {
 
     /** The same numbers, cut off from the graph: gradients do not flow through the result. */
     public Tensor detach() {
-        return new Tensor(data, shape, strides, offset);
+        return view(shape, strides, offset);
     }
 
     /** Back-propagates from this scalar: fills {@code grad} of every leaf that requires it. */
@@ -313,6 +392,7 @@ public final class Tensor {
     public String toString() {
         final int n = numel();
         final StringBuilder sb = new StringBuilder("Tensor(shape=").append(Shape.str(shape));
+        if (memory != null) sb.append(", device=").append(device());
         if (n > 0) {
             final float[] v = toArray();
             double sum = 0;

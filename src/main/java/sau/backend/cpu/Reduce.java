@@ -27,7 +27,7 @@ public final class Reduce {
     }
 
     /** Shape of {@code shape} without dimension {@code dim}. */
-    static int[] without(int[] shape, int dim) {
+    public static int[] without(int[] shape, int dim) {
         final int[] out = new int[shape.length - 1];
         for (int d = 0, k = 0; d < shape.length; d++) if (d != dim) out[k++] = shape[d];
         return out;
