@@ -1,0 +1,245 @@
+// Matrix products C = op(A)·op(B) + beta·C for row-major matrices, batched over blockIdx.z.
+// op(A) is m×k: A is stored m×k (lda ≥ k) or, when transposed, k×m (lda ≥ m); likewise B.
+//
+// Two kernels compute the same 128×128 tile of C per block of 256 threads:
+//   sgemm_*   exact fp32 on the ordinary cores: each thread keeps an 8×8 block of C in
+//             registers and reads A and B from shared memory as outer products;
+//   tf32gemm_* the tensor cores: each warp keeps a 64×32 block of C as 4×2 16×16 fragments and
+//             multiplies operands rounded to TF32 (10-bit mantissa, fp32 range), accumulating in
+//             fp32 (PyTorch's allow_tf32; about 1e-3 relative error per product).
+// Both load the next tile of A and B from global memory into registers while they compute with
+// the current one, so that memory latency hides behind arithmetic.
+#include <mma.h>
+#include "common.cuh"
+
+using namespace nvcuda;
+
+template <bool TA>
+__device__ __forceinline__ float loadA(const float* a, int lda, int m, int k, int row, int col) {
+    if (row >= m || col >= k) return 0.f;
+    return TA ? a[(long)col * lda + row] : a[(long)row * lda + col];
+}
+
+template <bool TB>
+__device__ __forceinline__ float loadB(const float* b, int ldb, int k, int n, int row, int col) {
+    if (row >= k || col >= n) return 0.f;
+    return TB ? b[(long)col * ldb + row] : b[(long)row * ldb + col];
+}
+
+__device__ __forceinline__ void storeC(float* c, int ldc, int m, int n, int row, int col, float v, float beta) {
+    if (row < m && col < n) {
+        float* p = c + (long)row * ldc + col;
+        *p = beta == 0.f ? v : v + beta * *p;
+    }
+}
+
+// ---- fp32: 128×128 tile, depth 8 per step, 8×8 per thread -----------------------------------
+
+#define BM 128
+#define BN 128
+#define BK 8
+
+template <bool TA, bool TB>
+__device__ void sgemm(int m, int n, int k, const float* a, int lda, long strideA, const float* b, int ldb, long strideB,
+                      float beta, float* c, int ldc, long strideC) {
+    __shared__ float As[BK][BM + 4];
+    __shared__ float Bs[BK][BN + 4];
+    a += blockIdx.z * strideA;
+    b += blockIdx.z * strideB;
+    c += blockIdx.z * strideC;
+    const int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
+    const int row0 = blockIdx.y * BM, col0 = blockIdx.x * BN;
+
+    // Which element of the A and B tiles each of this thread's 4 loads fetches: consecutive
+    // threads read consecutive addresses, whichever way the matrix is stored.
+    int ar[4], ak[4], bk[4], bc[4];
+    for (int e = 0; e < 4; e++) {
+        const int idx = tid + e * 256;
+        if (TA) { ak[e] = idx / BM; ar[e] = idx % BM; } else { ar[e] = idx / BK; ak[e] = idx % BK; }
+        if (TB) { bc[e] = idx / BK; bk[e] = idx % BK; } else { bk[e] = idx / BN; bc[e] = idx % BN; }
+    }
+    float nextA[4], nextB[4];
+    for (int e = 0; e < 4; e++) {
+        nextA[e] = loadA<TA>(a, lda, m, k, row0 + ar[e], ak[e]);
+        nextB[e] = loadB<TB>(b, ldb, k, n, bk[e], col0 + bc[e]);
+    }
+    float acc[8][8] = {};
+    for (int k0 = 0; k0 < k; k0 += BK) {
+        for (int e = 0; e < 4; e++) {
+            As[ak[e]][ar[e]] = nextA[e];
+            Bs[bk[e]][bc[e]] = nextB[e];
+        }
+        __syncthreads();
+        if (k0 + BK < k) {
+            for (int e = 0; e < 4; e++) {
+                nextA[e] = loadA<TA>(a, lda, m, k, row0 + ar[e], k0 + BK + ak[e]);
+                nextB[e] = loadB<TB>(b, ldb, k, n, k0 + BK + bk[e], col0 + bc[e]);
+            }
+        }
+        // Rows ty*4..+3 and 64+ty*4..+3, columns tx*4..+3 and 64+tx*4..+3: two float4 reads per
+        // operand and step, spread so that a warp's reads hit distinct banks.
+#pragma unroll
+        for (int kk = 0; kk < BK; kk++) {
+            float ra[8], rb[8];
+            const float4 a0 = *reinterpret_cast<const float4*>(&As[kk][ty * 4]);
+            const float4 a1 = *reinterpret_cast<const float4*>(&As[kk][64 + ty * 4]);
+            const float4 b0 = *reinterpret_cast<const float4*>(&Bs[kk][tx * 4]);
+            const float4 b1 = *reinterpret_cast<const float4*>(&Bs[kk][64 + tx * 4]);
+            ra[0] = a0.x; ra[1] = a0.y; ra[2] = a0.z; ra[3] = a0.w; ra[4] = a1.x; ra[5] = a1.y; ra[6] = a1.z; ra[7] = a1.w;
+            rb[0] = b0.x; rb[1] = b0.y; rb[2] = b0.z; rb[3] = b0.w; rb[4] = b1.x; rb[5] = b1.y; rb[6] = b1.z; rb[7] = b1.w;
+#pragma unroll
+            for (int i = 0; i < 8; i++)
+#pragma unroll
+                for (int j = 0; j < 8; j++) acc[i][j] = fmaf(ra[i], rb[j], acc[i][j]);
+        }
+        __syncthreads();
+    }
+#pragma unroll
+    for (int i = 0; i < 8; i++) {
+        const int row = row0 + (i < 4 ? ty * 4 + i : 64 + ty * 4 + i - 4);
+#pragma unroll
+        for (int j = 0; j < 8; j++) {
+            const int col = col0 + (j < 4 ? tx * 4 + j : 64 + tx * 4 + j - 4);
+            storeC(c, ldc, m, n, row, col, acc[i][j], beta);
+        }
+    }
+}
+
+#define SGEMM(NAME, TA, TB)                                                                                       \
+    extern "C" __global__ void __launch_bounds__(256) NAME(int m, int n, int k, const float* a, int lda, long sA, \
+        const float* b, int ldb, long sB, float beta, float* c, int ldc, long sC) {                               \
+        sgemm<TA, TB>(m, n, k, a, lda, sA, b, ldb, sB, beta, c, ldc, sC);                                        \
+    }
+SGEMM(sgemm_nn, false, false)
+SGEMM(sgemm_nt, false, true)
+SGEMM(sgemm_tn, true, false)
+SGEMM(sgemm_tt, true, true)
+
+// ---- tf32 tensor cores: 128×128 tile, depth 32 per step, 8 warps of 64×32 --------------------
+// The tiles go from global to shared memory by cp.async (the copy engine of Ampere and newer,
+// which writes shared memory without passing through registers), into two buffers: the copy of
+// the next tile runs while the tensor cores work on the current one.
+
+#define TK 32
+#define LDA_S (TK + 4)   // padded rows: wmma needs a multiple of 4 floats, the pad spreads banks
+#define LDB_S (BN + 4)
+#define TILE_FLOATS (BM * LDA_S + TK * LDB_S)
+
+// Copies one float to shared memory asynchronously, or writes 0 there when !valid (src-size 0).
+__device__ __forceinline__ void copyAsync(float* dst, const float* src, bool valid) {
+    const unsigned s = (unsigned)__cvta_generic_to_shared(dst);
+    asm volatile("cp.async.ca.shared.global [%0], [%1], 4, %2;\n" ::"r"(s), "l"(src), "r"(valid ? 4 : 0));
+}
+
+template <bool TA, bool TB>
+__device__ __forceinline__ void loadTiles(float* As, float* Bs, const float* a, int lda, const float* b, int ldb,
+                                          int m, int n, int k, int row0, int col0, int k0, int tid) {
+    // Element e of this thread's 16 copies of each tile is placed so that consecutive threads
+    // read consecutive addresses, whichever way the matrix is stored.
+#pragma unroll
+    for (int e = 0; e < 16; e++) {
+        const int idx = tid + e * 256;
+        const int r = TA ? idx % BM : idx / TK, kk = TA ? idx / BM : idx % TK;
+        const int gr = row0 + r, gk = k0 + kk;
+        const bool ok = gr < m && gk < k;
+        copyAsync(As + r * LDA_S + kk, ok ? (TA ? a + (long)gk * lda + gr : a + (long)gr * lda + gk) : a, ok);
+    }
+#pragma unroll
+    for (int e = 0; e < 16; e++) {
+        const int idx = tid + e * 256;
+        const int kk = TB ? idx % TK : idx / BN, cc = TB ? idx / TK : idx % BN;
+        const int gk = k0 + kk, gc = col0 + cc;
+        const bool ok = gk < k && gc < n;
+        copyAsync(Bs + kk * LDB_S + cc, ok ? (TB ? b + (long)gc * ldb + gk : b + (long)gk * ldb + gc) : b, ok);
+    }
+    asm volatile("cp.async.commit_group;\n" ::);
+}
+
+template <bool TA, bool TB>
+__device__ void tf32gemm(int m, int n, int k, const float* a, int lda, long strideA, const float* b, int ldb, long strideB,
+                         float beta, float* c, int ldc, long strideC) {
+    extern __shared__ __align__(128) float smem[]; // two buffers of [BM][LDA_S] A then [TK][LDB_S] B
+    a += blockIdx.z * strideA;
+    b += blockIdx.z * strideB;
+    c += blockIdx.z * strideC;
+    const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32;
+    const int warpRow = (warp / 4) * 64, warpCol = (warp % 4) * 32;
+    const int row0 = blockIdx.y * BM, col0 = blockIdx.x * BN;
+    const int tiles = (k + TK - 1) / TK;
+
+    wmma::fragment<wmma::accumulator, 16, 16, 8, float> acc[4][2];
+#pragma unroll
+    for (int i = 0; i < 4; i++)
+#pragma unroll
+        for (int j = 0; j < 2; j++) wmma::fill_fragment(acc[i][j], 0.f);
+
+    loadTiles<TA, TB>(smem, smem + BM * LDA_S, a, lda, b, ldb, m, n, k, row0, col0, 0, tid);
+    for (int t = 0; t < tiles; t++) {
+        float* As = smem + (t & 1) * TILE_FLOATS;
+        float* Bs = As + BM * LDA_S;
+        if (t + 1 < tiles) {
+            float* nextA = smem + ((t + 1) & 1) * TILE_FLOATS;
+            loadTiles<TA, TB>(nextA, nextA + BM * LDA_S, a, lda, b, ldb, m, n, k, row0, col0, (t + 1) * TK, tid);
+            asm volatile("cp.async.wait_group 1;\n" ::); // this tile's copies are done, the next one's may run on
+        } else {
+            asm volatile("cp.async.wait_group 0;\n" ::);
+        }
+        __syncthreads();
+#pragma unroll
+        for (int kk = 0; kk < TK; kk += 8) {
+            wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, wmma::row_major> fa[4];
+            wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, wmma::row_major> fb[2];
+#pragma unroll
+            for (int i = 0; i < 4; i++) {
+                wmma::load_matrix_sync(fa[i], As + (warpRow + i * 16) * LDA_S + kk, LDA_S);
+#pragma unroll
+                for (int t2 = 0; t2 < fa[i].num_elements; t2++) fa[i].x[t2] = wmma::__float_to_tf32(fa[i].x[t2]);
+            }
+#pragma unroll
+            for (int j = 0; j < 2; j++) {
+                wmma::load_matrix_sync(fb[j], Bs + kk * LDB_S + warpCol + j * 16, LDB_S);
+#pragma unroll
+                for (int t2 = 0; t2 < fb[j].num_elements; t2++) fb[j].x[t2] = wmma::__float_to_tf32(fb[j].x[t2]);
+            }
+#pragma unroll
+            for (int i = 0; i < 4; i++)
+#pragma unroll
+                for (int j = 0; j < 2; j++) wmma::mma_sync(acc[i][j], fa[i], fb[j], acc[i][j]);
+        }
+        __syncthreads(); // everyone is done with this buffer before the copy after next overwrites it
+    }
+    // Each warp writes its fragments through a 16×16 staging square of shared memory, so that
+    // edge tiles are cut at the matrix border and beta is applied per element.
+    float* stage = smem + warp * 256;
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+#pragma unroll
+        for (int j = 0; j < 2; j++) {
+            wmma::store_matrix_sync(stage, acc[i][j], 16, wmma::mem_row_major);
+            __syncwarp();
+            for (int e = lane; e < 256; e += 32) {
+                storeC(c, ldc, m, n, row0 + warpRow + i * 16 + e / 16, col0 + warpCol + j * 16 + e % 16, stage[e], beta);
+            }
+            __syncwarp();
+        }
+    }
+}
+
+#define TF32GEMM(NAME, TA, TB)                                                                                    \
+    extern "C" __global__ void __launch_bounds__(256) NAME(int m, int n, int k, const float* a, int lda, long sA, \
+        const float* b, int ldb, long sB, float beta, float* c, int ldc, long sC) {                               \
+        tf32gemm<TA, TB>(m, n, k, a, lda, sA, b, ldb, sB, beta, c, ldc, sC);                                     \
+    }
+TF32GEMM(tf32gemm_nn, false, false)
+TF32GEMM(tf32gemm_nt, false, true)
+TF32GEMM(tf32gemm_tn, true, false)
+TF32GEMM(tf32gemm_tt, true, true)
+
+// beta·C when k == 0 (no product to add).
+extern "C" __global__ void scale_matrix(float* c, int m, int n, int ldc, long strideC, float beta) {
+    c += blockIdx.z * strideC;
+    FOR_EACH(i, (long)m * n) {
+        float* p = c + (i / n) * (long)ldc + i % n;
+        *p = beta == 0.f ? 0.f : beta * *p;
+    }
+}
