@@ -84,3 +84,8 @@ extern "C" __global__ void where_f32(const float* cond, const float* a, const fl
         out[i] = cond[pc] != 0.f ? a[pa] : b[pb];
     }
 }
+
+// y[r, c] += bias[c] for a [rows, cols] matrix: the bias of a linear layer.
+extern "C" __global__ void add_row_bias_f32(float* y, const float* bias, long rows, int cols) {
+    FOR_EACH(i, rows * cols) y[i] += bias[i % cols];
+}

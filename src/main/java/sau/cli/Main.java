@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import sau.backend.cuda.CudaError;
 import sau.config.ConfigError;
 import sau.data.DataError;
 
@@ -55,7 +56,7 @@ public final class Main {
         }
         try {
             return command.run(rest);
-        } catch (UserError | ConfigError | DataError e) {
+        } catch (UserError | ConfigError | DataError | CudaError e) {
             System.err.println("sau " + args[0] + ": " + e.getMessage());
             return 2;
         } catch (Exception e) {

@@ -29,7 +29,7 @@ final class TrainCommand implements Main.Command {
     @Override
     public String help() {
         return """
-            usage: bin/sau train [CONFIG] [--set key=value ...] [--threads N] [--progress bar|lines|none]
+            usage: bin/sau train [CONFIG] [--set key=value ...] [--device DEVICE] [--threads N] [--progress bar|lines|none]
                    bin/sau train --resume RUN_DIR [--set epochs=N ...]
 
             Trains the model a config describes, evaluates it on the test split after every epoch,
@@ -41,6 +41,8 @@ final class TrainCommand implements Main.Command {
                                 or --set model.activation=sau (repeatable)
               --resume RUN_DIR  continue a run from its latest checkpoint, with the same data order and
                                 numbers as if it had never stopped
+              --device DEVICE   cpu, cuda, cuda:N or auto (the GPU when one is usable); the config's
+                                device field, default cpu
               --threads N       CPU threads (default: all cores)
               --progress MODE   bar (redrawn in place), lines (one per epoch) or none; default: bar on a
                                 terminal, lines otherwise
@@ -53,6 +55,8 @@ final class TrainCommand implements Main.Command {
         final List<String> overrides = args.all("--set");
         final String resume = args.value("--resume");
         final String threads = args.value("--threads");
+        final String device = args.value("--device");
+        if (device != null) overrides.add("device=" + device);
         final String progress = args.value("--progress");
         if (threads != null) overrides.add("threads=" + threads);
         if (progress != null) overrides.add("logging.progress=" + progress);
@@ -86,8 +90,9 @@ final class TrainCommand implements Main.Command {
         Files.writeString(runDir.resolve("config.json"), ConfigLoader.toJson(config));
         final Trainer.Options options = new Trainer.Options(config.epochs(), config.labelSmoothing(),
                 config.checkpoint().everyEpochs(), config.checkpoint().everySteps(), inPlace, lines);
-        System.err.printf(Locale.ROOT, "sau: training %s (%,d parameters) with %s on %s, %d epochs; writing %s%n",
-                config.model().name(), parts.model().numParameters(), config.model().activation(), config.dataset().name(), config.epochs(), runDir);
+        System.err.printf(Locale.ROOT, "sau: training %s (%,d parameters) with %s on %s, %d epochs, on %s; writing %s%n",
+                config.model().name(), parts.model().numParameters(), config.model().activation(), config.dataset().name(), config.epochs(),
+                parts.model().device(), runDir);
         final Trainer trainer = new Trainer(parts.model(), parts.optimizer(), parts.schedule(), parts.train(), parts.test(),
                 parts.modelRng(), runDir, options, System.err);
         try {

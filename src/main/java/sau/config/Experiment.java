@@ -4,7 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import sau.backend.Devices;
 import sau.backend.cpu.Parallel;
+import sau.backend.cuda.CudaError;
+import sau.backend.cuda.CudaGemm;
 import sau.data.CifarDataset;
 import sau.data.DataError;
 import sau.data.DataLoader;
@@ -37,6 +40,7 @@ import sau.optim.schedule.CosineAnnealing;
 import sau.optim.schedule.InverseSqrtWarmup;
 import sau.optim.schedule.LrSchedule;
 import sau.optim.schedule.StepDecay;
+import sau.tensor.Device;
 import sau.tensor.Generator;
 
 /**
@@ -54,7 +58,7 @@ public final class Experiment {
     private Experiment() {}
 
     public static Parts build(TrainConfig c, String source) {
-        selectDevice(c, source);
+        final Device device = selectDevice(c, source);
         if (TranslationExperiment.handles(c)) {
             throw new ConfigError(source + ": dataset.name: \"" + TranslationExperiment.DATASET + "\" is trained with bin/sau train (one run per activation); bin/sau compare runs image classification only");
         }
@@ -70,6 +74,7 @@ public final class Experiment {
         } catch (BadModelSpec e) {
             throw new ConfigError(source + ": model." + e.field() + ": " + e.getMessage());
         }
+        model.to(device);
         final DataLoader train = new DataLoader(trainSet, c.batchSize(), true, false, c.seed(), augmentation(c.dataset(), trainSet));
         final DataLoader test = new DataLoader(testSet, Math.max(c.batchSize(), 256), false, false, c.seed(), null);
         final Optimizer optimizer = optimizer(c.optimizer(), model);
@@ -77,12 +82,20 @@ public final class Experiment {
         return new Parts(model, optimizer, schedule, train, test, rng);
     }
 
-    public static void selectDevice(TrainConfig c, String source) {
-        switch (c.device()) {
-            case "cpu", "auto" -> { }
-            default -> throw new ConfigError(source + ": device: \"" + c.device() + "\": this build of sau has no GPU backend yet; use \"cpu\" or \"auto\"");
-        }
+    /**
+     * The device the config asks for, checked to be usable (a GPU that can't be used is a config
+     * error that says why), with the CPU thread count and the GPU's matrix precision set.
+     */
+    public static Device selectDevice(TrainConfig c, String source) {
         if (c.threads() > 0) Parallel.setThreads(c.threads());
+        final Device device;
+        try {
+            device = Devices.resolve(c.device());
+        } catch (CudaError e) {
+            throw new ConfigError(source + ": device: \"" + c.device() + "\": " + e.getMessage());
+        }
+        CudaGemm.allowTf32(c.tf32());
+        return device;
     }
 
     /** A dataset split as the model will see it: read, limited, and padded or resized to image_size. */

@@ -13,6 +13,7 @@ public record TrainConfig(
         String name,
         Long seed,
         String device,
+        Boolean tf32,
         Integer threads,
         Model model,
         Data dataset,
@@ -31,6 +32,7 @@ public record TrainConfig(
         name = name == null ? "run" : name;
         seed = seed == null ? 0L : seed;
         device = device == null ? "cpu" : device;
+        tf32 = tf32 != null && tf32;
         threads = threads == null ? 0 : threads;
         model = model == null ? new Model(null, null, null) : model;
         dataset = dataset == null ? new Data(null, null, null, null, null, null, null, null) : dataset;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import sau.autograd.NoGrad;
+import sau.tensor.Device;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
 
@@ -135,6 +136,23 @@ public abstract class Module {
                 t.copyFrom(v);
             });
         }
+    }
+
+    /**
+     * Moves every parameter and buffer to {@code device} in place ({@code model.to("cuda")}), so
+     * that the tensors this module and its optimizer hold now live there.
+     */
+    public final Module to(Device device) {
+        try (NoGrad scope = NoGrad.enter()) {
+            stateDict().values().forEach(t -> t.moveTo(device));
+        }
+        return this;
+    }
+
+    /** The device of the parameters (the CPU for a module without any). */
+    public final Device device() {
+        for (Tensor t : stateDict().values()) return t.device();
+        return Device.CPU;
     }
 
     /** The number of trainable numbers. */

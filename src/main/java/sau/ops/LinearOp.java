@@ -2,7 +2,9 @@ package sau.ops;
 
 import sau.autograd.Node;
 import sau.backend.Backend;
+import sau.backend.Devices;
 import sau.backend.cpu.LinearKernel;
+import sau.backend.cuda.CudaLinear;
 import sau.tensor.Arena;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
@@ -32,6 +34,16 @@ public final class LinearOp {
         final int rows = xc.numel() / Math.max(1, in);
         final int[] outShape = x.shape();
         outShape[outShape.length - 1] = out;
+        if (Devices.common("linear", x, weight, bias).isCuda()) {
+            final Tensor y = CudaLinear.forward(xc, wc, bias == null ? null : bias.contiguousData(), rows, in, out);
+            return Node.record("Linear", Views.reshape(y, outShape), g -> {
+                final Tensor gc = g.contiguousData();
+                return new Tensor[] {
+                    x.requiresGrad() ? Views.reshape(CudaLinear.backwardInput(gc, wc, rows, in, out), x.shape()) : null,
+                    weight.requiresGrad() ? CudaLinear.backwardWeight(gc, xc, rows, in, out) : null,
+                    bias != null && bias.requiresGrad() ? Backend.sum(Views.reshape(gc, rows, out), 0) : null};
+            }, x, weight, bias);
+        }
         final float[] y = Arena.uninitialized(rows * out);
         LinearKernel.forward(xc.data(), xc.offset(), wc.data(), wc.offset(), bias == null ? null : bias.contiguousData().toArray(), y, rows, in, out);
         return Node.record("Linear", new Tensor(y, outShape), g -> {

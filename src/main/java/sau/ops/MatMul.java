@@ -3,8 +3,14 @@ package sau.ops;
 import static sau.ops.Reductions.sumTo;
 
 import sau.autograd.Node;
+import jcuda.driver.CUdeviceptr;
+import sau.backend.Devices;
 import sau.backend.cpu.Gemm;
 import sau.backend.cpu.Parallel;
+import sau.backend.cuda.CudaDevice;
+import sau.backend.cuda.CudaGemm;
+import sau.backend.cuda.CudaMemory;
+import sau.tensor.Arena;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
 
@@ -33,7 +39,7 @@ public final class MatMul {
         final int[] outShape = append(batch, m, n);
         final Tensor ae = Views.expand(a.detach(), append(batch, m, k));
         final Tensor be = Views.expand(b.detach(), append(batch, k, n));
-        final Tensor out = Tensor.zeros(outShape);
+        final Tensor out = Arena.zeros(Devices.common("matmul", a, b), outShape);
         product(ae, be, out, m, n, k);
         return Node.record("MatMul", out, g -> new Tensor[] {
             a.requiresGrad() ? sumTo(matmul(g, Views.transpose(b, -1, -2)), a.shape()) : null,
@@ -58,16 +64,14 @@ public final class MatMul {
         final int batches = out.numel() / Math.max(1, m * n);
         final int[] batchShape = leading(out.shape());
         final int[] as = oa.t().strides(), bs = ob.t().strides();
+        if (out.isCuda()) {
+            cudaProduct(oa, ob, out, m, n, k, batches, batchShape);
+            return;
+        }
         final float[] c = out.data();
         final Parallel.RangeBody body = (start, end) -> {
             for (int i = start; i < end; i++) {
-                int ai = oa.t().offset(), bi = ob.t().offset(), rem = i;
-                for (int d = batchShape.length - 1; d >= 0; d--) {
-                    final int idx = rem % batchShape[d];
-                    rem /= batchShape[d];
-                    ai += idx * as[d];
-                    bi += idx * bs[d];
-                }
+                final int ai = oa.t().offset() + batchOffset(i, batchShape, as), bi = ob.t().offset() + batchOffset(i, batchShape, bs);
                 Gemm.gemm(oa.trans(), ob.trans(), m, n, k, oa.t().data(), ai, oa.ld(), ob.t().data(), bi, ob.ld(), 0f, c, i * m * n, n);
             }
         };
@@ -75,6 +79,39 @@ public final class MatMul {
         // a few big ones let GEMM split each product itself.
         if (batches >= Parallel.threads() && (long) m * n * k < 64L * 64 * 64) Parallel.forRange(batches, 1, body);
         else body.run(0, batches);
+    }
+
+    /** Where product {@code i} of the batch starts in an operand with these (batch) strides. */
+    private static int batchOffset(int i, int[] batchShape, int[] strides) {
+        int offset = 0;
+        for (int d = batchShape.length - 1; d >= 0; d--) {
+            offset += i % batchShape[d] * strides[d];
+            i /= batchShape[d];
+        }
+        return offset;
+    }
+
+    /**
+     * The batch on the GPU: one batched GEMM when the products are evenly spaced in both
+     * operands (contiguous or broadcast batches), else one GEMM per product.
+     */
+    private static void cudaProduct(Operand oa, Operand ob, Tensor out, int m, int n, int k, int batches, int[] batchShape) {
+        CudaDevice.of(out);
+        final int[] as = oa.t().strides(), bs = ob.t().strides();
+        final int strideA = batches > 1 ? batchOffset(1, batchShape, as) : 0, strideB = batches > 1 ? batchOffset(1, batchShape, bs) : 0;
+        boolean even = true;
+        for (int i = 2; i < batches && even; i++) {
+            even = batchOffset(i, batchShape, as) == (long) i * strideA && batchOffset(i, batchShape, bs) == (long) i * strideB;
+        }
+        final CUdeviceptr a = CudaMemory.of(oa.t()), b = CudaMemory.of(ob.t()), c = CudaMemory.of(out);
+        if (even) {
+            CudaGemm.gemmBatched(oa.trans(), ob.trans(), m, n, k, a, oa.ld(), strideA, b, ob.ld(), strideB, 0f, c, n, (long) m * n, batches);
+            return;
+        }
+        for (int i = 0; i < batches; i++) {
+            CudaGemm.gemm(oa.trans(), ob.trans(), m, n, k, a.withByteOffset(4L * batchOffset(i, batchShape, as)), oa.ld(),
+                b.withByteOffset(4L * batchOffset(i, batchShape, bs)), ob.ld(), 0f, c.withByteOffset(4L * i * m * n), n);
+        }
     }
 
     private static int[] leading(int[] shape) {

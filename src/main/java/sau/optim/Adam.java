@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import sau.backend.cuda.CudaOptim;
 import sau.tensor.Tensor;
 
 /**
@@ -72,9 +73,9 @@ public class Adam extends Optimizer {
      */
     @Override
     protected final void update(ParamState state, float[] p, int pOff, float[] g, int gOff, int n) {
-        final float[] m = state.buffers.computeIfAbsent("exp_avg", k -> new float[n]);
-        final float[] v = state.buffers.computeIfAbsent("exp_avg_sq", k -> new float[n]);
-        final float[] vMax = amsgrad ? state.buffers.computeIfAbsent("max_exp_avg_sq", k -> new float[n]) : null;
+        final float[] m = state.buffer("exp_avg", n);
+        final float[] v = state.buffer("exp_avg_sq", n);
+        final float[] vMax = amsgrad ? state.buffer("max_exp_avg_sq", n) : null;
         final double lr = lr();
         final float l2 = decoupledWeightDecay ? 0f : (float) weightDecay;
         final float decay = decoupledWeightDecay ? (float) (1 - lr * weightDecay) : 1f;
@@ -115,6 +116,15 @@ public class Adam extends Optimizer {
             final float denom = (float) Math.sqrt(vi) / bc2Sqrt + e;
             p[pOff + i] = w - mi / denom * stepSize;
         }
+    }
+
+    @Override
+    protected final void updateOnGpu(ParamState state, Tensor p, Tensor g) {
+        final double lr = lr();
+        CudaOptim.adam(p, g, state.buffer("exp_avg", p), state.buffer("exp_avg_sq", p), amsgrad ? state.buffer("max_exp_avg_sq", p) : null,
+            decoupledWeightDecay ? (float) (1 - lr * weightDecay) : 1f, decoupledWeightDecay ? 0f : (float) weightDecay,
+            (float) beta1, (float) beta2, (float) (1 - beta1), (float) (1 - beta2),
+            (float) (lr / (1 - Math.pow(beta1, state.step))), (float) Math.sqrt(1 - Math.pow(beta2, state.step)), (float) eps);
     }
 
     @Override

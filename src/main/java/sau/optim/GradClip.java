@@ -1,6 +1,8 @@
 package sau.optim;
 
 import java.util.List;
+import sau.backend.Backend;
+import sau.backend.cpu.BinaryOp;
 import sau.tensor.Tensor;
 
 /**
@@ -18,7 +20,13 @@ public final class GradClip {
         double sumSquares = 0;
         for (Tensor p : params) {
             if (p.grad() == null) continue;
-            for (float v : p.grad().contiguousData().toArray()) sumSquares += (double) v * v;
+            if (p.grad().isCuda()) {
+                final Tensor g = p.grad().contiguousData();
+                final Tensor flat = g.view(new int[] {g.numel()}, new int[] {1}, g.offset());
+                sumSquares += Backend.sum(Backend.binary(BinaryOp.MUL, flat, flat), 0).item();
+            } else {
+                for (float v : p.grad().contiguousData().toArray()) sumSquares += (double) v * v;
+            }
         }
         final double norm = Math.sqrt(sumSquares);
         final double scale = maxNorm / (norm + 1e-6);
@@ -26,6 +34,10 @@ public final class GradClip {
             for (Tensor p : params) {
                 if (p.grad() == null) continue;
                 final Tensor g = p.grad().contiguousData();
+                if (g.isCuda()) {
+                    p.setGrad(Backend.binary(BinaryOp.MUL, g, Tensor.scalar((float) scale)));
+                    continue;
+                }
                 final float[] d = g.toArray();
                 for (int i = 0; i < d.length; i++) d[i] *= (float) scale;
                 p.setGrad(new Tensor(d, g.shape()));

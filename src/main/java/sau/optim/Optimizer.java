@@ -37,8 +37,18 @@ public abstract class Optimizer {
     protected static final class ParamState {
         /** Updates received so far, counting the one in progress while {@link #update} runs. */
         public long step;
-        /** Named buffers with one value per element of the parameter. */
-        public final Map<String, float[]> buffers = new LinkedHashMap<>();
+        /** Named buffers with one value per element of the parameter, on the parameter's device. */
+        public final Map<String, Tensor> buffers = new LinkedHashMap<>();
+
+        /** Buffer {@code name} of a parameter on the CPU, zeros when it is new. */
+        public float[] buffer(String name, int n) {
+            return buffers.computeIfAbsent(name, k -> Tensor.zeros(n)).data();
+        }
+
+        /** Buffer {@code name} of parameter {@code p} on its device, zeros when it is new. */
+        public Tensor buffer(String name, Tensor p) {
+            return buffers.computeIfAbsent(name, k -> Tensor.zeros(p.shape()).to(p.device()));
+        }
     }
 
     private final List<Tensor> params;
@@ -87,7 +97,8 @@ public abstract class Optimizer {
                 }
                 final Tensor g = p.grad().contiguousData();
                 states[i].step++;
-                update(states[i], p.data(), p.offset(), g.data(), g.offset(), p.numel());
+                if (p.isCuda()) updateOnGpu(states[i], p, g);
+                else update(states[i], p.data(), p.offset(), g.data(), g.offset(), p.numel());
             }
         }
     }
@@ -97,6 +108,9 @@ public abstract class Optimizer {
      * (which the rule must not modify: they belong to the tensor's {@code grad}).
      */
     protected abstract void update(ParamState state, float[] p, int pOff, float[] g, int gOff, int n);
+
+    /** The same rule for a parameter {@code p} and its gradient {@code g} on a GPU (contiguous, same device). */
+    protected abstract void updateOnGpu(ParamState state, Tensor p, Tensor g);
 
     /** The hyper-parameters other than the learning rate, under their PyTorch names. */
     protected abstract Map<String, Object> hyperParameters();
@@ -110,7 +124,7 @@ public abstract class Optimizer {
         for (int i = 0; i < states.length; i++) {
             if (states[i].step == 0) continue;
             out.put("state." + i + ".step", states[i].step);
-            for (Map.Entry<String, float[]> e : states[i].buffers.entrySet()) out.put("state." + i + "." + e.getKey(), e.getValue().clone());
+            for (Map.Entry<String, Tensor> e : states[i].buffers.entrySet()) out.put("state." + i + "." + e.getKey(), e.getValue().toArray());
         }
         return out;
     }
@@ -134,7 +148,7 @@ public abstract class Optimizer {
                 if (buf.length != params.get(i).numel()) {
                     throw new IllegalArgumentException("\"" + e.getKey() + "\" has " + buf.length + " values but parameter " + i + " has " + params.get(i).numel());
                 }
-                loaded[i].buffers.put(parts[2], buf.clone());
+                loaded[i].buffers.put(parts[2], Tensor.of(buf).to(params.get(i).device()));
             }
         }
         System.arraycopy(loaded, 0, states, 0, states.length);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import sau.backend.cuda.CudaOptim;
 import sau.tensor.Tensor;
 
 /**
@@ -55,7 +56,7 @@ public final class SGD extends Optimizer {
     @Override
     protected void update(ParamState state, float[] p, int pOff, float[] g, int gOff, int n) {
         final boolean first = !state.buffers.containsKey("momentum_buffer");
-        final float[] buf = momentum == 0 ? null : state.buffers.computeIfAbsent("momentum_buffer", k -> new float[n]);
+        final float[] buf = momentum == 0 ? null : state.buffer("momentum_buffer", n);
         final float lr = (float) lr(), wd = (float) weightDecay, mu = (float) momentum, keep = (float) (1 - dampening);
         int i = 0;
         for (final int bound = S.loopBound(n); i < bound; i += S.length()) {
@@ -79,6 +80,13 @@ public final class SGD extends Optimizer {
             }
             p[pOff + i] = p[pOff + i] - d * lr;
         }
+    }
+
+    @Override
+    protected void updateOnGpu(ParamState state, Tensor p, Tensor g) {
+        final boolean first = !state.buffers.containsKey("momentum_buffer");
+        final Tensor buf = momentum == 0 ? null : state.buffer("momentum_buffer", p);
+        CudaOptim.sgd(p, g, buf, (float) lr(), (float) weightDecay, (float) momentum, (float) (1 - dampening), nesterov, first);
     }
 
     @Override

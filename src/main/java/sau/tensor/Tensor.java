@@ -25,11 +25,12 @@ import sau.backend.Devices;
  */
 public final class Tensor {
 
-    private final float[] data;          // the numbers of a CPU tensor; null on a GPU
-    private final DeviceMemory memory;   // the numbers of a GPU tensor; null on the CPU
+    // Storage and layout change only in moveTo (a module's parameters moving to a GPU).
+    private float[] data;          // the numbers of a CPU tensor; null on a GPU
+    private DeviceMemory memory;   // the numbers of a GPU tensor; null on the CPU
     private final int[] shape;
-    private final int[] strides;
-    private final int offset;
+    private int[] strides;
+    private int offset;
 
     private boolean requiresGrad;
     private Tensor grad;
@@ -172,6 +173,23 @@ public final class Tensor {
             System.arraycopy(rows[r], 0, d, r * cols, cols);
         }
         return new Tensor(d, rows.length, cols);
+    }
+
+    /**
+     * Moves this tensor's numbers to {@code device} in place, and its gradient with them, as
+     * {@code Module.to} does with parameters and buffers (PyTorch's {@code param.data = ...}):
+     * the tensor stays the same object, so modules and optimizers that hold it see it on the new
+     * device. Views made before the move keep the old numbers.
+     */
+    public void moveTo(Device device) {
+        if (!device.equals(device())) {
+            final Tensor moved = to(device);
+            data = moved.data;
+            memory = moved.memory;
+            strides = moved.strides;
+            offset = 0;
+        }
+        if (grad != null) grad = grad.to(device);
     }
 
     // ---- shape and storage ----------------------------------------------------------------

@@ -27,7 +27,7 @@ public final class CudaMemory implements DeviceMemory {
     }
 
     /** The device address of a GPU tensor's first element. */
-    static CUdeviceptr of(Tensor t) {
+    public static CUdeviceptr of(Tensor t) {
         return ((CudaMemory) t.memory()).at(t.offset());
     }
 
