@@ -3,6 +3,8 @@ package sau.ops;
 import sau.autograd.Node;
 import sau.backend.cpu.Conv2dKernel;
 import sau.backend.cpu.ConvGeometry;
+import sau.backend.Devices;
+import sau.backend.cuda.CudaConv;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
 import sau.tensor.Arena;
@@ -16,7 +18,8 @@ import sau.tensor.Arena;
  * {@code x ↦ A_wᵀ·x}, with the same weight. So the transposed convolution's forward pass is the
  * convolution's backward-data kernel, and its backward-data is the convolution's forward
  * kernel; both share the weight-gradient kernel with the roles of input and output swapped. The
- * kernels live in {@link Conv2dKernel}; the formulas are written above each backward.
+ * kernels live in {@link Conv2dKernel}, and in {@link CudaConv} for GPU tensors; the formulas are
+ * written above each backward.
  *
  * <p>Inputs must be 4-D (batched); the gradients these ops return are not themselves
  * differentiable (no double backward).
@@ -60,11 +63,12 @@ public final class Convolution {
                     + " channels and out_channels " + outC + " to be divisible by groups");
         }
         checkBias("conv2d", bias, outC, weight);
+        Devices.common("conv2d", x, weight, bias);
         final ConvGeometry geo = geometry("conv2d", x.shape(), weight.shape(), x.size(1), outC, stride, padding, dilation, groups);
 
         final Tensor xc = x.contiguousData(), wc = weight.contiguousData(), bc = bias == null ? null : bias.contiguousData();
-        final Tensor out = Arena.empty(geo.batch(), outC, geo.outH(), geo.outW());
-        Conv2dKernel.forward(geo, xc.data(), xc.offset(), wc.data(), wc.offset(), bc == null ? null : bc.data(), bc == null ? 0 : bc.offset(), out.data(), 0);
+        final Tensor out = Arena.empty(x.device(), geo.batch(), outC, geo.outH(), geo.outW());
+        forward(geo, xc, wc, bc, out);
 
         // Every Conv2dKernel pass overwrites its output, so the outputs need no zeroing (Arena.empty).
         // With Y = W·cols(X) per image and group:
@@ -111,6 +115,7 @@ public final class Convolution {
         }
         final int outC = weight.size(1) * groups;
         checkBias("conv_transpose2d", bias, outC, weight);
+        Devices.common("conv_transpose2d", x, weight, bias);
         final int kh = weight.size(2), kw = weight.size(3);
         final int outH = (x.size(2) - 1) * stride[0] - 2 * padding[0] + dilation[0] * (kh - 1) + outputPadding[0] + 1;
         final int outW = (x.size(3) - 1) * stride[1] - 2 * padding[1] + dilation[1] * (kw - 1) + outputPadding[1] + 1;
@@ -123,11 +128,11 @@ public final class Convolution {
                 padding[0], padding[1], dilation[0], dilation[1], groups, x.size(2), x.size(3));
 
         final Tensor xc = x.contiguousData(), wc = weight.contiguousData();
-        final Tensor out = Arena.empty(geo.batch(), outC, outH, outW);
-        Conv2dKernel.backwardData(geo, xc.data(), xc.offset(), wc.data(), wc.offset(), out.data(), 0);
+        final Tensor out = dataGradient(geo, xc, wc, new int[] {geo.batch(), outC, outH, outW});
         if (bias != null) {
             final Tensor bc = bias.contiguousData();
-            Conv2dKernel.addBias(out.data(), 0, geo.batch(), outC, outH * outW, bc.data(), bc.offset());
+            if (out.isCuda()) CudaConv.addBias(out, geo.batch(), outC, outH * outW, bc);
+            else Conv2dKernel.addBias(out.data(), 0, geo.batch(), outC, outH * outW, bc.data(), bc.offset());
         }
 
         // y = A_wᵀ·x, where A_w is the convolution of geometry geo, so:
@@ -136,34 +141,47 @@ public final class Convolution {
         //   dL/db[k] = Σ_{n,oh,ow} dY[n,k,oh,ow]
         return Node.record("ConvTranspose2d", out, g -> {
             final Tensor gc = g.contiguousData();
-            final Tensor gx, gw;
+            final Tensor gx;
             if (x.requiresGrad()) {
-                gx = Arena.empty(x.shape());
-                Conv2dKernel.forward(geo, gc.data(), gc.offset(), wc.data(), wc.offset(), null, 0, gx.data(), 0);
+                gx = Arena.empty(x.device(), x.shape());
+                forward(geo, gc, wc, null, gx);
             } else {
                 gx = null;
             }
-            gw = weight.requiresGrad() ? weightGradient(geo, gc, xc, weight.shape()) : null;
+            final Tensor gw = weight.requiresGrad() ? weightGradient(geo, gc, xc, weight.shape()) : null;
             return new Tensor[] {gx, gw, bias != null && bias.requiresGrad() ? biasGradient(gc, geo.batch(), outC, outH * outW) : null};
         }, x, weight, bias);
     }
 
+    /** The forward kernel of the convolution {@code geo} on x's device, into {@code y} (overwritten); bias may be null. */
+    private static void forward(ConvGeometry geo, Tensor x, Tensor w, Tensor bias, Tensor y) {
+        if (x.isCuda()) {
+            CudaConv.forward(geo, x, w, bias, y);
+        } else {
+            Conv2dKernel.forward(geo, x.data(), x.offset(), w.data(), w.offset(), bias == null ? null : bias.data(), bias == null ? 0 : bias.offset(), y.data(), y.offset());
+        }
+    }
+
+    /** The input gradient of the convolution {@code geo} from its output gradient {@code dy}, of {@code shape}. */
     private static Tensor dataGradient(ConvGeometry geo, Tensor dy, Tensor w, int[] shape) {
-        final Tensor dx = Arena.empty(shape);
-        Conv2dKernel.backwardData(geo, dy.data(), dy.offset(), w.data(), w.offset(), dx.data(), 0);
+        final Tensor dx = Arena.empty(dy.device(), shape);
+        if (dy.isCuda()) CudaConv.backwardData(geo, dy, w, dx);
+        else Conv2dKernel.backwardData(geo, dy.data(), dy.offset(), w.data(), w.offset(), dx.data(), 0);
         return dx;
     }
 
     /** The weight gradient of the convolution {@code geo} whose input is {@code input} and output gradient {@code dy}. */
     private static Tensor weightGradient(ConvGeometry geo, Tensor input, Tensor dy, int[] shape) {
-        final Tensor dw = Arena.empty(shape);
-        Conv2dKernel.backwardWeight(geo, input.data(), input.offset(), dy.data(), dy.offset(), dw.data(), 0);
+        final Tensor dw = Arena.empty(dy.device(), shape);
+        if (dy.isCuda()) CudaConv.backwardWeight(geo, input, dy, dw);
+        else Conv2dKernel.backwardWeight(geo, input.data(), input.offset(), dy.data(), dy.offset(), dw.data(), 0);
         return dw;
     }
 
     private static Tensor biasGradient(Tensor dy, int batch, int channels, int plane) {
-        final Tensor db = Arena.empty(channels);
-        Conv2dKernel.biasGradient(dy.data(), dy.offset(), batch, channels, plane, db.data(), 0);
+        final Tensor db = Arena.empty(dy.device(), channels);
+        if (dy.isCuda()) CudaConv.biasGradient(dy, batch, channels, plane, db);
+        else Conv2dKernel.biasGradient(dy.data(), dy.offset(), batch, channels, plane, db.data(), 0);
         return db;
     }
 

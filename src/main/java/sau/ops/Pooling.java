@@ -3,6 +3,7 @@ package sau.ops;
 import sau.autograd.Node;
 import sau.backend.cpu.Pool2dKernel;
 import sau.backend.cpu.Pool2dKernel.Window;
+import sau.backend.cuda.CudaPool;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
 import sau.tensor.Arena;
@@ -10,7 +11,8 @@ import sau.tensor.Arena;
 /**
  * 2-D pooling ops over the last two dimensions of an input {@code [N, C, H, W]} (or
  * {@code [C, H, W]}): max pooling, average pooling and adaptive average pooling, with PyTorch's
- * semantics (see {@link Pool2dKernel} for the window and output-size rules).
+ * semantics (see {@link Pool2dKernel} for the window and output-size rules). GPU tensors go to
+ * {@link CudaPool}, whose kernels follow the same rules.
  */
 public final class Pooling {
 
@@ -32,6 +34,16 @@ public final class Pooling {
         final Planes p = Planes.of(x, "max pooling");
         final int outH = wh.outputSize(p.h, ceilMode), outW = ww.outputSize(p.w, ceilMode);
         final Tensor in = x.contiguousData();
+        if (x.isCuda()) {
+            // The winners' indices stay on the GPU, as int bits in a buffer of floats.
+            final Tensor y = Arena.empty(x.device(), p.outShape(outH, outW)), argmax = Arena.empty(x.device(), y.numel());
+            CudaPool.maxForward(in, y, argmax, p.count, p.h, p.w, wh, ww, outH, outW);
+            return Node.record("MaxPool2d", y, g -> {
+                final Tensor gx = Arena.empty(x.device(), x.shape());
+                CudaPool.maxBackward(g.contiguousData(), argmax, gx, p.count, p.h, p.w, wh, ww, outH, outW);
+                return new Tensor[] {gx};
+            }, x);
+        }
         final float[] y = Arena.floats(p.count * outH * outW);
         final int[] argmax = new int[y.length];
         Pool2dKernel.maxForward(in.data(), in.offset(), y, argmax, p.count, p.h, p.w, wh, ww, outH, outW);
@@ -58,6 +70,15 @@ public final class Pooling {
         final Planes p = Planes.of(x, "average pooling");
         final int outH = wh.outputSize(p.h, ceilMode), outW = ww.outputSize(p.w, ceilMode);
         final Tensor in = x.contiguousData();
+        if (x.isCuda()) {
+            final Tensor y = Arena.empty(x.device(), p.outShape(outH, outW));
+            CudaPool.avgForward(in, y, p.count, p.h, p.w, wh, ww, outH, outW, countIncludePad);
+            return Node.record("AvgPool2d", y, g -> {
+                final Tensor gx = Arena.empty(x.device(), x.shape());
+                CudaPool.avgBackward(g.contiguousData(), gx, p.count, p.h, p.w, wh, ww, outH, outW, countIncludePad);
+                return new Tensor[] {gx};
+            }, x);
+        }
         final float[] y = Arena.floats(p.count * outH * outW);
         Pool2dKernel.avgForward(in.data(), in.offset(), y, p.count, p.h, p.w, wh, ww, outH, outW, countIncludePad);
         return Node.record("AvgPool2d", new Tensor(y, p.outShape(outH, outW)), g -> {
@@ -78,6 +99,15 @@ public final class Pooling {
         if (outH < 1 || outW < 1) throw new IllegalArgumentException("adaptive pooling needs a positive output size, got " + outH + "x" + outW);
         final Planes p = Planes.of(x, "adaptive average pooling");
         final Tensor in = x.contiguousData();
+        if (x.isCuda()) {
+            final Tensor y = Arena.empty(x.device(), p.outShape(outH, outW));
+            CudaPool.adaptiveAvgForward(in, y, p.count, p.h, p.w, outH, outW);
+            return Node.record("AdaptiveAvgPool2d", y, g -> {
+                final Tensor gx = Arena.empty(x.device(), x.shape());
+                CudaPool.adaptiveAvgBackward(g.contiguousData(), gx, p.count, p.h, p.w, outH, outW);
+                return new Tensor[] {gx};
+            }, x);
+        }
         final float[] y = Arena.floats(p.count * outH * outW);
         Pool2dKernel.adaptiveAvgForward(in.data(), in.offset(), y, p.count, p.h, p.w, outH, outW);
         return Node.record("AdaptiveAvgPool2d", new Tensor(y, p.outShape(outH, outW)), g -> {

@@ -2,6 +2,7 @@ package sau.ops;
 
 import sau.autograd.Node;
 import sau.backend.cpu.UpsampleKernel;
+import sau.backend.cuda.CudaPool;
 import sau.tensor.Tensor;
 import sau.tensor.Arena;
 
@@ -43,6 +44,7 @@ public final class Upsampling {
     private static Tensor nearest(Tensor x, Pooling.Planes p, int outH, int outW, double ratioH, double ratioW) {
         checkSize(outH, outW);
         final Tensor in = x.contiguousData();
+        if (x.isCuda()) return resample(x, in, p, CudaPool.nearest(x.device(), p.h(), p.w(), outH, outW, ratioH, ratioW), "UpsampleNearest2d");
         final float[] y = Arena.floats(p.count() * outH * outW);
         UpsampleKernel.nearestForward(in.data(), in.offset(), y, p.count(), p.h(), p.w(), outH, outW, ratioH, ratioW);
         // dL/dx_i = Σ over the outputs that copied x_i of dL/dy_o
@@ -57,6 +59,9 @@ public final class Upsampling {
     private static Tensor bilinear(Tensor x, Pooling.Planes p, int outH, int outW, boolean alignCorners, double ratioH, double ratioW) {
         checkSize(outH, outW);
         final Tensor in = x.contiguousData();
+        if (x.isCuda()) {
+            return resample(x, in, p, CudaPool.bilinear(x.device(), p.h(), p.w(), outH, outW, alignCorners, ratioH, ratioW), "UpsampleBilinear2d");
+        }
         final float[] y = Arena.floats(p.count() * outH * outW);
         UpsampleKernel.bilinearForward(in.data(), in.offset(), y, p.count(), p.h(), p.w(), outH, outW, alignCorners, ratioH, ratioW);
         // dL/dx_i = Σ_o w_{o,i}·dL/dy_o with the bilinear weights (1−λh or λh)·(1−λw or λw)
@@ -65,6 +70,17 @@ public final class Upsampling {
             final float[] gx = Arena.floats(x.numel());
             UpsampleKernel.bilinearBackward(gc.data(), gc.offset(), gx, p.count(), p.h(), p.w(), outH, outW, alignCorners, ratioH, ratioW);
             return new Tensor[] {new Tensor(gx, x.shape())};
+        }, x);
+    }
+
+    /** Either mode on the GPU: the same linear map, with the coordinates in {@code r}'s tables. */
+    private static Tensor resample(Tensor x, Tensor in, Pooling.Planes p, CudaPool.Resampling r, String name) {
+        final Tensor y = Arena.empty(x.device(), p.outShape(r.outH(), r.outW()));
+        r.forward(in, y, p.count());
+        return Node.record(name, y, g -> {
+            final Tensor gx = Arena.empty(x.device(), x.shape());
+            r.backward(g.contiguousData(), gx, p.count());
+            return new Tensor[] {gx};
         }, x);
     }
 

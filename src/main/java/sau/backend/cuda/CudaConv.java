@@ -1,0 +1,229 @@
+package sau.backend.cuda;
+
+import jcuda.driver.CUdeviceptr;
+import sau.backend.cpu.ConvGeometry;
+import sau.tensor.Arena;
+import sau.tensor.Tensor;
+
+/**
+ * 2-D convolution on the GPU ({@code conv.cu}), with the contracts of
+ * {@link sau.backend.cpu.Conv2dKernel}: forward, backward-data, backward-weights and the bias
+ * gradient, on contiguous NCHW tensors, every output overwritten.
+ *
+ * <p><b>Dense and grouped convolutions</b> are GEMMs on unrolled columns, as on the CPU. The batch
+ * is cut into chunks of consecutive images whose columns (and the {@code channels × pixels}
+ * matrix on the output side) fit in {@link #SCRATCH_FLOATS}; per chunk, with P its pixels
+ * (images × outH·outW) and for every group at once (a batched GEMM over the groups):
+ *
+ * <pre>
+ *   forward          cols = im2col(x);  Yrows = W·cols (K × P);  y = NCHW(Yrows) + bias
+ *   backward-data    dYrows = rows(dy);  dcols = Wᵀ·dYrows;  dx = col2im(dcols)
+ *   backward-weights cols = im2col(x);  dYrows = rows(dy);  dW += dYrows·colsᵀ
+ * </pre>
+ *
+ * <p>The weight gradient's GEMM is long and narrow ({@code K × C·kh·kw}, summed over all P
+ * pixels): its few output tiles would leave most of the GPU idle. So its sum over the pixels is
+ * cut into slices, each a product of its own in a batched GEMM, summed into partial gradients
+ * that a last kernel adds in slice order. Chunks and slices depend only on the sizes, so the
+ * result is the same on every run.
+ *
+ * <p><b>Depthwise convolutions</b> (one filter per channel) would make GEMMs of one row; they run
+ * as direct kernels instead, one thread per output (forward) or per input pixel (backward-data),
+ * and one block per (channel, tap) for the weight gradient.
+ */
+public final class CudaConv {
+
+    /** Floats of scratch for one chunk of images (columns plus output-side matrix): 256 MiB. */
+    static final long SCRATCH_FLOATS = 64L << 20;
+
+    /** Floats that the weight gradient's partial sums may take. */
+    static final long PARTIAL_FLOATS = 16L << 20;
+
+    /** A weight-gradient slice sums at least this many pixels: enough work per GEMM tile. */
+    static final int MIN_SLICE = 512;
+
+    /** The weight-gradient GEMM aims at this many thread blocks over its slices: two per SM of an H100/H200. */
+    static final int TARGET_BLOCKS = 264;
+
+    /** The GEMM's output tile (see {@link CudaGemm}). */
+    private static final int GEMM_TILE = 128;
+
+    /** The block size of conv.cu's block reductions (REDUCE_BLOCK there). */
+    private static final int REDUCE_BLOCK = 256;
+
+    private CudaConv() {}
+
+    /** {@code y = conv(x, w) + bias}: x {@code [N, C, H, W]}, w {@code [K, C/G, kh, kw]}, bias {@code [K]} or null, y {@code [N, K, outH, outW]}. */
+    public static void forward(ConvGeometry g, Tensor x, Tensor w, Tensor bias, Tensor y) {
+        CudaDevice.of(x);
+        final int hasBias = bias == null ? 0 : 1;
+        final CUdeviceptr b = bias == null ? CudaMemory.of(y) : CudaMemory.of(bias); // never read without a bias
+        if (g.isDepthwise()) {
+            launch("dw_forward_f32", g.outputLength(), CudaMemory.of(x), CudaMemory.of(w), b, hasBias, CudaMemory.of(y), geometry(g));
+            return;
+        }
+        if (g.batch() == 0) return;
+        final Chunks ch = new Chunks(g);
+        final Tensor cols = Arena.empty(x.device(), ch.colsFloats()), rows = Arena.empty(x.device(), ch.rowsFloats());
+        final int kPer = g.outPerGroup(), r = g.colRows(), plane = g.outPlane();
+        for (int n0 = 0; n0 < g.batch(); n0 += ch.images) {
+            final int images = Math.min(ch.images, g.batch() - n0), p = images * plane;
+            launch("im2col_f32", (long) g.inChannels() * p, at(x, (long) n0 * g.inChannels() * g.inPlane()), CudaMemory.of(cols), geometry(g), images);
+            // group gr: Yrows[gr] (kPer × P) = W[gr] (kPer × r) · cols[gr] (r × P)
+            CudaGemm.gemmBatched(false, false, kPer, p, r, CudaMemory.of(w), r, (long) kPer * r, CudaMemory.of(cols), p, (long) r * p,
+                0f, CudaMemory.of(rows), p, (long) kPer * p, g.groups());
+            launch("rows_to_nchw_f32", (long) images * g.outChannels() * plane, CudaMemory.of(rows), at(y, (long) n0 * g.outChannels() * plane),
+                b, hasBias, g.outChannels(), plane, images);
+        }
+    }
+
+    /** dL/dx from dL/dy, into dx {@code [N, C, H, W]} (overwritten): the transposed convolution of dy. */
+    public static void backwardData(ConvGeometry g, Tensor dy, Tensor w, Tensor dx) {
+        CudaDevice.of(dy);
+        if (g.isDepthwise()) {
+            launch("dw_backward_data_f32", g.inputLength(), CudaMemory.of(dy), CudaMemory.of(w), CudaMemory.of(dx), geometry(g));
+            return;
+        }
+        if (g.batch() == 0) return;
+        final Chunks ch = new Chunks(g);
+        final Tensor cols = Arena.empty(dy.device(), ch.colsFloats()), rows = Arena.empty(dy.device(), ch.rowsFloats());
+        final int kPer = g.outPerGroup(), r = g.colRows(), plane = g.outPlane();
+        for (int n0 = 0; n0 < g.batch(); n0 += ch.images) {
+            final int images = Math.min(ch.images, g.batch() - n0), p = images * plane;
+            launch("nchw_to_rows_f32", (long) images * g.outChannels() * plane, at(dy, (long) n0 * g.outChannels() * plane), CudaMemory.of(rows),
+                g.outChannels(), plane, images);
+            // group gr: dcols[gr] (r × P) = W[gr]ᵀ (r × kPer) · dYrows[gr] (kPer × P); W[gr] is stored kPer × r
+            CudaGemm.gemmBatched(true, false, r, p, kPer, CudaMemory.of(w), r, (long) kPer * r, CudaMemory.of(rows), p, (long) kPer * p,
+                0f, CudaMemory.of(cols), p, (long) r * p, g.groups());
+            launch("col2im_f32", (long) images * g.inChannels() * g.inPlane(), CudaMemory.of(cols), at(dx, (long) n0 * g.inChannels() * g.inPlane()),
+                geometry(g), images);
+        }
+    }
+
+    /** dL/dw {@code = Σ_images dY·cols(X)ᵀ}, into dw {@code [K, C/G, kh, kw]} (overwritten). */
+    public static void backwardWeight(ConvGeometry g, Tensor x, Tensor dy, Tensor dw) {
+        CudaDevice.of(x);
+        if (g.isDepthwise()) {
+            final int blocks = g.inChannels() * g.kernelH() * g.kernelW();
+            Kernels.function("conv", "dw_backward_weight_f32").launch(blocks, 1, 1, REDUCE_BLOCK, 1, 1, 0,
+                CudaMemory.of(x), CudaMemory.of(dy), CudaMemory.of(dw), geometry(g));
+            return;
+        }
+        if (g.batch() == 0) {
+            CudaElementwise.fill(dw.memory(), 0f); // a sum over no images
+            return;
+        }
+        final Chunks ch = new Chunks(g);
+        final int kPer = g.outPerGroup(), r = g.colRows(), plane = g.outPlane(), length = g.weightLength();
+        final int slices = weightSlices(g, ch.images * plane);
+        final Tensor cols = Arena.empty(x.device(), ch.colsFloats()), rows = Arena.empty(x.device(), ch.rowsFloats());
+        // Slice s of the pixels sums into partial[s] (a whole weight gradient each); one slice sums straight into dw.
+        final Tensor partial = slices == 1 ? dw : Arena.empty(x.device(), slices * length);
+        for (int n0 = 0; n0 < g.batch(); n0 += ch.images) {
+            final int images = Math.min(ch.images, g.batch() - n0), p = images * plane, perSlice = p / slices, rest = p - slices * perSlice;
+            final float beta = n0 == 0 ? 0f : 1f;
+            launch("im2col_f32", (long) g.inChannels() * p, at(x, (long) n0 * g.inChannels() * g.inPlane()), CudaMemory.of(cols), geometry(g), images);
+            launch("nchw_to_rows_f32", (long) images * g.outChannels() * plane, at(dy, (long) n0 * g.outChannels() * plane), CudaMemory.of(rows),
+                g.outChannels(), plane, images);
+            for (int gr = 0; gr < g.groups(); gr++) {
+                final CUdeviceptr dyRows = at(rows, (long) gr * kPer * p), groupCols = at(cols, (long) gr * r * p), out = at(partial, (long) gr * kPer * r);
+                // slice s: partial[s][gr] (kPer × r) (+)= dYrows[gr][:, s·perSlice ...] (kPer × perSlice) · cols[gr][:, same]ᵀ
+                CudaGemm.gemmBatched(false, true, kPer, r, perSlice, dyRows, p, perSlice, groupCols, p, perSlice, beta, out, r, length, slices);
+                if (rest > 0) {
+                    // the pixels past the last whole slice go to slice 0, after it
+                    final long from = (long) slices * perSlice;
+                    CudaGemm.gemm(false, true, kPer, r, rest, at(rows, (long) gr * kPer * p + from), p, at(cols, (long) gr * r * p + from), p, 1f, out, r);
+                }
+            }
+        }
+        if (slices > 1) launch("sum_slices_f32", length, CudaMemory.of(partial), CudaMemory.of(dw), length, slices);
+    }
+
+    /**
+     * How many slices the weight gradient's pixel sum is cut into (see the class comment): enough
+     * that the slices' GEMM tiles reach {@link #TARGET_BLOCKS}, each of at least {@link #MIN_SLICE}
+     * pixels of a chunk of {@code pixels}, and their partial sums within {@link #PARTIAL_FLOATS}.
+     */
+    static int weightSlices(ConvGeometry g, int pixels) {
+        final long tiles = (long) ceilDiv(g.outPerGroup(), GEMM_TILE) * ceilDiv(g.colRows(), GEMM_TILE); // of one group's GEMM
+        long slices = ceilDiv(TARGET_BLOCKS, tiles);
+        slices = Math.min(slices, pixels / MIN_SLICE);
+        slices = Math.min(slices, PARTIAL_FLOATS / g.weightLength());
+        return (int) Math.max(1, slices);
+    }
+
+    /** dL/dbias {@code [channels]} (overwritten): the sum of dy {@code [batch, channels, plane]} over the batch and the pixels. */
+    public static void biasGradient(Tensor dy, int batch, int channels, int plane, Tensor db) {
+        CudaDevice.of(dy);
+        // Each channel's sum is cut into parts of about 16K numbers, each one block's: enough blocks for the GPU.
+        final int parts = (int) Math.max(1, Math.min(64, (long) batch * plane / (16 << 10)));
+        final Tensor partial = Arena.empty(dy.device(), channels * parts);
+        Kernels.function("conv", "bias_grad_partial_f32").launch(channels, parts, 1, REDUCE_BLOCK, 1, 1, 0,
+            CudaMemory.of(dy), CudaMemory.of(partial), batch, channels, plane, parts);
+        launch("bias_grad_final_f32", channels, CudaMemory.of(partial), CudaMemory.of(db), channels, parts);
+    }
+
+    /** {@code y[n, k, p] += bias[k]} for y {@code [batch, channels, plane]}. */
+    public static void addBias(Tensor y, int batch, int channels, int plane, Tensor bias) {
+        CudaDevice.of(y);
+        final long n = (long) batch * channels * plane;
+        launch("add_bias_f32", n, CudaMemory.of(y), CudaMemory.of(bias), channels, plane, n);
+    }
+
+    /**
+     * How many images a chunk holds: as many as fit in {@link #SCRATCH_FLOATS} with their columns
+     * ({@code C·kh·kw × pixels}) and output-side matrix ({@code K × pixels}), at least one; the
+     * batch is then cut into chunks of equal size but for the last.
+     */
+    private record Chunks(ConvGeometry g, int images) {
+        Chunks(ConvGeometry g) {
+            this(g, imagesPerChunk(g));
+        }
+
+        private static int imagesPerChunk(ConvGeometry g) {
+            final long perImage = (long) (g.inChannels() * g.kernelH() * g.kernelW() + g.outChannels()) * g.outPlane();
+            final int fit = (int) Math.max(1, Math.min(g.batch(), SCRATCH_FLOATS / perImage));
+            final int chunks = ceilDiv(g.batch(), fit);
+            return ceilDiv(g.batch(), chunks);
+        }
+
+        int colsFloats() {
+            return floats((long) g.inChannels() * g.kernelH() * g.kernelW() * images * g.outPlane());
+        }
+
+        int rowsFloats() {
+            return floats((long) g.outChannels() * images * g.outPlane());
+        }
+
+        private int floats(long n) {
+            if (n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("conv2d: the columns of one image, " + n + " floats, exceed a GPU buffer's 2^31 floats: " + g);
+            }
+            return (int) n;
+        }
+    }
+
+    /** The kernels' ConvGeo struct, fields in ConvGeometry's order. */
+    private static int[] geometry(ConvGeometry g) {
+        return new int[] {g.batch(), g.inChannels(), g.inH(), g.inW(), g.outChannels(), g.kernelH(), g.kernelW(), g.strideH(), g.strideW(),
+            g.padH(), g.padW(), g.dilationH(), g.dilationW(), g.groups(), g.outH(), g.outW()};
+    }
+
+    /** The address of element {@code floats} of a contiguous GPU tensor. */
+    private static CUdeviceptr at(Tensor t, long floats) {
+        final CUdeviceptr p = CudaMemory.of(t);
+        return floats == 0 ? p : p.withByteOffset(4L * floats);
+    }
+
+    private static void launch(String kernel, long threads, Object... args) {
+        Kernels.function("conv", kernel).launch(CudaElementwise.blocks(threads), 1, 1, CudaElementwise.BLOCK, 1, 1, 0, args);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+}
