@@ -13,6 +13,7 @@ import sau.models.Models;
 import sau.models.SSD300;
 import sau.optim.Optimizer;
 import sau.optim.schedule.LrSchedule;
+import sau.tensor.Device;
 import sau.tensor.Generator;
 import sau.train.DetectionTrainer;
 
@@ -41,7 +42,7 @@ public final class DetectionExperiment {
      * @param progressLines print one line per epoch
      */
     public static Parts build(TrainConfig c, String source, boolean progressInPlace, boolean progressLines) {
-        Experiment.selectDevice(c, source);
+        final Device device = Experiment.selectDevice(c, source);
         final TrainConfig.Data d = c.dataset();
         final Path dir = Experiment.resolve(d.path() == null ? "datasets/synthetic-voc" : d.path());
         final int size = imageSize(c);
@@ -56,6 +57,7 @@ public final class DetectionExperiment {
         if (!trainSet.classNames().equals(testSet.classNames())) throw new DataError("dataset.path: " + dir + ": the training and test images have different classes");
         final Generator rng = new Generator(c.seed());
         final SSD300 ssd = model(c, source, trainSet.classNames().size(), rng);
+        ssd.to(device);
         final SsdAugmentation augmentation = d.augment().ssd() ? new SsdAugmentation(norm, d.augment().zoomOut().floatValue()) : null;
         final DetectionLoader train = new DetectionLoader(limit(trainSet, d.trainLimit()), c.batchSize(), true, c.seed(), size, norm, augmentation);
         final DetectionLoader test = new DetectionLoader(limit(testSet, d.testLimit()), c.batchSize(), false, c.seed(), size, norm, null);

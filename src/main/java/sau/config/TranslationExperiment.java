@@ -13,6 +13,7 @@ import sau.models.TransformerOptions;
 import sau.nn.activation.ActivationFactory;
 import sau.optim.Optimizer;
 import sau.optim.schedule.LrSchedule;
+import sau.tensor.Device;
 import sau.tensor.Generator;
 import sau.text.ParallelCorpus;
 import sau.text.SentencePair;
@@ -43,7 +44,7 @@ public final class TranslationExperiment {
 
     /** Builds a run; the tokenizer is read from {@code runDir} when it holds one, else learned there and saved. */
     public static Parts build(TrainConfig c, String source, Path runDir) throws IOException {
-        Experiment.selectDevice(c, source);
+        final Device device = Experiment.selectDevice(c, source);
         final TrainConfig.Translation t = c.translation();
         final List<ParallelCorpus.Pair> trainText = limit(pairs(c, t.train()), c.dataset().trainLimit());
         final List<ParallelCorpus.Pair> validText = limit(pairs(c, t.valid()), c.dataset().testLimit());
@@ -62,6 +63,7 @@ public final class TranslationExperiment {
         }
         final Generator rng = new Generator(c.seed());
         final Transformer model = model(c, source, tokenizer.vocabulary().size(), rng);
+        model.to(device);
         final TokenBatcher train = new TokenBatcher(encode(tokenizer, trainText, t.maxLength()), t.maxTokens(), true, c.seed());
         final TokenBatcher valid = new TokenBatcher(encode(tokenizer, validText, t.maxLength()), t.maxTokens(), false, 0);
         final Optimizer optimizer = Experiment.optimizer(c.optimizer(), model);

@@ -55,7 +55,8 @@ public final class MultiboxLoss {
             throw new IllegalArgumentException("multibox loss: output " + Shape.str(output.shape()) + " must be [N, P, 4 + classes] with classes ≥ 2, for "
                     + targets.length + " images of targets");
         }
-        final Tensor out = output.contiguousData();
+        // the mining reads every score once, on the CPU: a GPU output is copied here first
+        final Tensor out = output.isCuda() ? new Tensor(output.toArray(), output.shape()) : output.contiguousData();
         final float[] v = out.data();
         final float[] classTargets = new float[n * p];
         Arrays.fill(classTargets, Losses.IGNORE_INDEX);
@@ -91,13 +92,13 @@ public final class MultiboxLoss {
     public static Tensor loss(Tensor output, Selection s) {
         final int n = output.size(0), p = output.size(1), classes = output.size(2) - 4;
         final Tensor logits = Views.reshape(Views.narrow(output, 2, 4, classes), n * p, classes);
-        final Tensor confidence = Losses.crossEntropy(logits, new Tensor(s.classTargets().clone(), n * p), 0f, Losses.IGNORE_INDEX, Losses.Reduction.SUM);
+        final Tensor confidence = Losses.crossEntropy(logits, new Tensor(s.classTargets().clone(), n * p).to(output.device()), 0f, Losses.IGNORE_INDEX, Losses.Reduction.SUM);
         final float normaliser = Math.max(1, s.positives());
         if (s.positives() == 0) return Arithmetic.div(confidence, normaliser);
         final float[] index = new float[s.positives()];
         for (int k = 0; k < index.length; k++) index[k] = s.positiveRows()[k];
-        final Tensor offsets = Indexing.indexSelect(Views.reshape(Views.narrow(output, 2, 0, 4), n * p, 4), 0, new Tensor(index, index.length));
-        final Tensor localisation = Losses.smoothL1Loss(offsets, new Tensor(s.offsetTargets().clone(), s.positives(), 4), 1f, Losses.Reduction.SUM);
+        final Tensor offsets = Indexing.indexSelect(Views.reshape(Views.narrow(output, 2, 0, 4), n * p, 4), 0, new Tensor(index, index.length).to(output.device()));
+        final Tensor localisation = Losses.smoothL1Loss(offsets, new Tensor(s.offsetTargets().clone(), s.positives(), 4).to(output.device()), 1f, Losses.Reduction.SUM);
         return Arithmetic.div(Arithmetic.add(localisation, confidence), normaliser);
     }
 

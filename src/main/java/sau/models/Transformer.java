@@ -102,7 +102,8 @@ public final class Transformer extends Module {
     }
 
     private Tensor embed(Embedding table, Tensor ids) {
-        final Tensor scaled = Arithmetic.mul(table.forward(ids), (float) Math.sqrt(options.dModel()));
+        // token ids may come from the CPU (a batcher, a decoder's prefix); the lookup runs where the table is
+        final Tensor scaled = Arithmetic.mul(table.forward(ids.to(table.weight().device())), (float) Math.sqrt(options.dModel()));
         return embedDropout.forward(positions.forward(scaled));
     }
 

@@ -79,7 +79,7 @@ public final class MultiheadAttention extends Module {
         // scaling Q (T·d numbers) is cheaper than scaling the T·S scores
         Tensor scores = MatMul.matmul(Arithmetic.mul(q, (float) (1 / Math.sqrt(d))), Views.transpose(k, -1, -2)); // [B, H, T, S]
         final Tensor mask = additiveMask(keyPaddingMask, b, t, s, causal);
-        if (mask != null) scores = Arithmetic.add(scores, mask);
+        if (mask != null) scores = Arithmetic.add(scores, mask.to(scores.device()));
         Tensor weights = Softmax.softmax(scores, -1);
         if (isTraining() && dropout > 0) weights = DropoutOp.dropout(weights, dropout, generator);
         final Tensor context = MatMul.matmul(weights, v); // [B, H, T, d]
