@@ -2,9 +2,11 @@ package sau.ops;
 
 import java.util.Arrays;
 import sau.autograd.Node;
+import sau.backend.Devices;
 import sau.backend.cpu.Activation;
 import sau.backend.cpu.ActivationKernels;
 import sau.backend.cpu.PReluKernel;
+import sau.backend.cuda.CudaActivation;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
 import sau.tensor.Arena;
@@ -79,6 +81,10 @@ public final class Activations {
     /** Any of the pointwise activations, with its parameters {@code p} and {@code q} (see {@link Activation}). */
     public static Tensor apply(Activation f, Tensor x, float p, float q) {
         final Tensor in = x.contiguousData();
+        if (x.isCuda()) {
+            final Tensor out = CudaActivation.forward(f, in, p, q);
+            return Node.record(f.label(), out, g -> new Tensor[] {CudaActivation.backward(f, in, out, g.contiguousData(), p, q)}, x);
+        }
         final int n = in.numel();
         final float[] y = Arena.uninitialized(n);
         ActivationKernels.forward(f, in.data(), in.offset(), y, 0, n, p, q);
@@ -96,6 +102,7 @@ public final class Activations {
      * the channels are dimension 1 (dimension 0 of a 1-d input), as in PyTorch.
      */
     public static Tensor prelu(Tensor x, Tensor weight) {
+        Devices.common("PReLU", x, weight);
         final int channels = weight.numel();
         final int channelDim = x.dim() >= 2 ? 1 : 0;
         final int inner;
@@ -110,6 +117,7 @@ public final class Activations {
         final Tensor in = x.contiguousData();
         final Tensor w = weight.contiguousData();
         final int n = in.numel();
+        if (x.isCuda()) return preluCuda(x, in, weight, w, channels, inner);
         final float[] y = Arena.uninitialized(n);
         if (n > 0) PReluKernel.forward(in.data(), in.offset(), w.data(), w.offset(), y, 0, n, channels, inner);
         final Tensor out = new Tensor(y, x.shape());
@@ -120,5 +128,12 @@ public final class Activations {
             if (n > 0) PReluKernel.backward(in.data(), in.offset(), w.data(), w.offset(), gc.data(), gc.offset(), gx, 0, gw, 0, n, channels, inner);
             return new Tensor[] {new Tensor(gx, x.shape()), gw == null ? null : new Tensor(gw, weight.shape())};
         }, x, weight);
+    }
+
+    /** PReLU on the GPU: the same layout, {@code [outer, channels, inner]}, with the slopes read there. */
+    private static Tensor preluCuda(Tensor x, Tensor in, Tensor weight, Tensor w, int channels, int inner) {
+        final int outer = in.numel() == 0 ? 0 : in.numel() / (channels * inner);
+        final Tensor out = CudaActivation.preluForward(in, w, outer, channels, inner);
+        return Node.record("PReLU", out, g -> CudaActivation.preluBackward(in, w, g.contiguousData(), outer, channels, inner, weight.requiresGrad()), x, weight);
     }
 }

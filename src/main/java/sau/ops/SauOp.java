@@ -1,8 +1,10 @@
 package sau.ops;
 
 import sau.autograd.Node;
+import sau.backend.Devices;
 import sau.backend.cpu.SauKernel;
 import sau.backend.cpu.SauVariant;
+import sau.backend.cuda.CudaSau;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
 import sau.tensor.Arena;
@@ -25,6 +27,7 @@ public final class SauOp {
     private SauOp() {}
 
     public static Tensor sau(Tensor x, Tensor alpha, Tensor n, SauVariant variant) {
+        Devices.common("SAU", x, alpha, n);
         if (n.numel() != 1) throw new IllegalArgumentException("SAU: n must be one number, got shape " + Shape.str(n.shape()));
         final int channels = alpha.numel();
         if (channels != 1 && (x.dim() < 2 || x.size(1) != channels)) {
@@ -33,6 +36,7 @@ public final class SauOp {
         final Tensor in = x.contiguousData();
         final int outer = channels == 1 ? 1 : x.size(0);
         final int inner = channels == 1 ? in.numel() : in.numel() / (outer * channels);
+        if (x.isCuda()) return sauCuda(x, in, alpha, n, variant, outer, channels, inner);
         final float[] a = alpha.contiguousData().toArray();
         final float nv = n.item();
         final float[] y = Arena.uninitialized(in.numel());
@@ -47,6 +51,19 @@ public final class SauOp {
                 new Tensor(gx, x.shape()),
                 ga == null ? null : new Tensor(ga, alpha.shape()),
                 gn == null ? null : new Tensor(gn, n.shape())};
+        }, x, alpha, n);
+    }
+
+    /**
+     * The same on the GPU: α and n stay there and are read by the kernels, so that the op never
+     * waits for the GPU to copy a number back.
+     */
+    private static Tensor sauCuda(Tensor x, Tensor in, Tensor alpha, Tensor n, SauVariant variant, int outer, int channels, int inner) {
+        final Tensor y = CudaSau.forward(in, alpha, n, variant, outer, channels, inner);
+        return Node.record("Sau", y, g -> {
+            final CudaSau.Gradients grads = CudaSau.backward(in, g.contiguousData(), alpha, n, variant, outer, channels, inner,
+                alpha.requiresGrad(), n.requiresGrad());
+            return new Tensor[] {grads.x(), grads.alpha(), grads.n()};
         }, x, alpha, n);
     }
 }
