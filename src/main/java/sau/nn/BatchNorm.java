@@ -56,8 +56,10 @@ public abstract class BatchNorm extends Module {
         final boolean useBatchStats = isTraining() || !trackRunningStats;
         float factor = 0;
         if (isTraining() && trackRunningStats) {
-            numBatchesTracked.set(numBatchesTracked.item() + 1);
-            factor = momentum != null ? momentum : 1 / numBatchesTracked.item();
+            // copyFrom rather than set: the buffer may live on a GPU (the statistics are updated there)
+            final float tracked = numBatchesTracked.item() + 1;
+            numBatchesTracked.copyFrom(Tensor.scalar(tracked));
+            factor = momentum != null ? momentum : 1 / tracked;
         }
         return BatchNormOp.batchNorm(x, weight, bias, runningMean, runningVar, useBatchStats, factor, eps);
     }

@@ -1,6 +1,7 @@
 package sau.nn;
 
 import sau.ops.EmbeddingOp;
+import sau.ops.Views;
 import sau.tensor.Generator;
 import sau.tensor.Tensor;
 
@@ -32,7 +33,8 @@ public final class Embedding extends Module {
 
     /** Sets the padding row to zero again, e.g. after re-initialising the table. */
     public void zeroPaddingRow() {
-        if (paddingIdx >= 0) java.util.Arrays.fill(weight.data(), paddingIdx * embeddingDim, (paddingIdx + 1) * embeddingDim, 0f);
+        // through copyFrom, which writes the row on whichever device the table lives
+        if (paddingIdx >= 0) Views.narrow(weight.detach(), 0, paddingIdx, 1).copyFrom(Tensor.zeros(1, embeddingDim));
     }
 
     @Override

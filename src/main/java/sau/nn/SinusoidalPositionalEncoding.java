@@ -2,6 +2,7 @@ package sau.nn;
 
 import sau.ops.Arithmetic;
 import sau.ops.Views;
+import sau.tensor.Device;
 import sau.tensor.Tensor;
 
 /**
@@ -20,6 +21,7 @@ public final class SinusoidalPositionalEncoding extends Module {
     private final int dModel;
     private final int maxLen;
     private final Tensor table;
+    private Tensor deviceTable; // the table's copy on the device of the last input, when that is not the CPU
 
     public SinusoidalPositionalEncoding(int dModel, int maxLen) {
         if (dModel <= 0 || maxLen <= 0) throw new IllegalArgumentException("positional encoding needs positive d_model and max_len, got " + dModel + ", " + maxLen);
@@ -38,14 +40,26 @@ public final class SinusoidalPositionalEncoding extends Module {
 
     /** The encoding of positions {@code 0 .. length-1}, {@code [length, d_model]}. */
     public Tensor encoding(int length) {
+        return encoding(length, table.device());
+    }
+
+    /** {@link #encoding(int)} on {@code device}. */
+    private Tensor encoding(int length, Device device) {
         if (length > maxLen) throw new IllegalArgumentException("a sequence of " + length + " positions is longer than the positional encoding's max_len " + maxLen);
-        return Views.narrow(table, 0, 0, length);
+        return Views.narrow(tableOn(device), 0, 0, length);
     }
 
     @Override
     public Tensor forward(Tensor x) {
         if (x.dim() != 3 || x.size(2) != dModel) throw new IllegalArgumentException("positional encoding expects [batch, length, " + dModel + "], got " + sau.tensor.Shape.str(x.shape()));
-        return Arithmetic.add(x, encoding(x.size(1)));
+        return Arithmetic.add(x, encoding(x.size(1), x.device()));
+    }
+
+    /** The table on {@code device}: copied there on first use and kept, as it never changes. */
+    private Tensor tableOn(Device device) {
+        if (device.equals(table.device())) return table;
+        if (deviceTable == null || !deviceTable.device().equals(device)) deviceTable = table.to(device);
+        return deviceTable;
     }
 
     @Override

@@ -3,7 +3,9 @@ package sau.ops;
 import sau.autograd.Node;
 import sau.autograd.NoGrad;
 import sau.backend.cpu.Activation;
+import sau.backend.Devices;
 import sau.backend.cpu.BatchNormKernel;
+import sau.backend.cuda.CudaNorm;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
 import sau.tensor.Arena;
@@ -36,12 +38,17 @@ public final class BatchNormOp {
         final int inner = n * channels == 0 ? 0 : x.numel() / (n * channels);
         checkPerChannel(channels, weight, bias, runningMean, runningVar);
         final long m = (long) n * inner;
+        if (training && m <= 1) {
+            throw new IllegalArgumentException("batch norm in training needs more than 1 value per channel, got input shape " + Shape.str(x.shape()));
+        }
+        if (Devices.common("BatchNorm", x, weight, bias, runningMean, runningVar).isCuda()) {
+            return batchNormCuda(x, weight, bias, runningMean, runningVar, training, momentum, eps, n, channels, inner);
+        }
         final float[] w = weight == null ? null : weight.toArray();
         final float[] b = bias == null ? null : bias.toArray();
         final float[] mean, invStd;
         final Tensor in = x.contiguousData();
         if (training) {
-            if (m <= 1) throw new IllegalArgumentException("batch norm in training needs more than 1 value per channel, got input shape " + Shape.str(x.shape()));
             mean = new float[channels];
             final float[] var = new float[channels];
             BatchNormKernel.statistics(in.data(), in.offset(), n, channels, inner, mean, var);
@@ -77,6 +84,26 @@ public final class BatchNormOp {
         }, x, weight, bias);
     }
 
+    /** {@link #batchNorm} on a GPU: the same statistics, formulas and gradients, in the kernels of {@link CudaNorm}. */
+    private static Tensor batchNormCuda(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
+                                        boolean training, float momentum, float eps, int n, int channels, int inner) {
+        final Tensor in = x.contiguousData();
+        final CudaNorm.BatchStats stats = training
+            ? CudaNorm.batchStatistics(in, n, channels, inner, eps, runningMean, runningVar, momentum)
+            : CudaNorm.runningStatistics(requireRunning(runningMean, runningVar), runningVar, eps);
+        final Tensor out = CudaNorm.normalize(in, n, channels, inner, stats, weight, bias);
+
+        // The gradient formulas of batchNorm above.
+        return Node.record("BatchNorm", out, g -> {
+            final Tensor gc = g.contiguousData();
+            final Tensor[] sums = CudaNorm.gradSums(in, gc, n, channels, inner, stats);
+            final Tensor dx = x.requiresGrad() ? CudaNorm.inputGrad(in, gc, n, channels, inner, stats, weight, sums[0], sums[1], training) : null;
+            final Tensor dw = weight == null ? null : sums[1].view(weight.shape(), Shape.contiguousStrides(weight.shape()), sums[1].offset());
+            final Tensor db = bias == null ? null : sums[0].view(bias.shape(), Shape.contiguousStrides(bias.shape()), sums[0].offset());
+            return new Tensor[] {dx, dw, db};
+        }, x, weight, bias);
+    }
+
     /**
      * Batch norm with the running statistics followed by a pointwise activation, in one pass over
      * memory ({@link BatchNormKernel#normalizeThen}): what a network in evaluation computes for
@@ -93,6 +120,11 @@ public final class BatchNormOp {
         final int inner = n * channels == 0 ? 0 : x.numel() / (n * channels);
         checkPerChannel(channels, weight, bias, runningMean, runningVar);
         final Tensor in = x.contiguousData();
+        if (Devices.common("BatchNorm", x, weight, bias, runningMean, runningVar).isCuda()) {
+            // on a GPU: normalisation, then the activation's own kernel (a second pass over memory)
+            final CudaNorm.BatchStats stats = CudaNorm.runningStatistics(requireRunning(runningMean, runningVar), runningVar, eps);
+            return Activations.apply(then, CudaNorm.normalize(in, n, channels, inner, stats, weight, bias), p, q);
+        }
         final float[] y = Arena.uninitialized(x.numel());
         if (y.length > 0) {
             BatchNormKernel.normalizeThen(in.data(), in.offset(), y, 0, n, channels, inner, runningMean(runningMean, runningVar), inverseStd(runningVar, eps),
@@ -110,8 +142,13 @@ public final class BatchNormOp {
     }
 
     private static float[] runningMean(Tensor runningMean, Tensor runningVar) {
+        return requireRunning(runningMean, runningVar).toArray();
+    }
+
+    /** The running mean, after checking that both running statistics are there. */
+    private static Tensor requireRunning(Tensor runningMean, Tensor runningVar) {
         if (runningMean == null || runningVar == null) throw new IllegalArgumentException("batch norm in evaluation needs the running mean and variance");
-        return runningMean.toArray();
+        return runningMean;
     }
 
     /** {@code 1/√(running_var + ε)} per channel. */

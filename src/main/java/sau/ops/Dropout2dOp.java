@@ -3,7 +3,6 @@ package sau.ops;
 import sau.autograd.Node;
 import sau.backend.Backend;
 import sau.backend.cpu.BinaryOp;
-import sau.backend.cpu.DropoutMask;
 import sau.tensor.Generator;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
@@ -28,7 +27,7 @@ public final class Dropout2dOp {
         final int[] maskShape = x.shape();
         maskShape[maskShape.length - 2] = 1;
         maskShape[maskShape.length - 1] = 1;
-        final Tensor mask = new Tensor(DropoutMask.sample(Shape.numel(maskShape), p, g), maskShape);
+        final Tensor mask = DropoutOp.mask(maskShape, x.device(), p, g);
         final Tensor out = Backend.binary(BinaryOp.MUL, x, mask);
         return Node.record("Dropout2d", out, grad -> new Tensor[] {Arithmetic.mul(grad, mask)}, x);
     }

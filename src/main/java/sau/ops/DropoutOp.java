@@ -4,7 +4,10 @@ import sau.autograd.Node;
 import sau.backend.Backend;
 import sau.backend.cpu.BinaryOp;
 import sau.backend.cpu.DropoutMask;
+import sau.backend.cuda.CudaDropout;
+import sau.tensor.Device;
 import sau.tensor.Generator;
+import sau.tensor.Shape;
 import sau.tensor.Tensor;
 
 /**
@@ -20,7 +23,15 @@ public final class DropoutOp {
 
     /** Drops each element of {@code x} with probability {@code p}, with a mask drawn from {@code g}. */
     public static Tensor dropout(Tensor x, float p, Generator g) {
-        return applyMask(x, new Tensor(DropoutMask.sample(x.numel(), p, g), x.shape()));
+        return applyMask(x, mask(x.shape(), x.device(), p, g));
+    }
+
+    /**
+     * A mask of {@code shape}, on the CPU one draw from {@code g} per element in order; on a GPU
+     * drawn there from one seed that {@code g} gives (other numbers, the same distribution).
+     */
+    static Tensor mask(int[] shape, Device device, float p, Generator g) {
+        return device.isCuda() ? CudaDropout.mask(device, shape, p, g) : new Tensor(DropoutMask.sample(Shape.numel(shape), p, g), shape);
     }
 
     /** {@code x ⊙ mask} with the mask held constant; public so a test can fix the mask. */

@@ -1,6 +1,7 @@
 package sau.ops;
 
 import sau.autograd.Node;
+import sau.backend.cuda.CudaIndex;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
 
@@ -30,10 +31,15 @@ public final class EmbeddingOp {
             }
         }
         final Tensor w = weight.contiguousData();
-        final float[] out = new float[idx.length * dim];
-        for (int i = 0; i < idx.length; i++) System.arraycopy(w.data(), w.offset() + idx[i] * dim, out, i * dim, dim);
         final int[] shape = java.util.Arrays.copyOf(indices.shape(), indices.dim() + 1);
         shape[indices.dim()] = dim;
+        if (w.isCuda()) {
+            // the lookup is index_select along the rows of the table; its gradient adds each row's occurrences in order
+            final Tensor out = CudaIndex.select(w, indices.to(w.device()).contiguousData(), 1, vocab, dim, shape);
+            return Node.record("Embedding", out, g -> new Tensor[] {CudaIndex.selectBackward(g.contiguousData(), idx, paddingIdx, 1, vocab, dim, weight.shape())}, weight);
+        }
+        final float[] out = new float[idx.length * dim];
+        for (int i = 0; i < idx.length; i++) System.arraycopy(w.data(), w.offset() + idx[i] * dim, out, i * dim, dim);
         return Node.record("Embedding", new Tensor(out, shape), g -> {
             final Tensor gc = g.contiguousData();
             final float[] gd = gc.data();

@@ -2,7 +2,9 @@ package sau.ops;
 
 import sau.autograd.Node;
 import sau.backend.Backend;
+import sau.backend.Devices;
 import sau.backend.cpu.Reduce;
+import sau.backend.cuda.CudaIndex;
 import sau.tensor.Arena;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
@@ -29,6 +31,10 @@ public final class Indexing {
         final int a = blk[0], r = blk[1], b = blk[2];
         final int[] shape = x.shape();
         shape[d] = idx.length;
+        if (in.isCuda()) {
+            final Tensor out = CudaIndex.select(in, onDeviceOf(index, in), a, r, b, shape);
+            return Node.record("IndexSelect", out, g -> new Tensor[] {CudaIndex.selectBackward(g.contiguousData(), idx, -1, a, r, b, x.shape())}, x);
+        }
         final float[] out = Arena.floats(Shape.numel(shape));
         final float[] src = in.data();
         for (int i = 0; i < a; i++) {
@@ -53,9 +59,12 @@ public final class Indexing {
         final int d = Shape.dim(dim, x.dim());
         checkIndexShape(x, d, index, "gather");
         final int[] idx = toIndices(index, x.size(d), "gather");
+        final Tensor in = x.contiguousData();
+        if (in.isCuda()) {
+            return Node.record("Gather", CudaIndex.gather(in, d, onDeviceOf(index, in)), g -> new Tensor[] {scatterAdd(Arena.zeros(x.device(), x.shape()), d, index, g)}, x);
+        }
         final int[] shape = index.shape();
         final float[] out = new float[idx.length];
-        final Tensor in = x.contiguousData();
         final int[] xs = in.strides();
         forEachIndex(shape, d, idx, xs, (o, p) -> out[o] = in.data()[in.offset() + p]);
         return Node.record("Gather", new Tensor(out, shape), g -> new Tensor[] {scatterAdd(Tensor.zeros(x.shape()), d, index, g)}, x);
@@ -69,6 +78,10 @@ public final class Indexing {
         final int d = Shape.dim(dim, x.dim());
         checkIndexShape(x, d, index, "scatterAdd");
         final int[] idx = toIndices(index, x.size(d), "scatterAdd");
+        if (Devices.common("scatterAdd", x, src).isCuda()) {
+            final Tensor out = CudaIndex.scatterAdd(x.contiguousData(), d, onDeviceOf(index, x), src.contiguousData());
+            return Node.record("ScatterAdd", out, g -> new Tensor[] {g, gather(g, d, index)}, x, src);
+        }
         final float[] out = x.toArray();
         final int[] xs = Shape.contiguousStrides(x.shape());
         final float[] s = src.contiguousData().toArray();
@@ -107,7 +120,7 @@ public final class Indexing {
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
         final Tensor out = Backend.where(cond, a, b);
         return Node.record("Where", out, g -> {
-            final Tensor zero = Tensor.scalar(0f);
+            final Tensor zero = Tensor.scalar(0f).to(g.device());
             return new Tensor[] {
                 a.requiresGrad() ? Reductions.sumTo(Backend.where(cond, g, zero), a.shape()) : null,
                 b.requiresGrad() ? Reductions.sumTo(Backend.where(cond, zero, g), b.shape()) : null};
@@ -116,7 +129,12 @@ public final class Indexing {
 
     /** x with {@code value} wherever mask is non-zero (mask broadcasts). */
     public static Tensor maskedFill(Tensor x, Tensor mask, float value) {
-        return where(mask, Tensor.scalar(value), x);
+        return where(mask, Tensor.scalar(value).to(x.device()), x);
+    }
+
+    /** The index values on the device of {@code x}, contiguous, for a kernel (they may come from either device). */
+    private static Tensor onDeviceOf(Tensor index, Tensor x) {
+        return index.to(x.device()).contiguousData();
     }
 
     /** The indices as ints, checked to be whole numbers in [0, bound). */

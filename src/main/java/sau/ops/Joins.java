@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import sau.autograd.Node;
 import sau.backend.Backend;
+import sau.backend.Devices;
 import sau.tensor.Arena;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
@@ -33,7 +34,7 @@ public final class Joins {
             total += p.size(d);
         }
         shape[d] = total;
-        final Tensor out = Arena.zeros(shape);
+        final Tensor out = Arena.zeros(Devices.common("cat", parts.toArray(new Tensor[0])), shape);
         final int[] starts = new int[parts.size()];
         int at = 0;
         for (int i = 0; i < parts.size(); i++) {

@@ -1,6 +1,7 @@
 package sau.ops;
 
 import sau.autograd.Node;
+import sau.backend.cuda.CudaNorm;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
 
@@ -26,6 +27,11 @@ public final class L2Normalize {
         if (x.dim() != 4) throw new IllegalArgumentException("L2 normalisation over channels needs [N, C, H, W], got " + Shape.str(x.shape()));
         final int n = x.size(0), c = x.size(1), plane = x.size(2) * x.size(3);
         final Tensor in = x.contiguousData();
+        if (in.isCuda()) {
+            final Tensor[] yAndDivisor = CudaNorm.l2Channels(in, n, c, plane, EPS);
+            return Node.record("L2Normalize", yAndDivisor[0], g ->
+                new Tensor[] {CudaNorm.l2ChannelsBackward(g.contiguousData(), yAndDivisor[0], yAndDivisor[1], n, c, plane, EPS)}, x);
+        }
         final float[] v = in.data();
         final int off = in.offset();
         final float[] y = new float[x.numel()];

@@ -1,7 +1,9 @@
 package sau.ops;
 
 import sau.autograd.Node;
+import sau.backend.Devices;
 import sau.backend.cpu.LayerNormKernel;
+import sau.backend.cuda.CudaNorm;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
 
@@ -12,7 +14,8 @@ import sau.tensor.Tensor;
  * in training and evaluation and for a batch of one sentence.
  *
  * <p>The formulas of the forward pass and of the gradients dL/dx, dL/dγ, dL/dβ are in
- * {@link LayerNormKernel}, which computes each in one fused pass.
+ * {@link LayerNormKernel}, which computes each in one fused pass (on a GPU, {@link CudaNorm}: a
+ * warp or block per row).
  */
 public final class LayerNormOp {
 
@@ -25,6 +28,12 @@ public final class LayerNormOp {
                     + " must both be [" + n + "], the last dimension of the input " + Shape.str(x.shape()));
         }
         final Tensor xc = x.contiguousData();
+        if (Devices.common("LayerNorm", x, weight, bias).isCuda()) {
+            final Tensor gamma = weight.contiguousData(), beta = bias.contiguousData();
+            final int rows = xc.numel() / Math.max(1, n);
+            final CudaNorm.LayerNormResult fwd = CudaNorm.layerNorm(xc, gamma, beta, rows, n, eps);
+            return Node.record("LayerNorm", fwd.y(), g -> CudaNorm.layerNormBackward(g.contiguousData(), xc, gamma, fwd, rows, n), x, weight, bias);
+        }
         final float[] gamma = weight.contiguousData().toArray(), beta = bias.contiguousData().toArray();
         final int rows = xc.numel() / Math.max(1, n);
         final float[] y = new float[xc.numel()], mean = new float[rows], rstd = new float[rows];

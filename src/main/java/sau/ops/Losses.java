@@ -5,6 +5,7 @@ import static sau.ops.Arithmetic.sub;
 
 import sau.autograd.Node;
 import sau.backend.cpu.SoftmaxKernel;
+import sau.backend.cuda.CudaSoftmax;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
 import sau.tensor.Arena;
@@ -39,6 +40,7 @@ public final class Losses {
         final Tensor rows = classesLast(logits);
         final int n = rows.size(0);
         final int[] t = targets(target, logits, classes, ignoreIndex);
+        if (rows.isCuda()) return crossEntropyCuda(logits, rows, target, counted(t, ignoreIndex), labelSmoothing, ignoreIndex, reduction);
         final float[] logp = Arena.floats(rows.numel());
         SoftmaxKernel.forward(rows.data(), rows.offset(), logp, n, classes, true);
 
@@ -73,6 +75,19 @@ public final class Losses {
         }, logits);
     }
 
+    /** {@link #crossEntropy} on a GPU: log-softmax, the per-row losses and their gradient in kernels. */
+    private static Tensor crossEntropyCuda(Tensor logits, Tensor rows, Tensor target, int counted, float labelSmoothing, int ignoreIndex, Reduction reduction) {
+        final int n = rows.size(0), classes = rows.size(1);
+        final Tensor t = targetsOn(target, logits);
+        final Tensor logp = CudaSoftmax.forward(rows, n, classes, true);
+        final Tensor perRow = CudaSoftmax.crossEntropyRows(logp, t, n, classes, labelSmoothing, ignoreIndex);
+        final Tensor out = reduceRows(perRow, targetShape(logits), reduction, counted);
+        return Node.record("CrossEntropy", out, g -> {
+            final Tensor dx = CudaSoftmax.crossEntropyBackward(logp, t, g.contiguousData(), n, classes, labelSmoothing, ignoreIndex, reduction.ordinal(), counted);
+            return new Tensor[] {classesBack(dx, logits.shape())};
+        }, logits);
+    }
+
     /**
      * Negative log-likelihood of log-probabilities {@code [N, C]} at integer targets:
      * −logp[t]. Gradient: −1 (times the reduction's factor) at the target class, 0 elsewhere.
@@ -82,6 +97,13 @@ public final class Losses {
         final int n = logProbs.size(0), classes = logProbs.size(1);
         final int[] t = targets(target, logProbs, classes, ignoreIndex);
         final Tensor lp = logProbs.contiguousData();
+        if (lp.isCuda()) {
+            final int counted = counted(t, ignoreIndex);
+            final Tensor tg = targetsOn(target, logProbs);
+            final Tensor out = reduceRows(CudaSoftmax.nllRows(lp, tg, n, classes, ignoreIndex), new int[] {n}, reduction, counted);
+            return Node.record("NllLoss", out, g -> new Tensor[] {
+                CudaSoftmax.nllBackward(tg, g.contiguousData(), n, classes, ignoreIndex, reduction.ordinal(), counted)}, logProbs);
+        }
         final float[] perRow = new float[n];
         int counted = 0;
         for (int i = 0; i < n; i++) {
@@ -151,6 +173,27 @@ public final class Losses {
             case SUM -> Tensor.scalar((float) s);
             case NONE -> new Tensor(perRow, shape);
         };
+    }
+
+    /** Per-row losses on a GPU combined as {@code reduction} says: a scalar, or the losses in {@code shape}. */
+    private static Tensor reduceRows(Tensor perRow, int[] shape, Reduction reduction, int counted) {
+        return switch (reduction) {
+            case MEAN -> CudaSoftmax.total(perRow, true, counted);
+            case SUM -> CudaSoftmax.total(perRow, false, counted);
+            case NONE -> perRow.view(shape, Shape.contiguousStrides(shape), perRow.offset());
+        };
+    }
+
+    /** How many targets are not {@code ignoreIndex}: the divisor of the mean. */
+    private static int counted(int[] t, int ignoreIndex) {
+        int counted = 0;
+        for (int v : t) if (v != ignoreIndex) counted++;
+        return counted;
+    }
+
+    /** The targets on the device of the scores, contiguous, one per row (they may come from either device). */
+    private static Tensor targetsOn(Tensor target, Tensor scores) {
+        return target.to(scores.device()).contiguousData();
     }
 
     /** [N, C, d1, ...] as a contiguous [N·d1·..., C]. */

@@ -2,6 +2,7 @@ package sau.ops;
 
 import sau.autograd.Node;
 import sau.backend.cpu.SoftmaxKernel;
+import sau.backend.cuda.CudaSoftmax;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
 import sau.tensor.Arena;
@@ -28,15 +29,25 @@ public final class Softmax {
         final Tensor rows = (d == last ? x.detach() : Views.transpose(x.detach(), d, last)).contiguousData();
         final int n = x.dim() == 0 ? 1 : rows.size(-1);
         final int count = rows.numel() / Math.max(1, n);
-        final float[] y = Arena.floats(rows.numel());
-        SoftmaxKernel.forward(rows.data(), rows.offset(), y, count, n, log);
-        final Tensor yRows = new Tensor(y, rows.shape());
+        final Tensor yRows;
+        if (rows.isCuda()) {
+            yRows = CudaSoftmax.forward(rows, count, n, log);
+        } else {
+            final float[] y = Arena.floats(rows.numel());
+            SoftmaxKernel.forward(rows.data(), rows.offset(), y, count, n, log);
+            yRows = new Tensor(y, rows.shape());
+        }
         final Tensor out = d == last ? yRows : Views.transpose(yRows, d, last);
         return Node.record(log ? "LogSoftmax" : "Softmax", out, g -> {
             final Tensor gRows = (d == last ? g : Views.transpose(g, d, last)).contiguousData();
-            final float[] dx = Arena.floats(y.length);
-            SoftmaxKernel.backward(y, gRows.data(), gRows.offset(), dx, count, n, log);
-            final Tensor dxRows = new Tensor(dx, rows.shape());
+            final Tensor dxRows;
+            if (gRows.isCuda()) {
+                dxRows = CudaSoftmax.backward(yRows, gRows, count, n, log);
+            } else {
+                final float[] dx = Arena.floats(rows.numel());
+                SoftmaxKernel.backward(yRows.data(), gRows.data(), gRows.offset(), dx, count, n, log);
+                dxRows = new Tensor(dx, rows.shape());
+            }
             return new Tensor[] {d == last ? dxRows : Views.transpose(dxRows, d, last)};
         }, x);
     }
