@@ -90,18 +90,24 @@ public final class Backward {
     }
 
     private static Tensor sum(Tensor a, Tensor b) {
-        final float[] copy = Arena.uninitialized(a.numel());
-        a.copyTo(copy, 0);
-        final Tensor out = new Tensor(copy, a.shape());
+        final Tensor out = Arena.empty(a.device(), a.shape());
+        Backend.copyInto(out, a);
         Backend.addInto(out, b);
         return out;
     }
 
     private static void accumulateIntoLeaf(Tensor leaf, Tensor g) {
-        if (leaf.grad() == null) {
+        if (leaf.grad() != null) {
+            Backend.addInto(leaf.grad(), g);
+        } else if (!g.isCuda()) {
             leaf.setGrad(new Tensor(g.toArray(), leaf.shape())); // a copy: g may be shared with other gradients
         } else {
-            Backend.addInto(leaf.grad(), g);
+            // On a GPU the copy goes into the memory of the gradient that zeroGrad dropped, if any,
+            // so that a training loop does not ask the allocator for every parameter at every step.
+            final Tensor spare = leaf.takeSpareGrad();
+            final Tensor copy = spare != null && spare.device().equals(g.device()) ? spare : Tensor.zeros(leaf.shape()).to(g.device());
+            Backend.copyInto(copy, g);
+            leaf.setGrad(copy);
         }
     }
 }

@@ -110,6 +110,20 @@ public final class Arena implements AutoCloseable {
         return new Tensor(memory(device, Shape.numel(shape), true), shape);
     }
 
+    /**
+     * {@code t} copied to {@code device} in the step's memory: the upload of a batch, as
+     * {@link Tensor#to} but without asking the allocator at every step.
+     */
+    public static Tensor to(Tensor t, Device device) {
+        if (t.device().equals(device)) return t;
+        if (!device.isCuda()) return t.to(device);
+        final Tensor out = empty(device, t.shape());
+        final Tensor src = t.contiguousData();
+        if (src.isCuda()) Devices.copyInto(src, out);
+        else out.memory().upload(src.isDense() ? src.data() : src.toArray());
+        return out;
+    }
+
     private static DeviceMemory memory(Device device, int n, boolean zeroed) {
         final Arena arena = OPEN.get();
         if (arena == null) {

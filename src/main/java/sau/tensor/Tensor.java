@@ -34,6 +34,7 @@ public final class Tensor {
 
     private boolean requiresGrad;
     private Tensor grad;
+    private Tensor spareGrad; // a GPU gradient zeroGrad dropped, for the next backward to write into
     private Node gradFn;
 
     /** A view over {@code data}; most code wants one of the factory methods instead. */
@@ -370,9 +371,20 @@ public final class Tensor {
         grad = g;
     }
 
-    /** Forgets the accumulated gradient (PyTorch's {@code zero_grad(set_to_none=True)}). */
+    /**
+     * Forgets the accumulated gradient (PyTorch's {@code zero_grad(set_to_none=True)}). A gradient
+     * on a GPU is kept aside, and the next backward pass writes the new one into its memory.
+     */
     public void zeroGrad() {
+        if (grad != null && grad.isCuda() && grad.isDense()) spareGrad = grad;
         grad = null;
+    }
+
+    /** The memory of the GPU gradient that {@link #zeroGrad} dropped, once; null when there is none. */
+    public Tensor takeSpareGrad() {
+        final Tensor spare = spareGrad;
+        spareGrad = null;
+        return spare;
     }
 
     public Node gradFn() {

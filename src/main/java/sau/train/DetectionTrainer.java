@@ -88,7 +88,7 @@ public final class DetectionTrainer {
                     optimizer.setLr(schedule.lr((int) globalStep));
                     final float lossValue;
                     try (Arena stepArena = Arena.open()) { // the step's arrays are reused by the next step
-                        final Tensor loss = MultiboxLoss.of(model.forward(batch.images().to(model.device())), targets(batch), options.negativesPerPositive());
+                        final Tensor loss = MultiboxLoss.of(model.forward(Arena.to(batch.images(), model.device())), targets(batch), options.negativesPerPositive());
                         lossValue = loss.item();
                         if (!Float.isFinite(lossValue)) {
                             bar.finish();
@@ -163,7 +163,7 @@ public final class DetectionTrainer {
                 final DetectionLoader.Batch batch = batches.next();
                 final List<List<Detection>> found;
                 try (Arena batchArena = Arena.open()) {
-                    found = post.detect(model.forward(batch.images().to(model.device())), priors);
+                    found = post.detect(model.forward(Arena.to(batch.images(), model.device())), priors);
                 }
                 for (int i = 0; i < batch.size(); i++) map.add(batch.boxes().get(i), batch.labels().get(i), batch.difficult().get(i), found.get(i));
             }

@@ -85,7 +85,7 @@ public final class Trainer {
                     final int n = batch.targets().numel();
                     // The step's activations and gradients are reused by the next step (see Arena).
                     try (Arena stepArena = Arena.open()) {
-                        final Tensor logits = model.forward(batch.inputs().to(model.device()));
+                        final Tensor logits = model.forward(Arena.to(batch.inputs(), model.device()));
                         final Tensor loss = Losses.crossEntropy(logits, batch.targets(), options.labelSmoothing(), Losses.IGNORE_INDEX, Losses.Reduction.MEAN);
                         final float lossValue = loss.item();
                         if (!Float.isFinite(lossValue)) {
@@ -152,7 +152,7 @@ public final class Trainer {
                 final DataLoader.Batch batch = batches.next();
                 final int b = batch.targets().numel();
                 try (Arena batchArena = Arena.open()) {
-                    final Tensor logits = model.forward(batch.inputs().to(model.device()));
+                    final Tensor logits = model.forward(Arena.to(batch.inputs(), model.device()));
                     lossSum += (double) Losses.crossEntropy(logits, batch.targets()).item() * b;
                     c1 += Accuracy.correct(logits, batch.targets(), 1);
                     c5 += Accuracy.correct(logits, batch.targets(), 5);
