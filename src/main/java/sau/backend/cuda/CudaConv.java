@@ -1,5 +1,6 @@
 package sau.backend.cuda;
 
+import java.util.concurrent.ConcurrentHashMap;
 import jcuda.driver.CUdeviceptr;
 import sau.backend.cpu.ConvGeometry;
 import sau.tensor.Arena;
@@ -12,7 +13,8 @@ import sau.tensor.Tensor;
  *
  * <p><b>Dense and grouped convolutions</b> are GEMMs on unrolled columns, as on the CPU. The batch
  * is cut into chunks of consecutive images whose columns (and the {@code channels × pixels}
- * matrix on the output side) fit in {@link #SCRATCH_FLOATS}; per chunk, with P its pixels
+ * matrix on the output side) fit in {@link #chunkBudget}, in a scratch buffer that each GPU keeps
+ * for its convolutions (see {@link #SCRATCH}); per chunk, with P its pixels
  * (images × outH·outW) and for every group at once (a batched GEMM over the groups):
  *
  * <pre>
@@ -33,8 +35,11 @@ import sau.tensor.Tensor;
  */
 public final class CudaConv {
 
-    /** Floats of scratch for one chunk of images (columns plus output-side matrix): 256 MiB. */
-    static final long SCRATCH_FLOATS = 64L << 20;
+    /**
+     * Floats of scratch for one chunk of images (columns plus output-side matrix): 256 MiB. Not
+     * final, so that the tests can make small batches take several chunks.
+     */
+    static long chunkBudget = 64L << 20;
 
     /** Floats that the weight gradient's partial sums may take. */
     static final long PARTIAL_FLOATS = 16L << 20;
@@ -64,15 +69,15 @@ public final class CudaConv {
         }
         if (g.batch() == 0) return;
         final Chunks ch = new Chunks(g);
-        final Tensor cols = Arena.empty(x.device(), ch.colsFloats()), rows = Arena.empty(x.device(), ch.rowsFloats());
+        final CUdeviceptr cols = scratch(CudaDevice.of(x), ch.colsFloats() + ch.rowsFloats()), rows = at(cols, ch.colsFloats());
         final int kPer = g.outPerGroup(), r = g.colRows(), plane = g.outPlane();
         for (int n0 = 0; n0 < g.batch(); n0 += ch.images) {
             final int images = Math.min(ch.images, g.batch() - n0), p = images * plane;
-            launch("im2col_f32", (long) g.inChannels() * p, at(x, (long) n0 * g.inChannels() * g.inPlane()), CudaMemory.of(cols), geometry(g), images);
+            launch("im2col_f32", (long) g.inChannels() * p, at(x, (long) n0 * g.inChannels() * g.inPlane()), cols, geometry(g), images);
             // group gr: Yrows[gr] (kPer × P) = W[gr] (kPer × r) · cols[gr] (r × P)
-            CudaGemm.gemmBatched(false, false, kPer, p, r, CudaMemory.of(w), r, (long) kPer * r, CudaMemory.of(cols), p, (long) r * p,
-                0f, CudaMemory.of(rows), p, (long) kPer * p, g.groups());
-            launch("rows_to_nchw_f32", (long) images * g.outChannels() * plane, CudaMemory.of(rows), at(y, (long) n0 * g.outChannels() * plane),
+            CudaGemm.gemmBatched(false, false, kPer, p, r, CudaMemory.of(w), r, (long) kPer * r, cols, p, (long) r * p,
+                0f, rows, p, (long) kPer * p, g.groups());
+            launch("rows_to_nchw_f32", (long) images * g.outChannels() * plane, rows, at(y, (long) n0 * g.outChannels() * plane),
                 b, hasBias, g.outChannels(), plane, images);
         }
     }
@@ -86,16 +91,16 @@ public final class CudaConv {
         }
         if (g.batch() == 0) return;
         final Chunks ch = new Chunks(g);
-        final Tensor cols = Arena.empty(dy.device(), ch.colsFloats()), rows = Arena.empty(dy.device(), ch.rowsFloats());
+        final CUdeviceptr cols = scratch(CudaDevice.of(dy), ch.colsFloats() + ch.rowsFloats()), rows = at(cols, ch.colsFloats());
         final int kPer = g.outPerGroup(), r = g.colRows(), plane = g.outPlane();
         for (int n0 = 0; n0 < g.batch(); n0 += ch.images) {
             final int images = Math.min(ch.images, g.batch() - n0), p = images * plane;
-            launch("nchw_to_rows_f32", (long) images * g.outChannels() * plane, at(dy, (long) n0 * g.outChannels() * plane), CudaMemory.of(rows),
+            launch("nchw_to_rows_f32", (long) images * g.outChannels() * plane, at(dy, (long) n0 * g.outChannels() * plane), rows,
                 g.outChannels(), plane, images);
             // group gr: dcols[gr] (r × P) = W[gr]ᵀ (r × kPer) · dYrows[gr] (kPer × P); W[gr] is stored kPer × r
-            CudaGemm.gemmBatched(true, false, r, p, kPer, CudaMemory.of(w), r, (long) kPer * r, CudaMemory.of(rows), p, (long) kPer * p,
-                0f, CudaMemory.of(cols), p, (long) r * p, g.groups());
-            launch("col2im_f32", (long) images * g.inChannels() * g.inPlane(), CudaMemory.of(cols), at(dx, (long) n0 * g.inChannels() * g.inPlane()),
+            CudaGemm.gemmBatched(true, false, r, p, kPer, CudaMemory.of(w), r, (long) kPer * r, rows, p, (long) kPer * p,
+                0f, cols, p, (long) r * p, g.groups());
+            launch("col2im_f32", (long) images * g.inChannels() * g.inPlane(), cols, at(dx, (long) n0 * g.inChannels() * g.inPlane()),
                 geometry(g), images);
         }
     }
@@ -116,14 +121,15 @@ public final class CudaConv {
         final Chunks ch = new Chunks(g);
         final int kPer = g.outPerGroup(), r = g.colRows(), plane = g.outPlane(), length = g.weightLength();
         final int slices = weightSlices(g, ch.images * plane);
-        final Tensor cols = Arena.empty(x.device(), ch.colsFloats()), rows = Arena.empty(x.device(), ch.rowsFloats());
         // Slice s of the pixels sums into partial[s] (a whole weight gradient each); one slice sums straight into dw.
-        final Tensor partial = slices == 1 ? dw : Arena.empty(x.device(), slices * length);
+        final long partials = slices == 1 ? 0 : (long) slices * length;
+        final CUdeviceptr cols = scratch(CudaDevice.of(x), ch.colsFloats() + ch.rowsFloats() + partials), rows = at(cols, ch.colsFloats());
+        final CUdeviceptr partial = slices == 1 ? CudaMemory.of(dw) : at(rows, ch.rowsFloats());
         for (int n0 = 0; n0 < g.batch(); n0 += ch.images) {
             final int images = Math.min(ch.images, g.batch() - n0), p = images * plane, perSlice = p / slices, rest = p - slices * perSlice;
             final float beta = n0 == 0 ? 0f : 1f;
-            launch("im2col_f32", (long) g.inChannels() * p, at(x, (long) n0 * g.inChannels() * g.inPlane()), CudaMemory.of(cols), geometry(g), images);
-            launch("nchw_to_rows_f32", (long) images * g.outChannels() * plane, at(dy, (long) n0 * g.outChannels() * plane), CudaMemory.of(rows),
+            launch("im2col_f32", (long) g.inChannels() * p, at(x, (long) n0 * g.inChannels() * g.inPlane()), cols, geometry(g), images);
+            launch("nchw_to_rows_f32", (long) images * g.outChannels() * plane, at(dy, (long) n0 * g.outChannels() * plane), rows,
                 g.outChannels(), plane, images);
             for (int gr = 0; gr < g.groups(); gr++) {
                 final CUdeviceptr dyRows = at(rows, (long) gr * kPer * p), groupCols = at(cols, (long) gr * r * p), out = at(partial, (long) gr * kPer * r);
@@ -136,7 +142,7 @@ public final class CudaConv {
                 }
             }
         }
-        if (slices > 1) launch("sum_slices_f32", length, CudaMemory.of(partial), CudaMemory.of(dw), length, slices);
+        if (slices > 1) launch("sum_slices_f32", length, partial, CudaMemory.of(dw), length, slices);
     }
 
     /**
@@ -171,7 +177,7 @@ public final class CudaConv {
     }
 
     /**
-     * How many images a chunk holds: as many as fit in {@link #SCRATCH_FLOATS} with their columns
+     * How many images a chunk holds: as many as fit in {@link #chunkBudget} with their columns
      * ({@code C·kh·kw × pixels}) and output-side matrix ({@code K × pixels}), at least one; the
      * batch is then cut into chunks of equal size but for the last.
      */
@@ -182,25 +188,35 @@ public final class CudaConv {
 
         private static int imagesPerChunk(ConvGeometry g) {
             final long perImage = (long) (g.inChannels() * g.kernelH() * g.kernelW() + g.outChannels()) * g.outPlane();
-            final int fit = (int) Math.max(1, Math.min(g.batch(), SCRATCH_FLOATS / perImage));
+            final int fit = (int) Math.max(1, Math.min(g.batch(), chunkBudget / perImage));
             final int chunks = ceilDiv(g.batch(), fit);
             return ceilDiv(g.batch(), chunks);
         }
 
-        int colsFloats() {
-            return floats((long) g.inChannels() * g.kernelH() * g.kernelW() * images * g.outPlane());
+        long colsFloats() {
+            return (long) g.inChannels() * g.kernelH() * g.kernelW() * images * g.outPlane();
         }
 
-        int rowsFloats() {
-            return floats((long) g.outChannels() * images * g.outPlane());
+        long rowsFloats() {
+            return (long) g.outChannels() * images * g.outPlane();
         }
+    }
 
-        private int floats(long n) {
-            if (n > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("conv2d: the columns of one image, " + n + " floats, exceed a GPU buffer's 2^31 floats: " + g);
-            }
-            return (int) n;
+    /**
+     * Per GPU, one scratch buffer for the columns and the matrices beside them, which only grows:
+     * all the convolutions of a training step use it in turn, instead of each taking its own
+     * hundreds of MiB. Sharing it is safe because a GPU runs all of sau's kernels in order on its
+     * one stream: the kernels of one convolution that read the buffer have run before those of
+     * the next one write it.
+     */
+    private static final ConcurrentHashMap<Integer, CudaMemory> SCRATCH = new ConcurrentHashMap<>();
+
+    /** The address of the scratch buffer of {@code device}, grown to at least {@code floats}. */
+    private static CUdeviceptr scratch(CudaDevice device, long floats) {
+        if (floats > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("conv2d on the GPU: the columns of one image take " + floats + " floats, more than a buffer's 2^31");
         }
+        return SCRATCH.compute(device.index, (index, old) -> old != null && old.length() >= floats ? old : device.allocator().allocate((int) floats)).at(0);
     }
 
     /** The kernels' ConvGeo struct, fields in ConvGeometry's order. */
@@ -211,7 +227,11 @@ public final class CudaConv {
 
     /** The address of element {@code floats} of a contiguous GPU tensor. */
     private static CUdeviceptr at(Tensor t, long floats) {
-        final CUdeviceptr p = CudaMemory.of(t);
+        return at(CudaMemory.of(t), floats);
+    }
+
+    /** The address {@code floats} floats after {@code p}. */
+    private static CUdeviceptr at(CUdeviceptr p, long floats) {
         return floats == 0 ? p : p.withByteOffset(4L * floats);
     }
 
