@@ -39,7 +39,11 @@ public final class PyTorchBaseline {
             Map.entry("train_vgg16_bn", new Metric("images_per_s", true)),
             Map.entry("train_shufflenet_v2_x1_0", new Metric("images_per_s", true)),
             Map.entry("train_ssd300_vgg16", new Metric("images_per_s", true)),
-            Map.entry("train_transformer", new Metric("tokens_per_s", true)));
+            Map.entry("train_transformer", new Metric("tokens_per_s", true)),
+            Map.entry("gemm_cuda", new Metric("tflops", true)),
+            Map.entry("sau_cuda", new Metric("ms", false)),
+            Map.entry("train_vgg16_bn_cuda", new Metric("images_per_s", true)),
+            Map.entry("train_shufflenet_v2_x1_0_cuda", new Metric("images_per_s", true)));
 
     private PyTorchBaseline() {}
 
@@ -49,11 +53,24 @@ public final class PyTorchBaseline {
      * go to the script, whose benchmarks take those they know.
      */
     public static List<Map<String, Object>> run(Path sauHome, List<String> benches, int threads, List<String> options) throws IOException {
-        final Path script = sauHome.resolve("src/bench/python/bench_torch.py");
         final String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+        return run(List.of(python, sauHome.resolve("src/bench/python/bench_torch.py").toString()), benches, List.of("--threads", String.valueOf(threads)), threads, options);
+    }
+
+    /**
+     * The PyTorch rows of the GPU benchmarks, from {@code bench_torch_cuda.py} with the
+     * {@code python3} on the PATH (the one a GPU machine's PyTorch comes with).
+     */
+    public static List<Map<String, Object>> runCuda(Path sauHome, List<String> benches, List<String> options) throws IOException {
+        return run(List.of("python3", sauHome.resolve("src/bench/python/bench_torch_cuda.py").toString()), benches, List.of(), 1, options);
+    }
+
+    private static List<Map<String, Object>> run(List<String> script, List<String> benches, List<String> extra, int threads, List<String> options) throws IOException {
         final List<Map<String, Object>> rows = new ArrayList<>();
         for (String bench : benches) {
-            final List<String> command = new ArrayList<>(List.of(python, script.toString(), bench, "--threads", String.valueOf(threads)));
+            final List<String> command = new ArrayList<>(script);
+            command.add(bench);
+            command.addAll(extra);
             command.addAll(options);
             final ProcessBuilder pb = new ProcessBuilder(command);
             pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
@@ -99,7 +116,7 @@ public final class PyTorchBaseline {
         for (String key : List.of("size", "batch", "threads", "n", "length")) {
             if (sau.containsKey(key) && torch.containsKey(key) && ((Number) sau.get(key)).doubleValue() != ((Number) torch.get(key)).doubleValue()) return false;
         }
-        for (String key : List.of("layer", "activation")) {
+        for (String key : List.of("layer", "activation", "precision")) {
             if (sau.containsKey(key) && !String.valueOf(sau.get(key)).equals(String.valueOf(torch.get(key)))) return false;
         }
         return true;

@@ -7,8 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import sau.backend.Devices;
 import sau.backend.cpu.Parallel;
 import sau.bench.ConvBench;
+import sau.bench.CudaBench;
 import sau.bench.GemmBench;
 import sau.bench.LayerBench;
 import sau.bench.PeakBench;
@@ -21,6 +23,8 @@ import sau.bench.TrainStepBench;
 final class BenchCommand implements Main.Command {
 
     private static final Map<String, Function<List<String>, List<Map<String, Object>>>> BENCHES = new LinkedHashMap<>();
+    /** The benchmarks of {@code --device cuda}, on GPU 0; their PyTorch twins are named with a "_cuda" suffix. */
+    private static final Map<String, Function<List<String>, List<Map<String, Object>>>> CUDA_BENCHES = new LinkedHashMap<>();
 
     static {
         BENCHES.put("peak", PeakBench::run);
@@ -37,6 +41,11 @@ final class BenchCommand implements Main.Command {
         BENCHES.put("shufflenet", TrainStepBench::shufflenet);
         BENCHES.put("ssd300", TrainStepBench::ssd300);
         BENCHES.put("transformer", TrainStepBench::transformer);
+        CUDA_BENCHES.put("device", CudaBench::device);
+        CUDA_BENCHES.put("gemm", CudaBench::gemm);
+        CUDA_BENCHES.put("sau", CudaBench::sau);
+        CUDA_BENCHES.put("vgg16", CudaBench::vgg16);
+        CUDA_BENCHES.put("shufflenet", CudaBench::shufflenet);
     }
 
     @Override
@@ -48,6 +57,7 @@ final class BenchCommand implements Main.Command {
     public String help() {
         return """
             usage: bin/sau bench WHAT... [--json] [--threads N] [--vs-pytorch] [options of the benchmarks]
+                   bin/sau bench --device cuda WHAT... [--json] [--vs-pytorch]
 
             Runs each named benchmark (or all of them with "all") after a warm-up, and prints the
             median time and spread of repeated runs as a table, or one JSON object per row with --json.
@@ -70,6 +80,13 @@ final class BenchCommand implements Main.Command {
                           configs/transformer-ding-small.json, 32 sentence pairs of 32 tokens
                           (--batch N, --length L), target tokens/s
 
+            On the GPU (--device cuda; GPU 0):
+              device      the GPU, and its device-to-device copy bandwidth
+              gemm        square products at 2048, 4096, 8192 (--sizes ...), fp32 and TF32, TFLOP/s
+              sau         SAU forward+backward on 256M floats, GB/s against the copy bandwidth
+              vgg16       VGG-16-BN training steps, batch 128 of 3x32x32 (--batch N), fp32 and TF32
+              shufflenet  ShuffleNetV2 1.0x training steps, the same
+
             --threads N sets the size of the thread pool (default: all cores).
             --vs-pytorch runs the same workloads in PyTorch (src/bench/python/bench_torch.py, with
             /usr/bin/python3 and torch; OpenBLAS when installed) with the same thread count, and adds
@@ -82,6 +99,15 @@ final class BenchCommand implements Main.Command {
         final List<String> rest = new ArrayList<>(args);
         final boolean json = rest.remove("--json");
         final boolean vsPytorch = rest.remove("--vs-pytorch");
+        final int d = rest.indexOf("--device");
+        boolean cuda = false;
+        if (d >= 0) {
+            if (d + 1 >= rest.size()) throw new UserError("--device needs cpu or cuda");
+            cuda = Devices.resolve(rest.get(d + 1)).isCuda();
+            rest.remove(d + 1);
+            rest.remove(d);
+        }
+        final Map<String, Function<List<String>, List<Map<String, Object>>>> benches = cuda ? CUDA_BENCHES : BENCHES;
         final int t = rest.indexOf("--threads");
         if (t >= 0) {
             if (t + 1 >= rest.size()) throw new UserError("--threads needs a number");
@@ -96,17 +122,28 @@ final class BenchCommand implements Main.Command {
         final List<String> names = new ArrayList<>();
         final List<String> options = new ArrayList<>();
         for (String a : rest) (options.isEmpty() && !a.startsWith("--") ? names : options).add(a); // names first, then options
-        if (names.isEmpty()) throw new UserError("name a benchmark: " + String.join(", ", BENCHES.keySet()) + " or all");
+        if (names.isEmpty()) throw new UserError("name a benchmark: " + String.join(", ", benches.keySet()) + " or all");
         if (names.contains("all")) names.clear();
-        if (names.isEmpty()) names.addAll(BENCHES.keySet());
+        if (names.isEmpty()) names.addAll(benches.keySet());
         final List<Map<String, Object>> rows = new ArrayList<>();
         for (String name : names) {
-            final var bench = BENCHES.get(name);
-            if (bench == null) throw new UserError("unknown benchmark \"" + name + "\"; choose from " + String.join(", ", BENCHES.keySet()) + " or all");
+            final var bench = benches.get(name);
+            if (bench == null) throw new UserError("unknown benchmark \"" + name + "\"; choose from " + String.join(", ", benches.keySet()) + " or all");
             rows.addAll(bench.apply(options));
         }
         final Table table = new Table();
-        if (vsPytorch) {
+        if (vsPytorch && cuda) {
+            final List<String> twins = new ArrayList<>();
+            for (String name : names) {
+                switch (name) {
+                    case "gemm", "sau" -> twins.add(name + "_cuda");
+                    case "vgg16" -> twins.add("train_vgg16_bn_cuda");
+                    case "shufflenet" -> twins.add("train_shufflenet_v2_x1_0_cuda");
+                    default -> { }
+                }
+            }
+            table.addAll(PyTorchBaseline.sideBySide(rows, PyTorchBaseline.runCuda(Path.of(System.getProperty("sau.home", ".")), twins, options)));
+        } else if (vsPytorch) {
             final List<String> withBaseline = names.stream().filter(n -> !n.equals("peak")).toList();
             table.addAll(PyTorchBaseline.sideBySide(rows, PyTorchBaseline.run(Path.of(System.getProperty("sau.home", ".")), withBaseline, Parallel.threads(), options)));
         } else {
