@@ -100,14 +100,18 @@ extern "C" __global__ void sum_slices_f32(const float* partial, float* dw, int l
 }
 
 // NCHW y (`images` images of `channels` planes of `plane` pixels) = the GEMM product rows
-// (channels × images·plane, as the columns), plus bias[k] when hasBias. One thread per element of y.
-extern "C" __global__ void rows_to_nchw_f32(const float* rows, float* y, const float* bias, int hasBias, int channels, int plane, int images) {
-    const long P = (long)images * plane;
+// (channels × images·plane, as the columns), plus bias[k] when hasBias. The product may come in
+// `slices` partial products, one after the other, added in order. One thread per element of y.
+extern "C" __global__ void rows_to_nchw_f32(const float* rows, float* y, const float* bias, int hasBias, int channels, int plane, int images,
+                                            int slices) {
+    const long P = (long)images * plane, sliceLength = channels * P;
     FOR_EACH(i, (long)images * channels * plane) {
         const int p = (int)(i % plane);
         const long t = i / plane;
         const int k = (int)(t % channels), n = (int)(t / channels);
-        const float v = rows[k * P + (long)n * plane + p];
+        const long at = k * P + (long)n * plane + p;
+        float v = rows[at];
+        for (int s = 1; s < slices; s++) v += rows[s * sliceLength + at];
         y[i] = hasBias ? v + bias[k] : v;
     }
 }

@@ -26,8 +26,10 @@ import sau.tensor.Tensor;
  * <p>The weight gradient's GEMM is long and narrow ({@code K × C·kh·kw}, summed over all P
  * pixels): its few output tiles would leave most of the GPU idle. So its sum over the pixels is
  * cut into slices, each a product of its own in a batched GEMM, summed into partial gradients
- * that a last kernel adds in slice order. Chunks and slices depend only on the sizes, so the
- * result is the same on every run.
+ * that a last kernel adds in slice order. The forward GEMM of a deep layer on small images
+ * (512 channels of 2×2 pixels) has the same problem, and its sum over the column rows is sliced
+ * the same way, the slices added up by the permute into NCHW. Chunks and slices depend only on
+ * the sizes, so the result is the same on every run.
  *
  * <p><b>Depthwise convolutions</b> (one filter per channel) would make GEMMs of one row; they run
  * as direct kernels instead, one thread per output (forward) or per input pixel (backward-data),
@@ -69,16 +71,30 @@ public final class CudaConv {
         }
         if (g.batch() == 0) return;
         final Chunks ch = new Chunks(g);
-        final CUdeviceptr cols = scratch(CudaDevice.of(x), ch.colsFloats() + ch.rowsFloats()), rows = at(cols, ch.colsFloats());
-        final int kPer = g.outPerGroup(), r = g.colRows(), plane = g.outPlane();
+        final int kPer = g.outPerGroup(), r = g.colRows(), plane = g.outPlane(), outC = g.outChannels();
+        final int slices = forwardSlices(g, ch.images * plane);
+        // Slice s of the column rows sums into its own K × P product, slice 0 first; rows_to_nchw adds them up.
+        final CUdeviceptr cols = scratch(CudaDevice.of(x), ch.colsFloats() + slices * ch.rowsFloats()), rows = at(cols, ch.colsFloats());
         for (int n0 = 0; n0 < g.batch(); n0 += ch.images) {
             final int images = Math.min(ch.images, g.batch() - n0), p = images * plane;
             launch("im2col_f32", (long) g.inChannels() * p, at(x, (long) n0 * g.inChannels() * g.inPlane()), cols, geometry(g), images);
-            // group gr: Yrows[gr] (kPer × P) = W[gr] (kPer × r) · cols[gr] (r × P)
-            CudaGemm.gemmBatched(false, false, kPer, p, r, CudaMemory.of(w), r, (long) kPer * r, cols, p, (long) r * p,
-                0f, rows, p, (long) kPer * p, g.groups());
-            launch("rows_to_nchw_f32", (long) images * g.outChannels() * plane, rows, at(y, (long) n0 * g.outChannels() * plane),
-                b, hasBias, g.outChannels(), plane, images);
+            if (slices == 1) {
+                // group gr: Yrows[gr] (kPer × P) = W[gr] (kPer × r) · cols[gr] (r × P)
+                CudaGemm.gemmBatched(false, false, kPer, p, r, CudaMemory.of(w), r, (long) kPer * r, cols, p, (long) r * p,
+                    0f, rows, p, (long) kPer * p, g.groups());
+            } else {
+                // one group; slice s: Yrows[s] (K × P) = W[:, s·perSlice ...] (K × perSlice) · cols[s·perSlice ..., :] (perSlice × P)
+                final int perSlice = r / slices, rest = r - slices * perSlice;
+                CudaGemm.gemmBatched(false, false, outC, p, perSlice, CudaMemory.of(w), r, perSlice, cols, p, (long) perSlice * p,
+                    0f, rows, p, (long) outC * p, slices);
+                if (rest > 0) {
+                    // the column rows past the last whole slice go to slice 0, after it
+                    final long from = (long) slices * perSlice;
+                    CudaGemm.gemm(false, false, outC, p, rest, at(w, from), r, at(cols, from * p), p, 1f, rows, p);
+                }
+            }
+            launch("rows_to_nchw_f32", (long) images * outC * plane, rows, at(y, (long) n0 * outC * plane),
+                b, hasBias, outC, plane, images, slices);
         }
     }
 
@@ -145,16 +161,30 @@ public final class CudaConv {
         if (slices > 1) launch("sum_slices_f32", length, partial, CudaMemory.of(dw), length, slices);
     }
 
-    /**
-     * How many slices the weight gradient's pixel sum is cut into (see the class comment): enough
-     * that the slices' GEMM tiles reach {@link #TARGET_BLOCKS}, each of at least {@link #MIN_SLICE}
-     * pixels of a chunk of {@code pixels}, and their partial sums within {@link #PARTIAL_FLOATS}.
-     */
+    /** How many slices the weight gradient's sum over the {@code pixels} of a chunk is cut into (see {@link #slices}). */
     static int weightSlices(ConvGeometry g, int pixels) {
-        final long tiles = (long) ceilDiv(g.outPerGroup(), GEMM_TILE) * ceilDiv(g.colRows(), GEMM_TILE); // of one group's GEMM
+        return slices(g.outPerGroup(), g.colRows(), pixels, g.weightLength());
+    }
+
+    /**
+     * How many slices the forward GEMM's sum over the column rows is cut into, for a chunk of
+     * {@code pixels}: more than one only without groups, and when the {@code K × pixels} product
+     * has few tiles (deep layers on small images: 512 channels of 2×2 pixels).
+     */
+    static int forwardSlices(ConvGeometry g, int pixels) {
+        return g.groups() > 1 ? 1 : slices(g.outChannels(), pixels, g.colRows(), (long) g.outChannels() * pixels);
+    }
+
+    /**
+     * Slices of the sum of an {@code m × n} GEMM product over {@code length} terms: enough that
+     * the slices' tiles reach {@link #TARGET_BLOCKS}, each slice of at least {@link #MIN_SLICE}
+     * terms, and their partial products ({@code partial} floats each) within {@link #PARTIAL_FLOATS}.
+     */
+    private static int slices(int m, int n, long length, long partial) {
+        final long tiles = (long) ceilDiv(m, GEMM_TILE) * ceilDiv(n, GEMM_TILE);
         long slices = ceilDiv(TARGET_BLOCKS, tiles);
-        slices = Math.min(slices, pixels / MIN_SLICE);
-        slices = Math.min(slices, PARTIAL_FLOATS / g.weightLength());
+        slices = Math.min(slices, length / MIN_SLICE);
+        slices = Math.min(slices, PARTIAL_FLOATS / partial);
         return (int) Math.max(1, slices);
     }
 

@@ -113,6 +113,15 @@ class CudaConvTest {
     }
 
     @Test
+    void slicedForward() {
+        // 512 channels of 2×2 pixels, in small: 4 filters of 115·3·3 = 1035 weights on 2 images of 4×4 pixels, one GEMM tile:
+        // the forward product sums 2 slices of 517 column rows and 1 left over
+        final ConvGeometry g = ConvGeometry.of(2, 115, 4, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        assertEquals(2, CudaConv.forwardSlices(g, g.batch() * g.outPlane()));
+        conv("sliced forward", 2, 115, 4, 4, 4, 3, 3, p(1, 1), p(1, 1), p(1, 1), 1);
+    }
+
+    @Test
     void transposed() {
         final Tensor x = CudaParity.randn(gen, 2, 4, 5, 6), w = CudaParity.randn(gen, 4, 3, 3, 3), b = CudaParity.randn(gen, 3);
         CudaParity.check("conv_transpose2d stride 2, output padding 1", TOL,
