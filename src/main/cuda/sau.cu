@@ -28,6 +28,9 @@
 
 #define BLOCK 256   // threads per block of every kernel here; CudaSau.BLOCK must be the same
 #define CHUNK 8192  // elements per block in the segment layout: 32 per thread; CudaSau.CHUNK too
+// Loads a thread issues before it computes on any of them (float4s in the segment layout, rows
+// in the column layout): these kernels are memory-bound, and need many bytes in flight.
+#define BATCH 4
 
 struct ChannelLayout {
     int outer, channels, inner;
@@ -183,17 +186,28 @@ __device__ __forceinline__ Chunk chunk_of(const ChannelLayout& l) {
 
 // y = f(x) over this block's chunk; make(c) gives the element function of channel c.
 template <class Make>
-__device__ void forward_segments(const float* x, float* y, const ChannelLayout& l, Make make) {
+__device__ void forward_segments(const float* __restrict__ x, float* __restrict__ y, const ChannelLayout& l, Make make) {
     const Chunk ch = chunk_of(l);
     const auto f = make(ch.channel);
     const float* xs = x + ch.start;
     float* ys = y + ch.start;
     int tail = 0;  // where the one-by-one loop starts
     if (aligned16(xs) && aligned16(ys)) {
+        const float4* x4 = reinterpret_cast<const float4*>(xs);
+        float4* y4 = reinterpret_cast<float4*>(ys);
         const int quads = ch.len >> 2;
-        for (int q = threadIdx.x; q < quads; q += BLOCK) {
-            const float4 v = reinterpret_cast<const float4*>(xs)[q];
-            reinterpret_cast<float4*>(ys)[q] = make_float4(f.forward(v.x), f.forward(v.y), f.forward(v.z), f.forward(v.w));
+        for (int q0 = threadIdx.x; q0 < quads; q0 += BATCH * BLOCK) {
+            float4 v[BATCH];
+#pragma unroll
+            for (int u = 0; u < BATCH; u++) {
+                if (q0 + u * BLOCK < quads) v[u] = x4[q0 + u * BLOCK];
+            }
+#pragma unroll
+            for (int u = 0; u < BATCH; u++) {
+                if (q0 + u * BLOCK < quads) {
+                    y4[q0 + u * BLOCK] = make_float4(f.forward(v[u].x), f.forward(v[u].y), f.forward(v[u].z), f.forward(v[u].w));
+                }
+            }
         }
         tail = quads << 2;
     }
@@ -203,8 +217,8 @@ __device__ void forward_segments(const float* x, float* y, const ChannelLayout& 
 // gx = g·f'(x) over this block's chunk; the block's sums go to partialA[b] and, unless
 // partialN is null, partialN[b].
 template <class Make>
-__device__ void backward_segments(const float* x, const float* g, float* gx, float* partialA, float* partialN,
-                                  const ChannelLayout& l, Make make) {
+__device__ void backward_segments(const float* __restrict__ x, const float* __restrict__ g, float* __restrict__ gx,
+                                  float* partialA, float* partialN, const ChannelLayout& l, Make make) {
     const Chunk ch = chunk_of(l);
     const auto f = make(ch.channel);
     const float* xs = x + ch.start;
@@ -213,16 +227,30 @@ __device__ void backward_segments(const float* x, const float* g, float* gx, flo
     double sa = 0, sn = 0;
     int tail = 0;
     if (aligned16(xs) && aligned16(gs) && aligned16(gxs)) {
+        const float4* x4 = reinterpret_cast<const float4*>(xs);
+        const float4* g4 = reinterpret_cast<const float4*>(gs);
+        float4* gx4 = reinterpret_cast<float4*>(gxs);
         const int quads = ch.len >> 2;
-        for (int q = threadIdx.x; q < quads; q += BLOCK) {
-            const float4 xv = reinterpret_cast<const float4*>(xs)[q];
-            const float4 gv = reinterpret_cast<const float4*>(gs)[q];
-            float4 o;
-            o.x = f.backward(xv.x, gv.x, sa, sn);
-            o.y = f.backward(xv.y, gv.y, sa, sn);
-            o.z = f.backward(xv.z, gv.z, sa, sn);
-            o.w = f.backward(xv.w, gv.w, sa, sn);
-            reinterpret_cast<float4*>(gxs)[q] = o;
+        for (int q0 = threadIdx.x; q0 < quads; q0 += BATCH * BLOCK) {
+            float4 xv[BATCH], gv[BATCH];
+#pragma unroll
+            for (int u = 0; u < BATCH; u++) {
+                if (q0 + u * BLOCK < quads) {
+                    xv[u] = x4[q0 + u * BLOCK];
+                    gv[u] = g4[q0 + u * BLOCK];
+                }
+            }
+#pragma unroll
+            for (int u = 0; u < BATCH; u++) {
+                if (q0 + u * BLOCK < quads) {
+                    float4 o;
+                    o.x = f.backward(xv[u].x, gv[u].x, sa, sn);
+                    o.y = f.backward(xv[u].y, gv[u].y, sa, sn);
+                    o.z = f.backward(xv[u].z, gv[u].z, sa, sn);
+                    o.w = f.backward(xv[u].w, gv[u].w, sa, sn);
+                    gx4[q0 + u * BLOCK] = o;
+                }
+            }
         }
         tail = quads << 2;
     }
@@ -252,29 +280,46 @@ __device__ __forceinline__ Column column_of(const ChannelLayout& l) {
 }
 
 template <class Make>
-__device__ void forward_columns(const float* x, float* y, const ChannelLayout& l, Make make) {
+__device__ void forward_columns(const float* __restrict__ x, float* __restrict__ y, const ChannelLayout& l, Make make) {
     const int width = l.channels * l.inner;
     const Column c = column_of(l);
     if (c.j >= width) return;
     const auto f = make(c.j / l.inner);
-    for (int r = c.r0; r < c.r1; r++) {
-        const long i = (long)r * width + c.j;
-        y[i] = f.forward(x[i]);
+    for (int r0 = c.r0; r0 < c.r1; r0 += BATCH) {
+        float v[BATCH];
+#pragma unroll
+        for (int u = 0; u < BATCH; u++) {
+            if (r0 + u < c.r1) v[u] = x[(long)(r0 + u) * width + c.j];
+        }
+#pragma unroll
+        for (int u = 0; u < BATCH; u++) {
+            if (r0 + u < c.r1) y[(long)(r0 + u) * width + c.j] = f.forward(v[u]);
+        }
     }
 }
 
 // The column's α sum goes to partialA[rc·width + j]; the block's n sum to partialN[b] (unless null).
 template <class Make>
-__device__ void backward_columns(const float* x, const float* g, float* gx, float* partialA, float* partialN,
-                                 const ChannelLayout& l, Make make) {
+__device__ void backward_columns(const float* __restrict__ x, const float* __restrict__ g, float* __restrict__ gx,
+                                 float* partialA, float* partialN, const ChannelLayout& l, Make make) {
     const int width = l.channels * l.inner;
     const Column c = column_of(l);
     double sa = 0, sn = 0;
     if (c.j < width) {
         const auto f = make(c.j / l.inner);
-        for (int r = c.r0; r < c.r1; r++) {
-            const long i = (long)r * width + c.j;
-            gx[i] = f.backward(x[i], g[i], sa, sn);
+        for (int r0 = c.r0; r0 < c.r1; r0 += BATCH) {
+            float xv[BATCH], gv[BATCH];
+#pragma unroll
+            for (int u = 0; u < BATCH; u++) {
+                if (r0 + u < c.r1) {
+                    xv[u] = x[(long)(r0 + u) * width + c.j];
+                    gv[u] = g[(long)(r0 + u) * width + c.j];
+                }
+            }
+#pragma unroll
+            for (int u = 0; u < BATCH; u++) {
+                if (r0 + u < c.r1) gx[(long)(r0 + u) * width + c.j] = f.backward(xv[u], gv[u], sa, sn);
+            }
         }
         partialA[(long)c.rc * width + c.j] = (float)sa;
     }
