@@ -155,6 +155,8 @@ public final class TestLauncher {
         @Override
         public void executionStarted(TestIdentifier id) {
             started.put(id.getUniqueId(), System.nanoTime());
+            // a test that crashes the JVM (a native library's fault) is then the last one named
+            if (id.isTest()) System.err.println("RUNNING " + name(id));
         }
 
         @Override

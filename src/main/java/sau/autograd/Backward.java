@@ -33,9 +33,11 @@ public final class Backward {
             if (root.numel() != 1) {
                 throw new IllegalStateException("backward() without a gradient needs a scalar, this tensor has shape " + Shape.str(root.shape()) + "; pass backward(gradient)");
             }
-            seed = Tensor.ones(root.shape());
+            seed = Tensor.ones(root.shape()).to(root.device());
         } else if (!Arrays.equals(seed.shape(), root.shape())) {
             throw new IllegalArgumentException("backward(gradient): gradient shape " + Shape.str(seed.shape()) + " differs from the tensor's " + Shape.str(root.shape()));
+        } else if (!seed.device().equals(root.device())) {
+            throw new IllegalArgumentException("backward(gradient): the gradient is on " + seed.device() + ", the tensor on " + root.device() + "; move it with .to(device)");
         }
         if (root.isLeaf()) {
             accumulateIntoLeaf(root, seed);

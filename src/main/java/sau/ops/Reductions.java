@@ -4,6 +4,7 @@ import java.util.Arrays;
 import sau.autograd.Node;
 import sau.backend.Backend;
 import sau.backend.cpu.Reduce;
+import sau.tensor.Arena;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
 
@@ -78,8 +79,8 @@ public final class Reductions {
         kept[d] = 1;
         final Tensor out = keepdim ? Views.reshape(r.values(), kept) : r.values();
         return Node.record("Max", out, g -> {
-            final Tensor index = Views.reshape(indexTensor(r.indices(), r.values().shape()), kept);
-            return new Tensor[] {Indexing.scatterAdd(Tensor.zeros(x.shape()), d, index, Views.reshape(g, kept))};
+            final Tensor index = Views.reshape(indexTensor(r.indices(), r.values().shape()).to(x.device()), kept);
+            return new Tensor[] {Indexing.scatterAdd(Arena.zeros(x.device(), x.shape()), d, index, Views.reshape(g, kept))};
         }, x);
     }
 
@@ -92,7 +93,7 @@ public final class Reductions {
     public static Tensor argmax(Tensor x, int dim, boolean keepdim) {
         final int d = Shape.dim(dim, x.dim());
         final Reduce.MaxResult r = Backend.max(x, d);
-        final Tensor idx = indexTensor(r.indices(), r.values().shape());
+        final Tensor idx = indexTensor(r.indices(), r.values().shape()).to(x.device());
         if (!keepdim) return idx;
         final int[] kept = x.shape();
         kept[d] = 1;

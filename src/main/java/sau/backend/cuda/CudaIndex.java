@@ -74,7 +74,7 @@ public final class CudaIndex {
         final Tensor onGpu = new Tensor(plan, plan.length).to(g.device());
         final long n = (long) a * groups * b;
         Kernels.function("index", "index_add_grouped").launch(CudaElementwise.blocks(n), 1, 1, CudaElementwise.BLOCK, 1, 1, 0,
-            CudaMemory.of(onGpu), CudaMemory.of(part(onGpu, groups)), CudaMemory.of(part(onGpu, positions)), CudaMemory.of(gx),
+            CudaMemory.of(g.contiguousData()), CudaMemory.of(onGpu), CudaMemory.of(part(onGpu, groups)), CudaMemory.of(part(onGpu, positions)), CudaMemory.of(gx),
             a, r, b, idx.length, groups);
         return gx;
     }

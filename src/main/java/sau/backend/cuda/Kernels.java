@@ -4,8 +4,12 @@ import static jcuda.driver.JCudaDriver.*;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
@@ -24,6 +28,10 @@ public final class Kernels {
     private static final String RESOURCES = "/sau/backend/cuda/";
     private static final ConcurrentHashMap<String, CUmodule> MODULES = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<String, Kernel> FUNCTIONS = new ConcurrentHashMap<>();
+    /** Each kernel's parameters as the PTX declares them, e.g. {@code [u64, u32, f32, b8[72]]}, by module and name. */
+    private static final ConcurrentHashMap<String, List<String>> SIGNATURES = new ConcurrentHashMap<>();
+    private static final Pattern ENTRY = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(([^)]*)\\)");
+    private static final Pattern PARAM = Pattern.compile("\\.param\\s+(?:\\.align\\s+\\d+\\s+)?\\.(\\w+)\\s+\\w+(?:\\[(\\d+)\\])?");
 
     private Kernels() {}
 
@@ -40,7 +48,7 @@ public final class Kernels {
             } catch (CudaException e) {
                 throw new CudaError("kernel " + name + " is missing from " + module + ".ptx: rebuild the kernels with bin/build-kernels", e);
             }
-            return new Kernel(name, device, f);
+            return new Kernel(name, device, f, signature(module, name));
         });
     }
 
@@ -65,6 +73,34 @@ public final class Kernels {
         });
     }
 
+    /**
+     * The parameter types of kernel {@code name}, read from its PTX. The driver takes a kernel's
+     * arguments as an untyped array of pointers: one argument too few or of the wrong width would
+     * make it read past them and crash the process, so every launch is checked against this first.
+     */
+    private static List<String> signature(String module, String name) {
+        final List<String> params = SIGNATURES.computeIfAbsent(module, m -> {
+            final byte[] ptx = resource(m + ".ptx");
+            if (ptx == null) throw new CudaError("the CUDA kernels " + m + ".ptx are not in the jar: run bin/build-kernels, then rebuild");
+            final Matcher entry = ENTRY.matcher(new String(ptx, StandardCharsets.US_ASCII));
+            final StringBuilder all = new StringBuilder();
+            while (entry.find()) {
+                final Matcher param = PARAM.matcher(entry.group(2));
+                all.append(entry.group(1)).append(':');
+                while (param.find()) all.append(param.group(2) == null ? param.group(1) : "b8[" + param.group(2) + "]").append(',');
+                all.append(';');
+            }
+            return List.of(all.toString().split(";"));
+        });
+        for (String entry : params) {
+            if (entry.startsWith(name + ":")) {
+                final String list = entry.substring(name.length() + 1);
+                return list.isEmpty() ? List.of() : List.of(list.split(","));
+            }
+        }
+        throw new CudaError("kernel " + name + " is missing from " + module + ".ptx: rebuild the kernels with bin/build-kernels");
+    }
+
     private static byte[] resource(String file) {
         try (InputStream in = Kernels.class.getResourceAsStream(RESOURCES + file)) {
             return in == null ? null : in.readAllBytes();
@@ -78,12 +114,26 @@ public final class Kernels {
         private final String name;
         private final CudaDevice device;
         private final CUfunction function;
+        private final List<String> params;
         private int maxDynamicShared = 48 << 10;
 
-        private Kernel(String name, CudaDevice device, CUfunction function) {
+        private Kernel(String name, CudaDevice device, CUfunction function, List<String> params) {
             this.name = name;
             this.device = device;
             this.function = function;
+            this.params = params;
+        }
+
+        /** Whether a Java argument has the width and kind of a PTX parameter. */
+        private static boolean fits(Object arg, String param) {
+            return switch (arg) {
+                case CUdeviceptr p -> param.equals("u64") || param.equals("b64");
+                case Long v -> param.equals("u64") || param.equals("s64") || param.equals("b64");
+                case Integer v -> param.equals("u32") || param.equals("s32") || param.equals("b32");
+                case Float v -> param.equals("f32");
+                case int[] v -> param.equals("b8[" + 4 * v.length + "]");
+                default -> false;
+            };
         }
 
         /** A 1-D launch of {@code n} threads in blocks of {@code block}. */
@@ -103,9 +153,16 @@ public final class Kernels {
                 cuFuncSetAttribute(function, jcuda.driver.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, sharedBytes);
                 maxDynamicShared = sharedBytes;
             }
-            final Pointer[] params = new Pointer[args.length];
+            if (args.length != params.size()) {
+                throw new IllegalArgumentException("kernel " + name + " takes " + params.size() + " arguments " + params + ", given " + args.length);
+            }
+            final Pointer[] pointers = new Pointer[args.length];
             for (int i = 0; i < args.length; i++) {
-                params[i] = switch (args[i]) {
+                if (!fits(args[i], params.get(i))) {
+                    throw new IllegalArgumentException("kernel " + name + ": argument " + i + " is a " + args[i].getClass().getSimpleName()
+                        + (args[i] instanceof int[] v ? " of " + v.length + " ints" : "") + " but the kernel declares ." + params.get(i));
+                }
+                pointers[i] = switch (args[i]) {
                     case CUdeviceptr p -> Pointer.to(p);
                     case Integer v -> Pointer.to(new int[] {v});
                     case Long v -> Pointer.to(new long[] {v});
@@ -115,7 +172,7 @@ public final class Kernels {
                 };
             }
             try {
-                cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, device.stream, Pointer.to(params), null);
+                cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, device.stream, Pointer.to(pointers), null);
             } catch (CudaException e) {
                 throw new CudaError("kernel " + name + " failed to launch (grid " + gridX + "×" + gridY + "×" + gridZ
                     + ", block " + blockX + "×" + blockY + "×" + blockZ + "): " + e.getMessage(), e);
