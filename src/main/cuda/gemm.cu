@@ -10,6 +10,7 @@
 // Both load the next tile of A and B from global memory into registers while they compute with
 // the current one, so that memory latency hides behind arithmetic.
 #include <mma.h>
+#include <type_traits>
 #include "common.cuh"
 
 using namespace nvcuda;
@@ -234,6 +235,144 @@ TF32GEMM(tf32gemm_nn, false, false)
 TF32GEMM(tf32gemm_nt, false, true)
 TF32GEMM(tf32gemm_tn, true, false)
 TF32GEMM(tf32gemm_tt, true, true)
+
+// ---- tf32, 16-byte copies: the same tiles when every row of A and B starts on 16 bytes ----------
+// Whole float4s go from global to shared memory, a quarter of the copies of the kernel above, and
+// each operand keeps in shared memory the layout it has in global memory (k-major for a
+// transposed A, n-major for a transposed B), which wmma reads as col_major. Three stages: two
+// tiles are in flight while the tensor cores work on a third.
+
+#define STAGES 3
+#define LD_SHORT (TK + 4)     // a row of 32 floats (+4: 144 bytes, still 16-byte aligned, banks spread)
+#define LD_LONG (BM + 4)      // a row of 128 floats
+#define OPERAND_FLOATS (BM * LD_SHORT)  // ≥ TK * LD_LONG: room for either layout
+#define STAGE_FLOATS (2 * OPERAND_FLOATS)
+
+// Copies 16 bytes, of which the first `bytes` are read and the rest of the 16 written as zeros.
+__device__ __forceinline__ void copyAsync16(float* dst, const float* src, int bytes) {
+    const unsigned s = (unsigned)__cvta_generic_to_shared(dst);
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(s), "l"(src), "r"(bytes));
+}
+
+__device__ __forceinline__ int validBytes(int from, int end) {
+    return 4 * max(0, min(4, end - from));
+}
+
+template <bool TA, bool TB>
+__device__ __forceinline__ void loadTiles16(float* As, float* Bs, const float* a, int lda, const float* b, int ldb,
+                                            int m, int n, int k, int row0, int col0, int k0, int tid) {
+#pragma unroll
+    for (int e = 0; e < 4; e++) {
+        const int idx = tid + e * 256;
+        if (TA) { // A stored k×m: 32 rows of k, 128 columns of m
+            const int kk = idx / 32, q = 4 * (idx % 32);
+            const bool ok = k0 + kk < k;
+            copyAsync16(As + kk * LD_LONG + q, ok ? a + (long)(k0 + kk) * lda + row0 + q : a, ok ? validBytes(row0 + q, m) : 0);
+        } else {  // A stored m×k: 128 rows of m, 32 columns of k
+            const int r = idx / 8, q = 4 * (idx % 8);
+            const bool ok = row0 + r < m;
+            copyAsync16(As + r * LD_SHORT + q, ok ? a + (long)(row0 + r) * lda + k0 + q : a, ok ? validBytes(k0 + q, k) : 0);
+        }
+        if (TB) { // B stored n×k: 128 rows of n, 32 columns of k
+            const int c = idx / 8, q = 4 * (idx % 8);
+            const bool ok = col0 + c < n;
+            copyAsync16(Bs + c * LD_SHORT + q, ok ? b + (long)(col0 + c) * ldb + k0 + q : b, ok ? validBytes(k0 + q, k) : 0);
+        } else {  // B stored k×n: 32 rows of k, 128 columns of n
+            const int kk = idx / 32, q = 4 * (idx % 32);
+            const bool ok = k0 + kk < k;
+            copyAsync16(Bs + kk * LD_LONG + q, ok ? b + (long)(k0 + kk) * ldb + col0 + q : b, ok ? validBytes(col0 + q, n) : 0);
+        }
+    }
+}
+
+template <bool TA, bool TB>
+__device__ void tf32gemm16(int m, int n, int k, const float* a, int lda, long strideA, const float* b, int ldb, long strideB,
+                           float beta, float* c, int ldc, long strideC) {
+    extern __shared__ __align__(128) float smem[];
+    a += blockIdx.z * strideA;
+    b += blockIdx.z * strideB;
+    c += blockIdx.z * strideC;
+    const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32;
+    const int warpRow = (warp / 4) * 64, warpCol = (warp % 4) * 32;
+    const int row0 = blockIdx.y * BM, col0 = blockIdx.x * BN;
+    const int tiles = (k + TK - 1) / TK;
+    using LayoutA = typename std::conditional<TA, wmma::col_major, wmma::row_major>::type;
+    using LayoutB = typename std::conditional<TB, wmma::col_major, wmma::row_major>::type;
+
+    wmma::fragment<wmma::accumulator, 16, 16, 8, float> acc[4][2];
+#pragma unroll
+    for (int i = 0; i < 4; i++)
+#pragma unroll
+        for (int j = 0; j < 2; j++) wmma::fill_fragment(acc[i][j], 0.f);
+
+    // Every iteration commits one group of copies (empty past the last tile), so that
+    // "wait until at most STAGES − 2 groups are pending" always means "tile t has landed".
+#pragma unroll
+    for (int s = 0; s < STAGES - 1; s++) {
+        if (s < tiles) loadTiles16<TA, TB>(smem + s * STAGE_FLOATS, smem + s * STAGE_FLOATS + OPERAND_FLOATS, a, lda, b, ldb, m, n, k, row0, col0, s * TK, tid);
+        asm volatile("cp.async.commit_group;\n" ::);
+    }
+    for (int t = 0; t < tiles; t++) {
+        asm volatile("cp.async.wait_group %0;\n" ::"n"(STAGES - 2));
+        __syncthreads(); // tile t is visible to all, and every warp is done with the stage it replaces
+        const int next = t + STAGES - 1;
+        if (next < tiles) {
+            float* stage = smem + (next % STAGES) * STAGE_FLOATS;
+            loadTiles16<TA, TB>(stage, stage + OPERAND_FLOATS, a, lda, b, ldb, m, n, k, row0, col0, next * TK, tid);
+        }
+        asm volatile("cp.async.commit_group;\n" ::);
+        const float* As = smem + (t % STAGES) * STAGE_FLOATS;
+        const float* Bs = As + OPERAND_FLOATS;
+#pragma unroll
+        for (int kk = 0; kk < TK; kk += 8) {
+            wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, LayoutA> fa[4];
+            wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, LayoutB> fb[2];
+#pragma unroll
+            for (int i = 0; i < 4; i++) {
+                const int r = warpRow + i * 16;
+                wmma::load_matrix_sync(fa[i], TA ? As + kk * LD_LONG + r : As + r * LD_SHORT + kk, TA ? LD_LONG : LD_SHORT);
+#pragma unroll
+                for (int x = 0; x < fa[i].num_elements; x++) fa[i].x[x] = wmma::__float_to_tf32(fa[i].x[x]);
+            }
+#pragma unroll
+            for (int j = 0; j < 2; j++) {
+                const int col = warpCol + j * 16;
+                wmma::load_matrix_sync(fb[j], TB ? Bs + col * LD_SHORT + kk : Bs + kk * LD_LONG + col, TB ? LD_SHORT : LD_LONG);
+#pragma unroll
+                for (int x = 0; x < fb[j].num_elements; x++) fb[j].x[x] = wmma::__float_to_tf32(fb[j].x[x]);
+            }
+#pragma unroll
+            for (int i = 0; i < 4; i++)
+#pragma unroll
+                for (int j = 0; j < 2; j++) wmma::mma_sync(acc[i][j], fa[i], fb[j], acc[i][j]);
+        }
+    }
+    asm volatile("cp.async.wait_group 0;\n" ::);
+    __syncthreads(); // the staging squares below reuse the tiles' memory
+    float* stage = smem + warp * 256;
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+#pragma unroll
+        for (int j = 0; j < 2; j++) {
+            wmma::store_matrix_sync(stage, acc[i][j], 16, wmma::mem_row_major);
+            __syncwarp();
+            for (int e = lane; e < 256; e += 32) {
+                storeC(c, ldc, m, n, row0 + warpRow + i * 16 + e / 16, col0 + warpCol + j * 16 + e % 16, stage[e], beta);
+            }
+            __syncwarp();
+        }
+    }
+}
+
+#define TF32GEMM16(NAME, TA, TB)                                                                                  \
+    extern "C" __global__ void __launch_bounds__(256, 2) NAME(int m, int n, int k, const float* a, int lda, long sA, \
+        const float* b, int ldb, long sB, float beta, float* c, int ldc, long sC) {                               \
+        tf32gemm16<TA, TB>(m, n, k, a, lda, sA, b, ldb, sB, beta, c, ldc, sC);                                   \
+    }
+TF32GEMM16(tf32gemm16_nn, false, false)
+TF32GEMM16(tf32gemm16_nt, false, true)
+TF32GEMM16(tf32gemm16_tn, true, false)
+TF32GEMM16(tf32gemm16_tt, true, true)
 
 // beta·C when k == 0 (no product to add).
 extern "C" __global__ void scale_matrix(float* c, int m, int n, int ldc, long strideC, float beta) {

@@ -183,8 +183,10 @@ extern "C" __global__ void ln_backward_input(const float* g, const float* x, con
     const float* gr = g + r * n;
     const float* xr = x + r * n;
     float sg = 0.f, sgx = 0.f;
+    // the product rounded once (__fmul_rn: no fused multiply-add), so that where x̂ = 0 the two
+    // uses of γ·g below cancel exactly, as on the CPU
     for (int k = threadIdx.x; k < n; k += blockDim.x) {
-        const float gh = gr[k] * gamma[k];
+        const float gh = __fmul_rn(gr[k], gamma[k]);
         sg += gh;
         sgx += gh * ((xr[k] - mu) * rs);
     }
@@ -192,7 +194,7 @@ extern "C" __global__ void ln_backward_input(const float* g, const float* x, con
     const float meanGX = row_reduce(sgx, SumOp(), scratch) / n;
     for (int k = threadIdx.x; k < n; k += blockDim.x) {
         const float xhat = (xr[k] - mu) * rs;
-        dx[r * n + k] = (gr[k] * gamma[k] - meanG - xhat * meanGX) * rs;
+        dx[r * n + k] = (__fmul_rn(gr[k], gamma[k]) - meanG - xhat * meanGX) * rs;
     }
 }
 

@@ -33,7 +33,7 @@ public final class Backward {
             if (root.numel() != 1) {
                 throw new IllegalStateException("backward() without a gradient needs a scalar, this tensor has shape " + Shape.str(root.shape()) + "; pass backward(gradient)");
             }
-            seed = Tensor.ones(root.shape()).to(root.device());
+            seed = Arena.to(Tensor.ones(root.shape()), root.device());
         } else if (!Arrays.equals(seed.shape(), root.shape())) {
             throw new IllegalArgumentException("backward(gradient): gradient shape " + Shape.str(seed.shape()) + " differs from the tensor's " + Shape.str(root.shape()));
         } else if (!seed.device().equals(root.device())) {

@@ -15,6 +15,7 @@ public final class CudaGemm {
 
     private static final int TILE = 128, THREADS = 256;
     private static final int TF32_SHARED_BYTES = 2 * (TILE * (32 + 4) + 32 * (TILE + 4)) * 4; // gemm.cu's two tile buffers
+    private static final int TF32_16_SHARED_BYTES = 3 * 2 * TILE * (32 + 4) * 4;               // three stages of both operands
     private static volatile boolean tf32;
 
     private CudaGemm() {}
@@ -53,9 +54,12 @@ public final class CudaGemm {
                     pc, m, n, ldc, strideC, beta);
                 continue;
             }
-            final String name = (tf32 ? "tf32gemm_" : "sgemm_") + (transA ? "t" : "n") + (transB ? "t" : "n");
+            // 16-byte copies need every row of A and B to start on 16 bytes
+            final boolean wide = tf32 && lda % 4 == 0 && ldb % 4 == 0 && strideA % 4 == 0 && strideB % 4 == 0
+                && CudaMemory.address(pa) % 16 == 0 && CudaMemory.address(pb) % 16 == 0;
+            final String name = (tf32 ? wide ? "tf32gemm16_" : "tf32gemm_" : "sgemm_") + (transA ? "t" : "n") + (transB ? "t" : "n");
             Kernels.function("gemm", name).launch((n + TILE - 1) / TILE, (m + TILE - 1) / TILE, count, THREADS, 1, 1,
-                tf32 ? TF32_SHARED_BYTES : 0, m, n, k, pa, lda, strideA, pb, ldb, strideB, beta, pc, ldc, strideC);
+                tf32 ? wide ? TF32_16_SHARED_BYTES : TF32_SHARED_BYTES : 0, m, n, k, pa, lda, strideA, pb, ldb, strideB, beta, pc, ldc, strideC);
         }
     }
 

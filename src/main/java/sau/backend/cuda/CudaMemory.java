@@ -26,6 +26,31 @@ public final class CudaMemory implements DeviceMemory {
         return offset == 0 ? pointer : pointer.withByteOffset(4L * offset);
     }
 
+    /**
+     * The number a device pointer holds, for alignment checks. JCuda keeps it in protected fields
+     * of its pointer classes, read here once through reflection.
+     */
+    static long address(CUdeviceptr p) {
+        try {
+            return (long) NATIVE_POINTER.invoke(p) + (long) BYTE_OFFSET.invoke(p);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read a JCuda pointer's address", e);
+        }
+    }
+
+    private static final java.lang.reflect.Method NATIVE_POINTER = accessible(jcuda.NativePointerObject.class, "getNativePointer");
+    private static final java.lang.reflect.Method BYTE_OFFSET = accessible(Pointer.class, "getByteOffset");
+
+    private static java.lang.reflect.Method accessible(Class<?> type, String name) {
+        try {
+            final java.lang.reflect.Method m = type.getDeclaredMethod(name);
+            m.setAccessible(true);
+            return m;
+        } catch (NoSuchMethodException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** The device address of a GPU tensor's first element. */
     public static CUdeviceptr of(Tensor t) {
         return ((CudaMemory) t.memory()).at(t.offset());

@@ -109,6 +109,14 @@ class CudaCoreTest {
                 check("batched broadcast " + tf32, tol, t -> MatMul.matmul(t[0], t[1]), new Tensor[] {Tensor.randn(g, 2, 3, 17, 40), Tensor.randn(g, 40, 19)});
                 check("attention-like " + tf32, tol, t -> MatMul.matmul(t[0], Views.transpose(t[1], -1, -2)), new Tensor[] {Tensor.randn(g, 2, 4, 10, 16), Tensor.randn(g, 2, 4, 12, 16)});
                 check("vector " + tf32, tol, t -> MatMul.matmul(t[0], t[1]), new Tensor[] {Tensor.randn(g, 64), Tensor.randn(g, 64, 3)});
+                // rows that start on 16 bytes: the kernels with 16-byte copies, in every layout, cut at the edges
+                check("aligned nn " + tf32, tol, t -> MatMul.matmul(t[0], t[1]), new Tensor[] {Tensor.randn(g, 132, 96), Tensor.randn(g, 96, 200)});
+                check("aligned tn " + tf32, tol, t -> MatMul.matmul(Views.transpose(t[0], 0, 1), t[1]), new Tensor[] {Tensor.randn(g, 100, 132), Tensor.randn(g, 100, 200)});
+                check("aligned nt " + tf32, tol, t -> MatMul.matmul(t[0], Views.transpose(t[1], 0, 1)), new Tensor[] {Tensor.randn(g, 132, 100), Tensor.randn(g, 204, 100)});
+                check("aligned tt " + tf32, tol, t -> MatMul.matmul(Views.transpose(t[0], 0, 1), Views.transpose(t[1], 0, 1)),
+                    new Tensor[] {Tensor.randn(g, 96, 260), Tensor.randn(g, 136, 96)});
+                check("k cut inside a float4 " + tf32, tol, t -> MatMul.matmul(Views.narrow(t[0], 1, 0, 70), t[1]), new Tensor[] {Tensor.randn(g, 40, 72), Tensor.randn(g, 70, 64)});
+                check("aligned batched " + tf32, tol, t -> MatMul.matmul(t[0], t[1]), new Tensor[] {Tensor.randn(g, 3, 64, 32), Tensor.randn(g, 3, 32, 48)});
                 final Linear layer = new Linear(45, 31, true, new Generator(3));
                 check("linear " + tf32, tol, t -> sau.ops.LinearOp.linear(t[0], t[1], t[2]),
                     new Tensor[] {Tensor.randn(g, 4, 6, 45), layer.weight().detach(), layer.bias().detach()});
@@ -159,7 +167,7 @@ class CudaCoreTest {
         long afterFirst = -1;
         for (int step = 0; step < 4; step++) {
             try (Arena arena = Arena.open()) {
-                final Tensor x = Tensor.randn(g, 64, 256).to(GPU);
+                final Tensor x = Arena.to(Tensor.randn(g, 64, 256), GPU);
                 Reductions.sum(layer.forward(x)).backward();
             }
             if (step == 1) afterFirst = allocator.driverAllocations();
