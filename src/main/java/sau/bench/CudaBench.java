@@ -3,15 +3,14 @@ package sau.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import sau.backend.Backend;
 import sau.backend.cpu.SauVariant;
 import sau.backend.cuda.CudaDevice;
 import sau.backend.cuda.CudaGemm;
 import sau.backend.cuda.CudaMemory;
+import sau.backend.cuda.CudaSau;
 import sau.models.Models;
 import sau.nn.Module;
 import sau.ops.Losses;
-import sau.ops.SauOp;
 import sau.optim.SGD;
 import sau.tensor.Arena;
 import sau.tensor.Device;
@@ -44,11 +43,14 @@ public final class CudaBench {
             "multiprocessors", d.multiprocessors(), "memory_gib", d.totalMemory() / (double) (1L << 30), "copy_gb_per_s", copyBandwidth()));
     }
 
-    /** GB/s of a device-to-device copy of 1 GiB, counting bytes read and written: the ceiling of memory-bound kernels. */
+    /**
+     * GB/s of a device-to-device copy of 1 GiB ({@code cuMemcpyDtoD}), counting bytes read and
+     * written: the ceiling of memory-bound kernels on this GPU.
+     */
     static double copyBandwidth() {
         final int n = 1 << 28;
         final Tensor src = Tensor.zeros(n).to(GPU), dst = Tensor.zeros(n).to(GPU);
-        final Measure.Timing t = Measure.time(synced(() -> Backend.copyInto(dst, src)));
+        final Measure.Timing t = Measure.time(synced(() -> CudaDevice.copy(src, dst)));
         return 8.0 * n / t.median() / 1e9;
     }
 
@@ -74,27 +76,26 @@ public final class CudaBench {
     }
 
     /**
-     * SAU forward + backward (the paper's variant, one trainable α, n fixed) on 256M floats, against
-     * memory: forward reads x and writes y, backward reads x and dL/dy and writes dL/dx, 20 bytes
-     * per element. {@code pct_of_copy} compares the GB/s with a plain device-to-device copy.
+     * The SAU kernels, forward then backward (the paper's variant, one trainable α, n fixed), on
+     * 256M floats, against memory: forward reads x and writes y, backward reads x and dL/dy and
+     * writes dL/dx, 20 bytes per element (the per-block sums of ∂α are a few kilobytes).
+     * {@code pct_of_copy} compares the GB/s with a device-to-device copy.
      */
     public static List<Map<String, Object>> sau(List<String> args) {
-        final int n = 1 << 28;
+        final int count = 1 << 28;
         final Generator g = new Generator(1);
-        final Tensor x = Tensor.randn(g, n).to(GPU), gradY = Tensor.randn(g, n).to(GPU);
+        final Tensor x = Tensor.randn(g, count).to(GPU), gradY = Tensor.randn(g, count).to(GPU);
         final double copy = copyBandwidth();
         final List<Map<String, Object>> rows = new ArrayList<>();
         for (float sharpness : new float[] {20000f, 1f}) {
-            final Tensor alpha = Tensor.scalar(0.15f).to(GPU).requiresGrad(true), nValue = Tensor.scalar(sharpness).to(GPU);
-            final Tensor input = x.detach().requiresGrad(true);
+            final Tensor alpha = Tensor.scalar(0.15f).to(GPU), n = Tensor.scalar(sharpness).to(GPU);
             final Measure.Timing t = Measure.time(synced(() -> {
                 try (Arena arena = Arena.open()) {
-                    alpha.zeroGrad();
-                    input.zeroGrad();
-                    SauOp.sau(input, alpha, nValue, SauVariant.PAPER).backward(gradY);
+                    CudaSau.forward(x, alpha, n, SauVariant.PAPER, 1, 1, count);
+                    CudaSau.backward(x, gradY, alpha, n, SauVariant.PAPER, 1, 1, count, true, false);
                 }
             }));
-            final double gbs = 20.0 * n / t.median() / 1e9;
+            final double gbs = 20.0 * count / t.median() / 1e9;
             rows.add(Table.row("bench", "sau_cuda", "impl", "sau", "n", (double) sharpness, "ms", t.median() * 1e3, "spread_pct", t.spread() * 100,
                 "gb_per_s", gbs, "copy_gb_per_s", copy, "pct_of_copy", 100 * gbs / copy));
         }

@@ -151,6 +151,15 @@ public final class CudaDevice {
         }
     }
 
+    /** Copies contiguous GPU tensor {@code src} into {@code dst} (same size) with the copy engine, queued on the stream. */
+    public static void copy(sau.tensor.Tensor src, sau.tensor.Tensor dst) {
+        if (!src.isContiguous() || !dst.isContiguous() || src.numel() != dst.numel()) {
+            throw new IllegalArgumentException("copy: needs two contiguous GPU tensors of one size");
+        }
+        final CudaDevice d = of(dst);
+        cuMemcpyDtoDAsync(CudaMemory.of(dst), CudaMemory.of(src), 4L * src.numel(), d.stream);
+    }
+
     /** Waits until everything queued on this GPU's stream has run. */
     public void synchronize() {
         makeCurrent();
