@@ -19,6 +19,7 @@ import sau.ops.MatMul;
 import sau.ops.Reductions;
 import sau.ops.Views;
 import sau.optim.Adam;
+import sau.optim.GradClip;
 import sau.optim.AdamW;
 import sau.optim.Optimizer;
 import sau.optim.SGD;
@@ -146,6 +147,23 @@ class CudaCoreTest {
             reloaded.loadStateDict(gpu.stateDict());
             assertEquals(gpu.stateDict().keySet(), reloaded.stateDict().keySet());
         }
+    }
+
+    @Test
+    void gradientClippingOnTheGpuMatchesTheCpu() {
+        assumeGpu();
+        final Tensor a = Tensor.randn(g, 40, 30), b = Tensor.randn(g, 17);
+        final Tensor ga = Tensor.randn(g, 40, 30), gb = Tensor.randn(g, 17);
+        final Tensor aCpu = a.detach().requiresGrad(true), bCpu = b.detach().requiresGrad(true);
+        final Tensor aGpu = a.to(GPU).requiresGrad(true), bGpu = b.to(GPU).requiresGrad(true);
+        aCpu.setGrad(ga);
+        bCpu.setGrad(gb);
+        aGpu.setGrad(ga.to(GPU));
+        bGpu.setGrad(gb.to(GPU));
+        final double normCpu = GradClip.clipGradNorm(List.of(aCpu, bCpu), 1.0), normGpu = GradClip.clipGradNorm(List.of(aGpu, bGpu), 1.0);
+        assertEquals(normCpu, normGpu, 1e-4 * normCpu);
+        CudaParity.assertClose("clipped", aCpu.grad().toArray(), aGpu.grad().toArray(), 1e-6);
+        assertEquals(GPU, aGpu.grad().device());
     }
 
     private static Optimizer optimizer(String name, Tensor p) {
