@@ -1,16 +1,16 @@
 // Matrix products C = op(A)·op(B) + beta·C for row-major matrices, batched over blockIdx.z.
 // op(A) is m×k: A is stored m×k (lda ≥ k) or, when transposed, k×m (lda ≥ m); likewise B.
 //
-// Two kernels compute the same 128×128 tile of C per block of 256 threads:
-//   sgemm_*   exact fp32 on the ordinary cores: each thread keeps an 8×8 block of C in
-//             registers and reads A and B from shared memory as outer products;
-//   tf32gemm_* the tensor cores: each warp keeps a 64×32 block of C as 4×2 16×16 fragments and
-//             multiplies operands rounded to TF32 (10-bit mantissa, fp32 range), accumulating in
-//             fp32 (PyTorch's allow_tf32; about 1e-3 relative error per product).
-// Both load the next tile of A and B from global memory into registers while they compute with
-// the current one, so that memory latency hides behind arithmetic.
+// Three kernels compute the same 128×128 tile of C per block of 256 threads:
+//   sgemm_*    exact fp32 on the ordinary cores: each thread keeps an 8×8 block of C in
+//              registers and reads A and B from shared memory as outer products;
+//   tf32mma_*  the tensor cores, when every row of A and B starts on 16 bytes: each warp keeps a
+//              64×32 block of C and multiplies operands rounded to TF32 (10-bit mantissa, fp32
+//              range), accumulating in fp32 (PyTorch's allow_tf32; about 1e-3 relative error);
+//   tf32gemm_* the same for any layout (a first convolution's 27-wide rows), one float per copy.
+// Each loads the next tiles of A and B while it computes with the current one, so that memory
+// latency hides behind arithmetic.
 #include <mma.h>
-#include <type_traits>
 #include "common.cuh"
 
 using namespace nvcuda;
@@ -239,12 +239,12 @@ TF32GEMM(tf32gemm_tt, true, true)
 // ---- tf32, 16-byte copies: the same tiles when every row of A and B starts on 16 bytes ----------
 // Whole float4s go from global to shared memory, a quarter of the copies of the kernel above, and
 // each operand keeps in shared memory the layout it has in global memory (k-major for a
-// transposed A, n-major for a transposed B), which wmma reads as col_major. Three stages: two
-// tiles are in flight while the tensor cores work on a third.
+// transposed A, n-major for a transposed B). Three stages: two tiles are in flight while the
+// tensor cores work on a third.
 
 #define STAGES 3
 #define LD_SHORT (TK + 4)     // a row of 32 floats (+4: 144 bytes, still 16-byte aligned, banks spread)
-#define LD_LONG (BM + 4)      // a row of 128 floats
+#define LD_LONG (BM + 8)      // a row of 128 floats (+8: the fragment reads below hit 32 banks)
 #define OPERAND_FLOATS (BM * LD_SHORT)  // ≥ TK * LD_LONG: room for either layout
 #define STAGE_FLOATS (2 * OPERAND_FLOATS)
 
@@ -285,94 +285,108 @@ __device__ __forceinline__ void loadTiles16(float* As, float* Bs, const float* a
     }
 }
 
+// The tensor cores are driven by the PTX instruction mma.sync.m16n8k8 rather than wmma: each
+// thread reads the elements the instruction assigns to it straight from shared memory, where the
+// row lengths (36 and 136 floats) put the 32 lanes of every read on 32 different banks (with
+// wmma's own fragment loads this kernel ran at 70 TFLOP/s on an H200, with these at 115).
+// A warp computes 64×32 of C as 4×4 tiles of 16×8, with the k-loop over 8-deep slices.
+// Fragment layout of m16n8k8 (PTX ISA), with g = lane / 4 and t = lane % 4:
+//   A (16×8):  a0 (g, t), a1 (g+8, t), a2 (g, t+4), a3 (g+8, t+4)
+//   B (8×8):   b0 (t, g), b1 (t+4, g)
+//   C (16×8):  c0 (g, 2t), c1 (g, 2t+1), c2 (g+8, 2t), c3 (g+8, 2t+1)
+
+__device__ __forceinline__ unsigned toTf32(float x) {
+    unsigned r;
+    asm("cvt.rna.tf32.f32 %0, %1;\n" : "=r"(r) : "f"(x));
+    return r;
+}
+
+__device__ __forceinline__ void mma1688(float* c, const unsigned* a, const unsigned* b) {
+    asm volatile("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};\n"
+                 : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+}
+
 template <bool TA, bool TB>
-__device__ void tf32gemm16(int m, int n, int k, const float* a, int lda, long strideA, const float* b, int ldb, long strideB,
-                           float beta, float* c, int ldc, long strideC) {
+__device__ void tf32mma(int m, int n, int k, const float* a, int lda, long strideA, const float* b, int ldb, long strideB,
+                        float beta, float* c, int ldc, long strideC) {
     extern __shared__ __align__(128) float smem[];
     a += blockIdx.z * strideA;
     b += blockIdx.z * strideB;
     c += blockIdx.z * strideC;
-    const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32;
+    const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32, g = lane / 4, t = lane % 4;
     const int warpRow = (warp / 4) * 64, warpCol = (warp % 4) * 32;
     const int row0 = blockIdx.y * BM, col0 = blockIdx.x * BN;
     const int tiles = (k + TK - 1) / TK;
-    using LayoutA = typename std::conditional<TA, wmma::col_major, wmma::row_major>::type;
-    using LayoutB = typename std::conditional<TB, wmma::col_major, wmma::row_major>::type;
+    // element (row, kk) of op(A) and (kk, col) of op(B) in a stage, in the layout loadTiles16 wrote
+#define A_AT(As, row, kk) (TA ? (As)[(kk) * LD_LONG + (row)] : (As)[(row) * LD_SHORT + (kk)])
+#define B_AT(Bs, kk, col) (TB ? (Bs)[(col) * LD_SHORT + (kk)] : (Bs)[(kk) * LD_LONG + (col)])
 
-    wmma::fragment<wmma::accumulator, 16, 16, 8, float> acc[4][2];
-#pragma unroll
-    for (int i = 0; i < 4; i++)
-#pragma unroll
-        for (int j = 0; j < 2; j++) wmma::fill_fragment(acc[i][j], 0.f);
-
-    // Every iteration commits one group of copies (empty past the last tile), so that
-    // "wait until at most STAGES − 2 groups are pending" always means "tile t has landed".
+    float acc[4][4][4] = {};
 #pragma unroll
     for (int s = 0; s < STAGES - 1; s++) {
         if (s < tiles) loadTiles16<TA, TB>(smem + s * STAGE_FLOATS, smem + s * STAGE_FLOATS + OPERAND_FLOATS, a, lda, b, ldb, m, n, k, row0, col0, s * TK, tid);
         asm volatile("cp.async.commit_group;\n" ::);
     }
-    for (int t = 0; t < tiles; t++) {
+    for (int tile = 0; tile < tiles; tile++) {
         asm volatile("cp.async.wait_group %0;\n" ::"n"(STAGES - 2));
-        __syncthreads(); // tile t is visible to all, and every warp is done with the stage it replaces
-        const int next = t + STAGES - 1;
+        __syncthreads();
+        const int next = tile + STAGES - 1;
         if (next < tiles) {
             float* stage = smem + (next % STAGES) * STAGE_FLOATS;
             loadTiles16<TA, TB>(stage, stage + OPERAND_FLOATS, a, lda, b, ldb, m, n, k, row0, col0, next * TK, tid);
         }
         asm volatile("cp.async.commit_group;\n" ::);
-        const float* As = smem + (t % STAGES) * STAGE_FLOATS;
+        const float* As = smem + (tile % STAGES) * STAGE_FLOATS;
         const float* Bs = As + OPERAND_FLOATS;
 #pragma unroll
         for (int kk = 0; kk < TK; kk += 8) {
-            wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, LayoutA> fa[4];
-            wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, LayoutB> fb[2];
+            unsigned fa[4][4], fb[4][2];
 #pragma unroll
             for (int i = 0; i < 4; i++) {
-                const int r = warpRow + i * 16;
-                wmma::load_matrix_sync(fa[i], TA ? As + kk * LD_LONG + r : As + r * LD_SHORT + kk, TA ? LD_LONG : LD_SHORT);
-#pragma unroll
-                for (int x = 0; x < fa[i].num_elements; x++) fa[i].x[x] = wmma::__float_to_tf32(fa[i].x[x]);
+                const int r = warpRow + i * 16 + g;
+                fa[i][0] = toTf32(A_AT(As, r, kk + t));
+                fa[i][1] = toTf32(A_AT(As, r + 8, kk + t));
+                fa[i][2] = toTf32(A_AT(As, r, kk + t + 4));
+                fa[i][3] = toTf32(A_AT(As, r + 8, kk + t + 4));
             }
 #pragma unroll
-            for (int j = 0; j < 2; j++) {
-                const int col = warpCol + j * 16;
-                wmma::load_matrix_sync(fb[j], TB ? Bs + col * LD_SHORT + kk : Bs + kk * LD_LONG + col, TB ? LD_SHORT : LD_LONG);
-#pragma unroll
-                for (int x = 0; x < fb[j].num_elements; x++) fb[j].x[x] = wmma::__float_to_tf32(fb[j].x[x]);
+            for (int j = 0; j < 4; j++) {
+                const int col = warpCol + j * 8 + g;
+                fb[j][0] = toTf32(B_AT(Bs, kk + t, col));
+                fb[j][1] = toTf32(B_AT(Bs, kk + t + 4, col));
             }
 #pragma unroll
             for (int i = 0; i < 4; i++)
 #pragma unroll
-                for (int j = 0; j < 2; j++) wmma::mma_sync(acc[i][j], fa[i], fb[j], acc[i][j]);
+                for (int j = 0; j < 4; j++) mma1688(acc[i][j], fa[i], fb[j]);
         }
     }
+#undef A_AT
+#undef B_AT
     asm volatile("cp.async.wait_group 0;\n" ::);
-    __syncthreads(); // the staging squares below reuse the tiles' memory
-    float* stage = smem + warp * 256;
 #pragma unroll
     for (int i = 0; i < 4; i++) {
 #pragma unroll
-        for (int j = 0; j < 2; j++) {
-            wmma::store_matrix_sync(stage, acc[i][j], 16, wmma::mem_row_major);
-            __syncwarp();
-            for (int e = lane; e < 256; e += 32) {
-                storeC(c, ldc, m, n, row0 + warpRow + i * 16 + e / 16, col0 + warpCol + j * 16 + e % 16, stage[e], beta);
-            }
-            __syncwarp();
+        for (int j = 0; j < 4; j++) {
+            const int row = row0 + warpRow + i * 16 + g, col = col0 + warpCol + j * 8 + 2 * t;
+            storeC(c, ldc, m, n, row, col, acc[i][j][0], beta);
+            storeC(c, ldc, m, n, row, col + 1, acc[i][j][1], beta);
+            storeC(c, ldc, m, n, row + 8, col, acc[i][j][2], beta);
+            storeC(c, ldc, m, n, row + 8, col + 1, acc[i][j][3], beta);
         }
     }
 }
 
-#define TF32GEMM16(NAME, TA, TB)                                                                                  \
+#define TF32MMA(NAME, TA, TB)                                                                                        \
     extern "C" __global__ void __launch_bounds__(256, 2) NAME(int m, int n, int k, const float* a, int lda, long sA, \
-        const float* b, int ldb, long sB, float beta, float* c, int ldc, long sC) {                               \
-        tf32gemm16<TA, TB>(m, n, k, a, lda, sA, b, ldb, sB, beta, c, ldc, sC);                                   \
+        const float* b, int ldb, long sB, float beta, float* c, int ldc, long sC) {                                  \
+        tf32mma<TA, TB>(m, n, k, a, lda, sA, b, ldb, sB, beta, c, ldc, sC);                                         \
     }
-TF32GEMM16(tf32gemm16_nn, false, false)
-TF32GEMM16(tf32gemm16_nt, false, true)
-TF32GEMM16(tf32gemm16_tn, true, false)
-TF32GEMM16(tf32gemm16_tt, true, true)
+TF32MMA(tf32mma_nn, false, false)
+TF32MMA(tf32mma_nt, false, true)
+TF32MMA(tf32mma_tn, true, false)
+TF32MMA(tf32mma_tt, true, true)
 
 // beta·C when k == 0 (no product to add).
 extern "C" __global__ void scale_matrix(float* c, int m, int n, int ldc, long strideC, float beta) {

@@ -57,7 +57,7 @@ public final class CudaGemm {
             // 16-byte copies need every row of A and B to start on 16 bytes
             final boolean wide = tf32 && lda % 4 == 0 && ldb % 4 == 0 && strideA % 4 == 0 && strideB % 4 == 0
                 && CudaMemory.address(pa) % 16 == 0 && CudaMemory.address(pb) % 16 == 0;
-            final String name = (tf32 ? wide ? "tf32gemm16_" : "tf32gemm_" : "sgemm_") + (transA ? "t" : "n") + (transB ? "t" : "n");
+            final String name = (tf32 ? wide ? "tf32mma_" : "tf32gemm_" : "sgemm_") + (transA ? "t" : "n") + (transB ? "t" : "n");
             Kernels.function("gemm", name).launch((n + TILE - 1) / TILE, (m + TILE - 1) / TILE, count, THREADS, 1, 1,
                 tf32 ? wide ? TF32_16_SHARED_BYTES : TF32_SHARED_BYTES : 0, m, n, k, pa, lda, strideA, pb, ldb, strideB, beta, pc, ldc, strideC);
         }
