@@ -104,7 +104,7 @@ public final class PyTorchBaseline {
                 merged.put("pytorch_" + metric.column(), theirs.doubleValue());
                 merged.put("ratio", metric.higherIsBetter() ? ours.doubleValue() / theirs.doubleValue() : theirs.doubleValue() / ours.doubleValue());
                 if (match.get("peak_rss_mb") != null) merged.put("pytorch_peak_rss_mb", match.get("peak_rss_mb"));
-                merged.put("pytorch_blas", match.get("blas"));
+                if (match.get("blas") != null) merged.put("pytorch_blas", match.get("blas"));
             }
             out.add(merged);
         }
