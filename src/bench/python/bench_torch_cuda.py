@@ -6,33 +6,21 @@ TF32 off for matrix products and cuDNN convolutions, "tf32" turns it on for both
     python3 src/bench/python/bench_torch_cuda.py gemm_cuda sau_cuda train_vgg16_bn_cuda
 """
 import json
-import math
-import statistics
 import sys
-import time
 
 import torch
+
+import bench_torch as cpu_side  # its timing loop and its SAU formula
 
 DEV = torch.device("cuda")
 
 
-def measure(work, warmup_s=1.0, budget_s=3.0, min_runs=5, max_runs=1000):
+def measure(work, warmup_s=1.0, budget_s=3.0, min_runs=5):
     """Median and spread of whole runs, each waited for, as sau.bench.CudaBench times them."""
     def run():
         work()
         torch.cuda.synchronize()
-    end = time.perf_counter() + warmup_s
-    while time.perf_counter() < end:
-        run()
-    times = []
-    start = time.perf_counter()
-    while len(times) < min_runs or (time.perf_counter() - start < budget_s and len(times) < max_runs):
-        t0 = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - t0)
-    med = statistics.median(times)
-    q1, _, q3 = statistics.quantiles(times, n=4)
-    return med, (q3 - q1) / med
+    return cpu_side.measure(run, warmup_s=warmup_s, budget_s=budget_s, min_runs=min_runs)
 
 
 def precision(tf32):
@@ -61,12 +49,6 @@ def bench_gemm_cuda(sizes=(2048, 4096, 8192)):
     return rows
 
 
-def sau(x, alpha, n):
-    """The paper's equation (3), written with autograd ops as a PyTorch user would."""
-    return (1 / (2 * n)) * math.sqrt(2 / math.pi) * torch.exp(-(n * x) ** 2 / 2) \
-        + (1 + alpha) / 2 * x + (1 - alpha) / 2 * x * torch.erf(n * x / math.sqrt(2))
-
-
 def bench_sau_cuda(count=1 << 28):
     x = torch.randn(count, device=DEV, requires_grad=True)
     alpha = torch.tensor(0.15, device=DEV, requires_grad=True)
@@ -77,7 +59,7 @@ def bench_sau_cuda(count=1 << 28):
         def fwd_bwd():
             x.grad = None
             alpha.grad = None
-            sau(x, alpha, n).backward(g)
+            cpu_side.sau(x, alpha, n).backward(g)
         med, spread = measure(fwd_bwd)
         gbs = 20 * count / med * 1e-9
         rows.append({"bench": "sau_cuda", "impl": "pytorch_autograd", "n": n, "ms": med * 1e3, "spread_pct": spread * 100,

@@ -34,6 +34,19 @@ __device__ __forceinline__ void storeC(float* c, int ldc, int m, int n, int row,
     }
 }
 
+// The kernels' entry points: one per implementation and way of storing A and B (n: as is,
+// t: transposed), e.g. tf32mma_nt; BOUNDS are the __launch_bounds__ (threads, blocks per SM).
+#define GEMM_ENTRY(NAME, IMPL, BOUNDS, TA, TB)                                                                  \
+    extern "C" __global__ void __launch_bounds__ BOUNDS NAME(int m, int n, int k, const float* a, int lda, long sA, \
+        const float* b, int ldb, long sB, float beta, float* c, int ldc, long sC) {                               \
+        IMPL<TA, TB>(m, n, k, a, lda, sA, b, ldb, sB, beta, c, ldc, sC);                                           \
+    }
+#define GEMM_ENTRIES(PREFIX, IMPL, BOUNDS)           \
+    GEMM_ENTRY(PREFIX##nn, IMPL, BOUNDS, false, false) \
+    GEMM_ENTRY(PREFIX##nt, IMPL, BOUNDS, false, true)  \
+    GEMM_ENTRY(PREFIX##tn, IMPL, BOUNDS, true, false)  \
+    GEMM_ENTRY(PREFIX##tt, IMPL, BOUNDS, true, true)
+
 // ---- fp32: 128×128 tile, depth 8 per step, 8×8 per thread -----------------------------------
 
 #define BM 128
@@ -106,15 +119,7 @@ __device__ void sgemm(int m, int n, int k, const float* a, int lda, long strideA
     }
 }
 
-#define SGEMM(NAME, TA, TB)                                                                                       \
-    extern "C" __global__ void __launch_bounds__(256) NAME(int m, int n, int k, const float* a, int lda, long sA, \
-        const float* b, int ldb, long sB, float beta, float* c, int ldc, long sC) {                               \
-        sgemm<TA, TB>(m, n, k, a, lda, sA, b, ldb, sB, beta, c, ldc, sC);                                        \
-    }
-SGEMM(sgemm_nn, false, false)
-SGEMM(sgemm_nt, false, true)
-SGEMM(sgemm_tn, true, false)
-SGEMM(sgemm_tt, true, true)
+GEMM_ENTRIES(sgemm_, sgemm, (256))
 
 // ---- tf32 tensor cores: 128×128 tile, depth 32 per step, 8 warps of 64×32 --------------------
 // The tiles go from global to shared memory by cp.async (the copy engine of Ampere and newer,
@@ -226,15 +231,7 @@ __device__ void tf32gemm(int m, int n, int k, const float* a, int lda, long stri
     }
 }
 
-#define TF32GEMM(NAME, TA, TB)                                                                                    \
-    extern "C" __global__ void __launch_bounds__(256) NAME(int m, int n, int k, const float* a, int lda, long sA, \
-        const float* b, int ldb, long sB, float beta, float* c, int ldc, long sC) {                               \
-        tf32gemm<TA, TB>(m, n, k, a, lda, sA, b, ldb, sB, beta, c, ldc, sC);                                     \
-    }
-TF32GEMM(tf32gemm_nn, false, false)
-TF32GEMM(tf32gemm_nt, false, true)
-TF32GEMM(tf32gemm_tn, true, false)
-TF32GEMM(tf32gemm_tt, true, true)
+GEMM_ENTRIES(tf32gemm_, tf32gemm, (256))
 
 // ---- tf32, 16-byte copies: the same tiles when every row of A and B starts on 16 bytes ----------
 // Whole float4s go from global to shared memory, a quarter of the copies of the kernel above, and
@@ -378,15 +375,7 @@ __device__ void tf32mma(int m, int n, int k, const float* a, int lda, long strid
     }
 }
 
-#define TF32MMA(NAME, TA, TB)                                                                                        \
-    extern "C" __global__ void __launch_bounds__(256, 2) NAME(int m, int n, int k, const float* a, int lda, long sA, \
-        const float* b, int ldb, long sB, float beta, float* c, int ldc, long sC) {                                  \
-        tf32mma<TA, TB>(m, n, k, a, lda, sA, b, ldb, sB, beta, c, ldc, sC);                                         \
-    }
-TF32MMA(tf32mma_nn, false, false)
-TF32MMA(tf32mma_nt, false, true)
-TF32MMA(tf32mma_tn, true, false)
-TF32MMA(tf32mma_tt, true, true)
+GEMM_ENTRIES(tf32mma_, tf32mma, (256, 2))
 
 // beta·C when k == 0 (no product to add).
 extern "C" __global__ void scale_matrix(float* c, int m, int n, int ldc, long strideC, float beta) {
