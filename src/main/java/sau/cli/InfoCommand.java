@@ -3,6 +3,7 @@ package sau.cli;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import sau.backend.cpu.Parallel;
+import sau.backend.cuda.CudaDevice;
 import sau.config.Experiment;
 import sau.models.Models;
 import sau.nn.activation.ActivationFactory;
@@ -29,11 +30,16 @@ final class InfoCommand implements Main.Command {
         System.out.println("datasets (dataset.name):");
         Experiment.DATASETS.forEach(d -> System.out.println("  " + d));
         System.out.println("optimizers (optimizer.name): sgd, adam, adamw");
-        System.out.println("schedules (schedule.name): constant, cosine, step");
+        System.out.println("schedules (schedule.name): constant, cosine, step, inverse_sqrt");
         System.out.println("devices:");
         System.out.printf("  cpu     %d threads, Java %s, vectors of %d floats (%d-bit)%n", Parallel.threads(),
                 Runtime.version().feature(), FloatVector.SPECIES_PREFERRED.length(), FloatVector.SPECIES_PREFERRED.vectorBitSize());
-        System.out.println("  cuda    not available: this build has no GPU backend yet");
+        final String why = CudaDevice.unavailableReason();
+        if (why != null) {
+            System.out.println("  cuda    not available: " + why);
+        } else {
+            for (int i = 0; i < CudaDevice.count(); i++) System.out.println("  " + CudaDevice.get(i));
+        }
         return 0;
     }
 }

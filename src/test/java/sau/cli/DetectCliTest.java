@@ -51,7 +51,7 @@ class DetectCliTest {
     void drawsTheBoxWhereTheDetectionIs() {
         final float[] grey = new float[3 * 40 * 80];
         java.util.Arrays.fill(grey, 128f);
-        final BufferedImage img = DetectCommand.draw(new DetectionSample.Image(grey, 40, 80),
+        final BufferedImage img = DetectionPicture.draw(new DetectionSample.Image(grey, 40, 80),
                 List.of(new Detection(0, 0.9f, 0.25f, 0.5f, 0.75f, 1f)), List.of("thing"));
         final int edge = img.getRGB(20, 30) & 0xffffff;
         assertTrue(edge != 0x808080, "the left edge at x=20 is drawn");

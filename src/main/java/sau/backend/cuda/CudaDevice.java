@@ -120,8 +120,7 @@ public final class CudaDevice {
             cuInit(0);
             driverReady = true;
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            driverProblem = "no NVIDIA driver: the CUDA driver library libcuda.so.1 could not be loaded (" + e.getMessage()
-                + "). Install the NVIDIA driver, or use device \"cpu\" (or \"auto\")";
+            driverProblem = "no NVIDIA driver: " + linkProblem(e) + ". Install the NVIDIA driver, or use device \"cpu\" (or \"auto\")";
             throw new CudaError(driverProblem, e);
         } catch (CudaException e) {
             driverProblem = "the NVIDIA driver found no usable GPU (cuInit: " + e.getMessage() + "). Use device \"cpu\" (or \"auto\")";
@@ -140,6 +139,17 @@ public final class CudaDevice {
     static CudaDevice current() {
         final Integer index = CURRENT.get();
         return get(index == null ? 0 : index);
+    }
+
+    /**
+     * The line of JCuda's long loading report that names what is missing (it tells of every place
+     * it looked): usually "libcuda.so.1: cannot open shared object file".
+     */
+    private static String linkProblem(Throwable e) {
+        final String message = String.valueOf(e.getMessage());
+        return message.lines().filter(l -> l.contains("libcuda")).findFirst()
+            .map(l -> l.substring(l.indexOf("libcuda")))
+            .orElse("the CUDA driver library libcuda.so.1 could not be loaded (" + message.lines().findFirst().orElse("") + ")");
     }
 
     /** Binds this GPU's context to the calling thread, as every driver call needs. */
