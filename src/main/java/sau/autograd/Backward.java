@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import sau.backend.Backend;
+import sau.backend.cpu.BinaryOp;
 import sau.tensor.Arena;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
@@ -92,8 +93,12 @@ public final class Backward {
     }
 
     private static Tensor sum(Tensor a, Tensor b) {
-        final Tensor out = Arena.empty(a.device(), a.shape());
-        Backend.copyInto(out, a);
+        // On a GPU one kernel reads both and writes the sum; a copy followed by += would take two
+        // more passes over memory. The CPU keeps its fused += loop (see Elementwise.addInto).
+        if (a.isCuda()) return Backend.binary(BinaryOp.ADD, a, b);
+        final float[] copy = Arena.uninitialized(a.numel());
+        a.copyTo(copy, 0);
+        final Tensor out = new Tensor(copy, a.shape());
         Backend.addInto(out, b);
         return out;
     }

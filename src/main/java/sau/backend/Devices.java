@@ -5,6 +5,7 @@ import sau.backend.cuda.CudaElementwise;
 import sau.backend.cuda.CudaError;
 import sau.tensor.Device;
 import sau.tensor.DeviceMemory;
+import sau.tensor.Shape;
 import sau.tensor.Tensor;
 
 /**
@@ -59,14 +60,9 @@ public final class Devices {
         CudaElementwise.fill(memory, value);
     }
 
-    /** Copies the contiguous GPU tensor {@code src} into {@code dst} from element 0. */
-    public static void copy(Tensor src, DeviceMemory dst) {
-        CudaElementwise.copyInto(new Tensor(dst, src.shape()), src);
-    }
-
-    /** Copies GPU tensor {@code src} into GPU tensor {@code dst} of the same shape. */
-    public static void copyInto(Tensor src, Tensor dst) {
-        CudaElementwise.copyInto(dst, src);
+    /** Copies the contiguous GPU tensor {@code src} into {@code dst} from element {@code at}. */
+    public static void copy(Tensor src, DeviceMemory dst, int at) {
+        CudaElementwise.copyInto(new Tensor(dst, src.shape(), Shape.contiguousStrides(src.shape()), at), src);
     }
 
     /** A contiguous copy of a strided GPU tensor. */

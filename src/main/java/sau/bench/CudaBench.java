@@ -58,7 +58,7 @@ public final class CudaBench {
     public static List<Map<String, Object>> gemm(List<String> args) {
         final List<Map<String, Object>> rows = new ArrayList<>();
         final Generator g = new Generator(0);
-        for (int size : sizes(args, new int[] {2048, 4096, 8192})) {
+        for (int size : GemmBench.sizes(args, 2048, 4096, 8192)) {
             final Tensor a = Tensor.randn(g, size, size).to(GPU), b = Tensor.randn(g, size, size).to(GPU), c = Tensor.zeros(size, size).to(GPU);
             for (boolean tf32 : new boolean[] {false, true}) {
                 CudaGemm.allowTf32(tf32);
@@ -140,11 +140,5 @@ public final class CudaBench {
             }
         }
         return rows;
-    }
-
-    private static int[] sizes(List<String> args, int[] fallback) {
-        final int at = args.indexOf("--sizes");
-        if (at < 0 || at + 1 >= args.size()) return fallback;
-        return java.util.Arrays.stream(args.get(at + 1).split(",")).mapToInt(Integer::parseInt).toArray();
     }
 }

@@ -29,7 +29,7 @@ public final class GemmBench {
 
     /** One row per size and thread count (and the reference, if asked). */
     public static List<Map<String, Object>> run(List<String> args) {
-        final int[] sizes = sizes(args);
+        final int[] sizes = sizes(args, 512, 1024, 2048);
         final List<Map<String, Object>> rows = new ArrayList<>();
         for (int threads : PeakBench.threadCounts()) {
             final double peak = PeakBench.peakGflops(threads);
@@ -68,9 +68,10 @@ public final class GemmBench {
         }
     }
 
-    private static int[] sizes(List<String> args) {
+    /** The sizes of {@code --sizes 512,1024}, or {@code fallback} when it is not given. */
+    static int[] sizes(List<String> args, int... fallback) {
         final int at = args.indexOf("--sizes");
-        if (at < 0) return new int[] {512, 1024, 2048};
+        if (at < 0) return fallback;
         if (at + 1 >= args.size()) throw new IllegalArgumentException("--sizes needs a list, e.g. 512,1024");
         return Arrays.stream(args.get(at + 1).split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
     }

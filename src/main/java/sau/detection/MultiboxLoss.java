@@ -7,6 +7,7 @@ import sau.ops.Arithmetic;
 import sau.ops.Indexing;
 import sau.ops.Losses;
 import sau.ops.Views;
+import sau.tensor.Arena;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
 
@@ -92,13 +93,13 @@ public final class MultiboxLoss {
     public static Tensor loss(Tensor output, Selection s) {
         final int n = output.size(0), p = output.size(1), classes = output.size(2) - 4;
         final Tensor logits = Views.reshape(Views.narrow(output, 2, 4, classes), n * p, classes);
-        final Tensor confidence = Losses.crossEntropy(logits, new Tensor(s.classTargets().clone(), n * p).to(output.device()), 0f, Losses.IGNORE_INDEX, Losses.Reduction.SUM);
+        final Tensor confidence = Losses.crossEntropy(logits, Arena.to(new Tensor(s.classTargets().clone(), n * p), output.device()), 0f, Losses.IGNORE_INDEX, Losses.Reduction.SUM);
         final float normaliser = Math.max(1, s.positives());
         if (s.positives() == 0) return Arithmetic.div(confidence, normaliser);
         final float[] index = new float[s.positives()];
         for (int k = 0; k < index.length; k++) index[k] = s.positiveRows()[k];
-        final Tensor offsets = Indexing.indexSelect(Views.reshape(Views.narrow(output, 2, 0, 4), n * p, 4), 0, new Tensor(index, index.length).to(output.device()));
-        final Tensor localisation = Losses.smoothL1Loss(offsets, new Tensor(s.offsetTargets().clone(), s.positives(), 4).to(output.device()), 1f, Losses.Reduction.SUM);
+        final Tensor offsets = Indexing.indexSelect(Views.reshape(Views.narrow(output, 2, 0, 4), n * p, 4), 0, Arena.to(new Tensor(index, index.length), output.device()));
+        final Tensor localisation = Losses.smoothL1Loss(offsets, Arena.to(new Tensor(s.offsetTargets().clone(), s.positives(), 4), output.device()), 1f, Losses.Reduction.SUM);
         return Arithmetic.div(Arithmetic.add(localisation, confidence), normaliser);
     }
 

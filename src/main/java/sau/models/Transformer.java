@@ -12,6 +12,7 @@ import sau.nn.TransformerEncoder;
 import sau.ops.Arithmetic;
 import sau.ops.LinearOp;
 import sau.ops.Views;
+import sau.tensor.Arena;
 import sau.tensor.Generator;
 import sau.tensor.Tensor;
 
@@ -103,7 +104,7 @@ public final class Transformer extends Module {
 
     private Tensor embed(Embedding table, Tensor ids) {
         // token ids may come from the CPU (a batcher, a decoder's prefix); the lookup runs where the table is
-        final Tensor scaled = Arithmetic.mul(table.forward(ids.to(table.weight().device())), (float) Math.sqrt(options.dModel()));
+        final Tensor scaled = Arithmetic.mul(table.forward(Arena.to(ids, table.weight().device())), (float) Math.sqrt(options.dModel()));
         return embedDropout.forward(positions.forward(scaled));
     }
 

@@ -149,10 +149,23 @@ public abstract class Module {
         return this;
     }
 
-    /** The device of the parameters (the CPU for a module without any). */
+    /**
+     * The device of the parameters (the CPU for a module without any): the first one found,
+     * without building the state dict, since the trainers ask at every step.
+     */
     public final Device device() {
-        for (Tensor t : stateDict().values()) return t.device();
-        return Device.CPU;
+        final Tensor first = firstTensor();
+        return first == null ? Device.CPU : first.device();
+    }
+
+    private Tensor firstTensor() {
+        for (Tensor t : parameters.values()) return t;
+        for (Tensor t : buffers.values()) return t;
+        for (Module child : children.values()) {
+            final Tensor t = child.firstTensor();
+            if (t != null) return t;
+        }
+        return null;
     }
 
     /** The number of trainable numbers. */

@@ -6,6 +6,7 @@ import sau.ops.LinearOp;
 import sau.ops.MatMul;
 import sau.ops.Softmax;
 import sau.ops.Views;
+import sau.tensor.Arena;
 import sau.tensor.Generator;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
@@ -79,7 +80,7 @@ public final class MultiheadAttention extends Module {
         // scaling Q (T·d numbers) is cheaper than scaling the T·S scores
         Tensor scores = MatMul.matmul(Arithmetic.mul(q, (float) (1 / Math.sqrt(d))), Views.transpose(k, -1, -2)); // [B, H, T, S]
         final Tensor mask = additiveMask(keyPaddingMask, b, t, s, causal);
-        if (mask != null) scores = Arithmetic.add(scores, mask.to(scores.device()));
+        if (mask != null) scores = Arithmetic.add(scores, Arena.to(mask, scores.device()));
         Tensor weights = Softmax.softmax(scores, -1);
         if (isTraining() && dropout > 0) weights = DropoutOp.dropout(weights, dropout, generator);
         final Tensor context = MatMul.matmul(weights, v); // [B, H, T, d]

@@ -2,6 +2,7 @@ package sau.ops;
 
 import sau.autograd.Node;
 import sau.backend.cuda.CudaIndex;
+import sau.tensor.Arena;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
 
@@ -35,7 +36,7 @@ public final class EmbeddingOp {
         shape[indices.dim()] = dim;
         if (w.isCuda()) {
             // the lookup is index_select along the rows of the table; its gradient adds each row's occurrences in order
-            final Tensor out = CudaIndex.select(w, indices.to(w.device()).contiguousData(), 1, vocab, dim, shape);
+            final Tensor out = CudaIndex.select(w, Arena.to(indices, w.device()).contiguousData(), 1, vocab, dim, shape);
             return Node.record("Embedding", out, g -> new Tensor[] {CudaIndex.selectBackward(g.contiguousData(), idx, paddingIdx, 1, vocab, dim, weight.shape())}, weight);
         }
         final float[] out = new float[idx.length * dim];

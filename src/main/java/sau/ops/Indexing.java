@@ -120,7 +120,7 @@ public final class Indexing {
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
         final Tensor out = Backend.where(cond, a, b);
         return Node.record("Where", out, g -> {
-            final Tensor zero = Tensor.scalar(0f).to(g.device());
+            final Tensor zero = Arena.to(Tensor.scalar(0f), g.device());
             return new Tensor[] {
                 a.requiresGrad() ? Reductions.sumTo(Backend.where(cond, g, zero), a.shape()) : null,
                 b.requiresGrad() ? Reductions.sumTo(Backend.where(cond, zero, g), b.shape()) : null};
@@ -129,12 +129,12 @@ public final class Indexing {
 
     /** x with {@code value} wherever mask is non-zero (mask broadcasts). */
     public static Tensor maskedFill(Tensor x, Tensor mask, float value) {
-        return where(mask, Tensor.scalar(value).to(x.device()), x);
+        return where(mask, Arena.to(Tensor.scalar(value), x.device()), x);
     }
 
     /** The index values on the device of {@code x}, contiguous, for a kernel (they may come from either device). */
     private static Tensor onDeviceOf(Tensor index, Tensor x) {
-        return index.to(x.device()).contiguousData();
+        return Arena.to(index, x.device()).contiguousData();
     }
 
     /** The indices as ints, checked to be whole numbers in [0, bound). */

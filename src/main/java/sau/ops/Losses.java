@@ -193,7 +193,7 @@ public final class Losses {
 
     /** The targets on the device of the scores, contiguous, one per row (they may come from either device). */
     private static Tensor targetsOn(Tensor target, Tensor scores) {
-        return target.to(scores.device()).contiguousData();
+        return Arena.to(target, scores.device()).contiguousData();
     }
 
     /** [N, C, d1, ...] as a contiguous [N·d1·..., C]. */

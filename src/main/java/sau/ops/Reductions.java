@@ -79,7 +79,7 @@ public final class Reductions {
         kept[d] = 1;
         final Tensor out = keepdim ? Views.reshape(r.values(), kept) : r.values();
         return Node.record("Max", out, g -> {
-            final Tensor index = Views.reshape(indexTensor(r.indices(), r.values().shape()).to(x.device()), kept);
+            final Tensor index = Views.reshape(Arena.to(indexTensor(r.indices(), r.values().shape()), x.device()), kept);
             return new Tensor[] {Indexing.scatterAdd(Arena.zeros(x.device(), x.shape()), d, index, Views.reshape(g, kept))};
         }, x);
     }
@@ -93,7 +93,7 @@ public final class Reductions {
     public static Tensor argmax(Tensor x, int dim, boolean keepdim) {
         final int d = Shape.dim(dim, x.dim());
         final Reduce.MaxResult r = Backend.max(x, d);
-        final Tensor idx = indexTensor(r.indices(), r.values().shape()).to(x.device());
+        final Tensor idx = Arena.to(indexTensor(r.indices(), r.values().shape()), x.device());
         if (!keepdim) return idx;
         final int[] kept = x.shape();
         kept[d] = 1;

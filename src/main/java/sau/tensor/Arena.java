@@ -117,11 +117,9 @@ public final class Arena implements AutoCloseable {
     public static Tensor to(Tensor t, Device device) {
         if (t.device().equals(device)) return t;
         if (!device.isCuda()) return t.to(device);
-        final Tensor out = empty(device, t.shape());
-        final Tensor src = t.contiguousData();
-        if (src.isCuda()) Devices.copyInto(src, out);
-        else out.memory().upload(src.isDense() ? src.data() : src.toArray());
-        return out;
+        final DeviceMemory m = memory(device, t.numel(), false);
+        t.writeInto(m, 0);
+        return new Tensor(m, t.shape());
     }
 
     private static DeviceMemory memory(Device device, int n, boolean zeroed) {

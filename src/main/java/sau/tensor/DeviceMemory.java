@@ -15,6 +15,6 @@ public interface DeviceMemory {
     /** Copies {@code count} floats from element {@code from} into {@code dst[dstOff...]}; waits for pending GPU work. */
     void download(int from, float[] dst, int dstOff, int count);
 
-    /** Copies {@code src} into this memory from element 0. */
-    void upload(float[] src);
+    /** Copies {@code src} into this memory from element {@code at}. */
+    void upload(float[] src, int at);
 }

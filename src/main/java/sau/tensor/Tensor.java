@@ -92,11 +92,16 @@ public final class Tensor {
     public Tensor to(Device device) {
         if (device.equals(device())) return this;
         if (!device.isCuda()) return new Tensor(toArray(), shape);
-        final Tensor onCpu = contiguousData();
         final DeviceMemory m = Devices.allocate(device, numel());
-        if (onCpu.isCuda()) Devices.copy(onCpu, m);
-        else m.upload(onCpu.isDense() ? onCpu.data : onCpu.toArray());
+        writeInto(m, 0);
         return new Tensor(m, shape);
+    }
+
+    /** Writes this tensor's elements, in row-major order, into GPU memory from element {@code at}. */
+    void writeInto(DeviceMemory m, int at) {
+        final Tensor src = contiguousData();
+        if (src.isCuda()) Devices.copy(src, m, at);
+        else m.upload(src.isDense() ? src.data : src.toArray(), at);
     }
 
     /** A contiguous tensor that owns {@code data} (not copied). */
@@ -346,7 +351,7 @@ public final class Tensor {
         if (memory == null) {
             src.copyTo(data, offset);
         } else {
-            Devices.copyInto(src.to(device()), this);
+            src.writeInto(memory, offset);
         }
     }
 

@@ -174,7 +174,7 @@ public final class Elementwise {
     // ---- layout ---------------------------------------------------------------------------
 
     /** {@code t}'s strides seen from the broadcast shape: 0 along every broadcast dimension. */
-    static int[] broadcastStrides(Tensor t, int[] shape) {
+    public static int[] broadcastStrides(Tensor t, int[] shape) {
         final int[] ts = t.shape(), tstr = t.strides();
         final int[] s = new int[shape.length];
         final int lead = shape.length - ts.length;
@@ -183,7 +183,7 @@ public final class Elementwise {
     }
 
     /** A loop nest over a shape, with each operand's strides, after merging contiguous dimensions. */
-    record Layout(int[] shape, int[][] strides) {
+    public record Layout(int[] shape, int[][] strides) {
 
         int innerStride(int operand) {
             return strides[operand][shape.length - 1];
@@ -202,7 +202,7 @@ public final class Elementwise {
     }
 
     /** Merges dimension d into d+1 wherever every operand steps through both as one run. */
-    static Layout coalesce(int[] shape, int[]... strides) {
+    public static Layout coalesce(int[] shape, int[]... strides) {
         final int[] sh = new int[Math.max(1, shape.length)];
         final int[][] st = new int[strides.length][sh.length];
         if (shape.length == 0) {

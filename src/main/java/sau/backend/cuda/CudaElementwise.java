@@ -2,6 +2,7 @@ package sau.backend.cuda;
 
 import jcuda.driver.CUdeviceptr;
 import sau.backend.cpu.BinaryOp;
+import sau.backend.cpu.Elementwise;
 import sau.backend.cpu.UnaryOp;
 import sau.tensor.Arena;
 import sau.tensor.DeviceMemory;
@@ -51,7 +52,7 @@ public final class CudaElementwise {
             CudaDevice.copy(src, dst); // the copy engine, at memory speed
             return;
         }
-        launch("copy_f32", n, CudaMemory.of(src), CudaMemory.of(dst), n, Layout3.of(shape, Layout3.broadcastStrides(src, shape), dst.strides()));
+        launch("copy_f32", n, CudaMemory.of(src), CudaMemory.of(dst), n, Layout3.of(shape, Elementwise.broadcastStrides(src, shape), dst.strides()));
     }
 
     /** {@code dst += src}: dst contiguous, src of dst's shape. */
@@ -73,7 +74,7 @@ public final class CudaElementwise {
         if (a.isContiguous() && b.isContiguous() && java.util.Arrays.equals(a.shape(), shape) && java.util.Arrays.equals(b.shape(), shape)) {
             launch("binary_dense_f32", n, code, pa, pb, po, n);
         } else {
-            launch("binary_f32", n, code, pa, pb, po, n, Layout3.of(shape, Layout3.broadcastStrides(a, shape), Layout3.broadcastStrides(b, shape)));
+            launch("binary_f32", n, code, pa, pb, po, n, Layout3.of(shape, Elementwise.broadcastStrides(a, shape), Elementwise.broadcastStrides(b, shape)));
         }
         return out;
     }
@@ -107,7 +108,7 @@ public final class CudaElementwise {
         final long n = out.numel();
         if (n == 0) return out;
         launch("where_f32", n, CudaMemory.of(cond), CudaMemory.of(a), CudaMemory.of(b), CudaMemory.of(out), n,
-            Layout3.of(shape, Layout3.broadcastStrides(cond, shape), Layout3.broadcastStrides(a, shape), Layout3.broadcastStrides(b, shape)));
+            Layout3.of(shape, Elementwise.broadcastStrides(cond, shape), Elementwise.broadcastStrides(a, shape), Elementwise.broadcastStrides(b, shape)));
         return out;
     }
 }

@@ -74,8 +74,8 @@ public final class CudaMemory implements DeviceMemory {
     }
 
     @Override
-    public void upload(float[] src) {
+    public void upload(float[] src, int to) {
         device.makeCurrent();
-        PinnedStaging.upload(device, src, at(0));
+        PinnedStaging.upload(device, src, at(to));
     }
 }

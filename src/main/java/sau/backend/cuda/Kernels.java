@@ -5,8 +5,11 @@ import static jcuda.driver.JCudaDriver.*;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +32,7 @@ public final class Kernels {
     private static final ConcurrentHashMap<String, CUmodule> MODULES = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<String, Kernel> FUNCTIONS = new ConcurrentHashMap<>();
     /** Each kernel's parameters as the PTX declares them, e.g. {@code [u64, u32, f32, b8[72]]}, by module and name. */
-    private static final ConcurrentHashMap<String, List<String>> SIGNATURES = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, Map<String, List<String>>> SIGNATURES = new ConcurrentHashMap<>();
     private static final Pattern ENTRY = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(([^)]*)\\)");
     private static final Pattern PARAM = Pattern.compile("\\.param\\s+(?:\\.align\\s+\\d+\\s+)?\\.(\\w+)\\s+\\w+(?:\\[(\\d+)\\])?");
 
@@ -78,26 +81,21 @@ public final class Kernels {
      * arguments as an untyped array of pointers: one argument too few or of the wrong width would
      * make it read past them and crash the process, so every launch is checked against this first.
      */
-    private static List<String> signature(String module, String name) {
+    static List<String> signature(String module, String name) {
         final List<String> params = SIGNATURES.computeIfAbsent(module, m -> {
             final byte[] ptx = resource(m + ".ptx");
             if (ptx == null) throw new CudaError("the CUDA kernels " + m + ".ptx are not in the jar: run bin/build-kernels, then rebuild");
+            final Map<String, List<String>> kernels = new HashMap<>();
             final Matcher entry = ENTRY.matcher(new String(ptx, StandardCharsets.US_ASCII));
-            final StringBuilder all = new StringBuilder();
             while (entry.find()) {
+                final List<String> types = new ArrayList<>();
                 final Matcher param = PARAM.matcher(entry.group(2));
-                all.append(entry.group(1)).append(':');
-                while (param.find()) all.append(param.group(2) == null ? param.group(1) : "b8[" + param.group(2) + "]").append(',');
-                all.append(';');
+                while (param.find()) types.add(param.group(2) == null ? param.group(1) : "b8[" + param.group(2) + "]");
+                kernels.put(entry.group(1), List.copyOf(types));
             }
-            return List.of(all.toString().split(";"));
-        });
-        for (String entry : params) {
-            if (entry.startsWith(name + ":")) {
-                final String list = entry.substring(name.length() + 1);
-                return list.isEmpty() ? List.of() : List.of(list.split(","));
-            }
-        }
+            return kernels;
+        }).get(name);
+        if (params != null) return params;
         throw new CudaError("kernel " + name + " is missing from " + module + ".ptx: rebuild the kernels with bin/build-kernels");
     }
 
