@@ -125,12 +125,12 @@ final class BenchCommand implements Main.Command {
         if (names.isEmpty()) throw new UserError("name a benchmark: " + String.join(", ", benches.keySet()) + " or all");
         if (names.contains("all")) names.clear();
         if (names.isEmpty()) names.addAll(benches.keySet());
-        final List<Map<String, Object>> rows = new ArrayList<>();
+        // Every name is checked before any benchmark runs: a typo after a long one would waste it.
         for (String name : names) {
-            final var bench = benches.get(name);
-            if (bench == null) throw new UserError("unknown benchmark \"" + name + "\"; choose from " + String.join(", ", benches.keySet()) + " or all");
-            rows.addAll(bench.apply(options));
+            if (!benches.containsKey(name)) throw new UserError("unknown benchmark \"" + name + "\"; choose from " + String.join(", ", benches.keySet()) + " or all");
         }
+        final List<Map<String, Object>> rows = new ArrayList<>();
+        for (String name : names) rows.addAll(benches.get(name).apply(options));
         final Table table = new Table();
         if (vsPytorch && cuda) {
             final List<String> twins = new ArrayList<>();

@@ -61,5 +61,10 @@ class CliTest {
         final Result act = run("train", "configs/default.json", "--set", "model.activation=sau(beta=2)");
         assertEquals(2, act.status());
         assertTrue(act.err().contains("model.activation:") && act.err().contains("alpha"), act.err());
+        // A mistyped name after a real one is refused before the real one runs: here gemm would
+        // fail first, on its --sizes that lacks a value.
+        final Result bench = run("bench", "gemm", "gemm2", "--sizes");
+        assertEquals(2, bench.status());
+        assertTrue(bench.err().contains("unknown benchmark \"gemm2\""), bench.err());
     }
 }
