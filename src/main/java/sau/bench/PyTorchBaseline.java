@@ -82,9 +82,7 @@ public final class PyTorchBaseline {
                 }
             }
             try {
-                if (p.waitFor() != 0) {
-                    throw new IOException("the PyTorch benchmark failed (exit " + p.exitValue() + "); is PyTorch installed? apt-get install python3-torch python3-torchvision");
-                }
+                if (p.waitFor() != 0) throw new IOException(failure(p.exitValue(), System.getenv("OPENBLAS_CORETYPE")));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while waiting for the PyTorch benchmark", e);
@@ -120,5 +118,15 @@ public final class PyTorchBaseline {
             if (sau.containsKey(key) && !String.valueOf(sau.get(key)).equals(String.valueOf(torch.get(key)))) return false;
         }
         return true;
+    }
+
+    /** What a failed PyTorch run most likely means, by its exit status. */
+    static String failure(int status, String openblasCoretype) {
+        if (status == 128 + 4) { // SIGILL: an instruction this CPU does not have
+            return "the PyTorch benchmark died of an illegal instruction (exit 132)" + (openblasCoretype == null
+                    ? ": one of its libraries was built for a newer CPU than this one"
+                    : ": OPENBLAS_CORETYPE=" + openblasCoretype + " may name a CPU newer than this one (SkylakeX needs AVX-512); unset it or set it to Haswell");
+        }
+        return "the PyTorch benchmark failed (exit " + status + "); is PyTorch installed? apt-get install python3-torch python3-torchvision";
     }
 }
