@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import sau.backend.Backend;
-import sau.backend.cpu.BinaryOp;
 import sau.tensor.Arena;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
@@ -60,7 +59,7 @@ public final class Backward {
                         throw new IllegalStateException(node.name() + " returned a gradient of shape " + Shape.str(gradIn[i].shape()) + " for an input of shape " + Shape.str(in.shape()));
                     }
                     if (in.isLeaf()) accumulateIntoLeaf(in, gradIn[i]);
-                    else pending.merge(in.gradFn(), gradIn[i], Backward::sum);
+                    else pending.merge(in.gradFn(), gradIn[i], Backend::add);
                 }
             }
         }
@@ -90,17 +89,6 @@ public final class Backward {
         }
         Collections.reverse(postOrder);
         return postOrder;
-    }
-
-    private static Tensor sum(Tensor a, Tensor b) {
-        // On a GPU one kernel reads both and writes the sum; a copy followed by += would take two
-        // more passes over memory. The CPU keeps its fused += loop (see Elementwise.addInto).
-        if (a.isCuda()) return Backend.binary(BinaryOp.ADD, a, b);
-        final float[] copy = Arena.uninitialized(a.numel());
-        a.copyTo(copy, 0);
-        final Tensor out = new Tensor(copy, a.shape());
-        Backend.addInto(out, b);
-        return out;
     }
 
     private static void accumulateIntoLeaf(Tensor leaf, Tensor g) {

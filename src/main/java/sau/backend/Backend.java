@@ -44,6 +44,11 @@ public final class Backend {
         else Elementwise.addInto(dst, src);
     }
 
+    /** {@code a + b} for two tensors of one shape, in new memory: the sum of two gradients of one tensor. */
+    public static Tensor add(Tensor a, Tensor b) {
+        return Devices.common("add", a, b).isCuda() ? CudaElementwise.binary(BinaryOp.ADD, a, b) : Elementwise.add(a, b);
+    }
+
     /** Writes {@code src}, broadcast to {@code dst}'s shape, into {@code dst}'s elements. */
     public static void copyInto(Tensor dst, Tensor src) {
         if (Devices.common("copyInto", dst, src).isCuda()) CudaElementwise.copyInto(dst, src);

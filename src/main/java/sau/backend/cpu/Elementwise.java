@@ -123,16 +123,29 @@ public final class Elementwise {
     public static void addInto(Tensor dst, Tensor src) {
         if (!dst.isContiguous()) throw new IllegalArgumentException("addInto needs a contiguous destination");
         final Tensor s = src.contiguousData();
-        final float[] d = dst.data(), sd = s.data();
-        final int doff = dst.offset(), soff = s.offset();
-        // Its own loop rather than run(ADD, ...): gradients meet here on every backward pass, and
-        // run's op switch, compiled once for all the ops, keeps the JIT from fusing the vectors.
-        Parallel.forRange(dst.numel(), GRAIN, (start, end) -> {
+        add(dst.data(), dst.offset(), s.data(), s.offset(), dst.data(), dst.offset(), dst.numel());
+    }
+
+    /** {@code a + b} for two tensors of one shape (any strides), in a new contiguous tensor: where two gradients meet. */
+    public static Tensor add(Tensor a, Tensor b) {
+        final Tensor x = a.contiguousData(), y = b.contiguousData();
+        final float[] out = Arena.uninitialized(x.numel());
+        add(x.data(), x.offset(), y.data(), y.offset(), out, 0, out.length);
+        return new Tensor(out, a.shape());
+    }
+
+    /**
+     * {@code out[i] = a[i] + b[i]} for n elements. Its own loop rather than run(ADD, ...):
+     * gradients meet here on every backward pass, and run's op switch, compiled once for all the
+     * ops, keeps the JIT from fusing the vectors.
+     */
+    private static void add(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        Parallel.forRange(n, GRAIN, (start, end) -> {
             int i = start;
             for (final int bound = start + S.loopBound(end - start); i < bound; i += S.length()) {
-                FloatVector.fromArray(S, d, doff + i).add(FloatVector.fromArray(S, sd, soff + i)).intoArray(d, doff + i);
+                FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
             }
-            for (; i < end; i++) d[doff + i] += sd[soff + i];
+            for (; i < end; i++) out[outOff + i] = a[aOff + i] + b[bOff + i];
         });
     }
 
