@@ -28,6 +28,8 @@ import jdk.incubator.vector.VectorSpecies;
  * takes, for each tap, the dot product of the dY row with the shifted input row. The weight and
  * bias gradients of a channel are summed by one thread in a fixed order: the same bits on any
  * number of threads.
+ *
+ * <p>Small "same" maps, where several rows fit in one vector, go to {@link DepthwiseSmallMaps}.
  */
 public final class DepthwiseConvKernel {
 
@@ -97,9 +99,13 @@ public final class DepthwiseConvKernel {
     /** As {@link Conv2dKernel#forward}, for a depthwise geometry. */
     public static void forward(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff, float[] y, int yOff) {
         checkDepthwise(g);
+        final int channels = g.inChannels(), taps = g.kernelH() * g.kernelW();
+        if (DepthwiseSmallMaps.fits(g)) {
+            DepthwiseSmallMaps.forward(g, x, xOff, w, wOff, bias, bOff, y, yOff, grain(g.batch() * g.outPlane() * taps));
+            return;
+        }
         final Layout lay = Layout.of(g);
         final PaddingOf padding = PaddingOf.of(g, lay);
-        final int channels = g.inChannels(), taps = g.kernelH() * g.kernelW();
         Parallel.forRange(g.batch() * channels, grain(g.outPlane() * taps), (p0, p1) -> {
             final Scratch s = SCRATCH.get();
             final float[] buf = s.plane = grow(s.plane, lay.planeLength(g));
@@ -224,9 +230,13 @@ public final class DepthwiseConvKernel {
     /** As {@link Conv2dKernel#backwardWeight}, for a depthwise geometry: one thread per channel, images in order. */
     public static void backwardWeight(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
         checkDepthwise(g);
+        final int channels = g.inChannels(), taps = g.kernelH() * g.kernelW();
+        if (DepthwiseSmallMaps.fits(g)) {
+            DepthwiseSmallMaps.backwardWeight(g, x, xOff, dy, dyOff, dw, dwOff, grain(g.batch() * g.outPlane() * taps));
+            return;
+        }
         final Layout lay = Layout.of(g);
         final PaddingOf padding = PaddingOf.of(g, lay);
-        final int channels = g.inChannels(), taps = g.kernelH() * g.kernelW();
         Parallel.forRange(channels, grain(g.batch() * g.outPlane() * taps), (c0, c1) -> {
             final Scratch s = SCRATCH.get();
             final float[] buf = s.plane = grow(s.plane, lay.planeLength(g));

@@ -2,6 +2,7 @@ package sau.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,7 +32,21 @@ class Conv2dKernelTest {
             ConvGeometry.of(3, 3, 9, 19, 3, 5, 5, 2, 2, 2, 2, 1, 1, 3),    // depthwise 5×5 stride 2, several vectors per row
             ConvGeometry.of(2, 3, 5, 5, 3, 3, 3, 1, 2, 2, 2, 1, 1, 3),     // depthwise, padding wider than needed
             ConvGeometry.of(2, 3, 6, 7, 3, 1, 3, 1, 3, 0, 1, 1, 1, 3),     // depthwise 1×3, stride 3 in width
+            ConvGeometry.of(3, 5, 4, 4, 5, 3, 3, 1, 1, 1, 1, 1, 1, 5),     // depthwise on a small "same" map: several rows per vector
+            ConvGeometry.of(2, 3, 8, 8, 3, 3, 3, 1, 1, 1, 1, 1, 1, 3),     // depthwise small map, 8×8
+            ConvGeometry.of(2, 3, 4, 8, 3, 5, 5, 1, 1, 2, 2, 1, 1, 3),     // depthwise small map, 5×5 filter reaching two rows out
+            ConvGeometry.of(2, 3, 8, 4, 3, 3, 3, 1, 1, 2, 2, 2, 2, 3),     // depthwise small map, dilation 2
             ConvGeometry.of(2, 64, 64, 64, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1)); // columns over the budget: several bands and weight chunks
+
+    @Test
+    void shuffleNetsSmallMapsTakeTheFlatPath() {
+        // The CASES above reach DepthwiseSmallMaps only if these shapes do (8- and 16-float vectors alike).
+        assertTrue(DepthwiseSmallMaps.fits(ConvGeometry.of(2, 232, 8, 8, 232, 3, 3, 1, 1, 1, 1, 1, 1, 232)));
+        assertTrue(DepthwiseSmallMaps.fits(ConvGeometry.of(2, 464, 4, 4, 464, 3, 3, 1, 1, 1, 1, 1, 1, 464)));
+        assertTrue(DepthwiseSmallMaps.fits(ConvGeometry.of(3, 5, 4, 4, 5, 3, 3, 1, 1, 1, 1, 1, 1, 5)));
+        assertFalse(DepthwiseSmallMaps.fits(ConvGeometry.of(2, 116, 16, 16, 116, 3, 3, 2, 2, 1, 1, 1, 1, 116)), "stride 2");
+        assertFalse(DepthwiseSmallMaps.fits(ConvGeometry.of(2, 58, 32, 32, 58, 3, 3, 1, 1, 1, 1, 1, 1, 58)), "rows wider than a vector");
+    }
 
     @Test
     void forwardMatchesReference() {
@@ -98,8 +113,9 @@ class Conv2dKernelTest {
         // Big enough for every part of the weight gradient to hold a sizeable sum.
         final ConvGeometry dense = ConvGeometry.of(8, 16, 32, 32, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1);
         final ConvGeometry depthwise = ConvGeometry.of(4, 24, 17, 17, 24, 3, 3, 2, 2, 1, 1, 1, 1, 24);
+        final ConvGeometry depthwiseSmall = ConvGeometry.of(16, 24, 4, 4, 24, 3, 3, 1, 1, 1, 1, 1, 1, 24);
         try {
-            for (ConvGeometry g : List.of(dense, depthwise)) {
+            for (ConvGeometry g : List.of(dense, depthwise, depthwiseSmall)) {
                 final SplittableRandom r = new SplittableRandom(9);
                 final float[] x = random(r, g.inputLength()), dy = random(r, g.outputLength());
                 final float[][] dw = new float[3][g.weightLength()], db = new float[3][g.outChannels()];
