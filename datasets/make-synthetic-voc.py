@@ -8,7 +8,7 @@ the image's edge. Boxes are the visible extent of each shape, as VOC's annotatio
 ask; an object that is mostly hidden (under 35% visible) or tiny (a side under 12 pixels) is
 marked difficult, and one that is completely hidden is left out.
 
-    datasets/make-synthetic-voc.py [--out datasets/synthetic-voc] [--train 2000] [--test 500] [--seed 0]
+    datasets/make-synthetic-voc.py [--out datasets/synthetic-voc] [--train 8000] [--test 500] [--seed 0]
 
 writes OUT/JPEGImages/*.jpg, OUT/Annotations/*.xml, OUT/ImageSets/Main/{train,val,trainval,test}.txt
 (val is the last tenth of the training images; trainval all of them) and OUT/classes.txt.
@@ -129,7 +129,7 @@ def annotation(image_id, w, h, objects):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "synthetic-voc"))
-    ap.add_argument("--train", type=int, default=2000, help="training images (default 2000)")
+    ap.add_argument("--train", type=int, default=8000, help="training images (default 8000)")
     ap.add_argument("--test", type=int, default=500, help="test images (default 500)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
