@@ -29,7 +29,7 @@ import jdk.incubator.vector.VectorSpecies;
  * bias gradients of a channel are summed by one thread in a fixed order: the same bits on any
  * number of threads.
  *
- * <p>Small "same" maps, where several rows fit in one vector, go to {@link DepthwiseSmallMaps}.
+ * <p>Small maps, where several output rows fit in one vector, go to {@link DepthwiseSmallMaps}.
  */
 public final class DepthwiseConvKernel {
 
@@ -101,7 +101,7 @@ public final class DepthwiseConvKernel {
         checkDepthwise(g);
         final int channels = g.inChannels(), taps = g.kernelH() * g.kernelW();
         if (DepthwiseSmallMaps.fits(g)) {
-            DepthwiseSmallMaps.forward(g, x, xOff, w, wOff, bias, bOff, y, yOff, grain(g.batch() * g.outPlane() * taps));
+            DepthwiseSmallMaps.forward(g, x, xOff, w, wOff, bias, bOff, y, yOff, grain(g.outPlane() * taps));
             return;
         }
         final Layout lay = Layout.of(g);
@@ -148,8 +148,9 @@ public final class DepthwiseConvKernel {
      * <p>At stride 1 this is itself a depthwise convolution: {@code dx[ih] = Σ_ki w[ki]·dy[ih + p − ki·d]}
      * is the forward pass over dY, padded by {@code p' = d·(k − 1) − p}, of the filter turned by
      * 180° ({@code w'[ki] = w[k − 1 − ki]}, both axes), whose output has the input's size. So it
-     * runs on {@link #forward}'s fast path. Other strides, and paddings wider than the filter,
-     * take the general route of {@link #backwardDataPlane}.
+     * runs on {@link #forward}'s fast path. Other strides take {@link DepthwiseSmallMaps} on small
+     * maps, and paddings wider than the filter and the rest the general route of
+     * {@link #backwardDataPlane}.
      */
     public static void backwardData(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
         checkDepthwise(g);
@@ -160,8 +161,12 @@ public final class DepthwiseConvKernel {
             forward(transposed, dy, dyOff, flipped(g, w, wOff), 0, null, 0, dx, dxOff);
             return;
         }
-        final Layout lay = Layout.of(g);
         final int channels = g.inChannels(), taps = g.kernelH() * g.kernelW();
+        if (DepthwiseSmallMaps.fits(g)) {
+            DepthwiseSmallMaps.backwardData(g, dy, dyOff, w, wOff, dx, dxOff, grain(g.outPlane() * taps));
+            return;
+        }
+        final Layout lay = Layout.of(g);
         Parallel.forRange(g.batch() * channels, grain(g.outPlane() * taps), (p0, p1) -> {
             final Scratch s = SCRATCH.get();
             final float[] buf = s.plane = grow(s.plane, lay.planeLength(g));

@@ -5,31 +5,41 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Depthwise convolution on small "same" maps: stride 1, the output as large as the input, and
- * rows so short that several fit in one vector (ShuffleNet's 4×4 and 8×8 maps with 8-float
- * vectors).
+ * Depthwise convolution on small maps: output rows so short that several fit in one vector
+ * (ShuffleNet's 8×8 and 4×4 outputs with 8-float vectors), at stride 1 or more.
  *
  * <p>{@link DepthwiseConvKernel} puts one output row in a vector, so on a 4×4 map half of every
  * vector is wasted, and its padded copy of each plane costs a copy call per row of four values.
- * Here the plane is taken as one flat array of {@code H·W} values, a vector covering
- * {@code L/W} whole rows. Tap (ki, kj) of output {@code o = oh·W + ow} reads input
- * {@code o + (ki·d − p)·W + (kj·d − p)}: for every output of a vector the same shift, so one
- * contiguous load per tap and vector. Two things go wrong at the edges, and each is cheap to fix:
+ * Here the output plane is taken as one flat array of {@code outH·outW} values, a vector covering
+ * {@code L/outW} whole rows.
+ *
+ * <p><b>Phase planes.</b> Tap (ki, kj) of output (oh, ow) reads input row
+ * {@code oh·s + ki·d − p}. Writing {@code ki·d − p = s·qi + ri} with {@code 0 ≤ ri < s}, that
+ * row is {@code (oh + qi)·s + ri}: row {@code oh + qi} of the input's rows that are ≡ ri mod s.
+ * So the input plane is split into s×s phase planes, phase (ri, rj) holding the pixels
+ * {@code x[i·s + ri][j·s + rj]}, each laid out with the output's row length. Tap (ki, kj) then
+ * reads phase (ri, rj) at {@code o + qi·outW + qj} for output {@code o = oh·outW + ow}: for every
+ * output of a vector the same shift, so one contiguous load per tap and vector. At stride 1
+ * there is one phase, the plane itself. Two things go wrong at the edges, and each is cheap to fix:
  *
  * <ul>
- *   <li>a row above or below the image: the plane is copied, in one piece, between runs of
- *       zeros long enough that such reads land on them;
+ *   <li>a row above or below the image: each phase plane sits between runs of zeros long enough
+ *       that such reads land on them;
  *   <li>a column left or right of the image: the read lands on the neighbouring row's last or
  *       first value instead. Because a vector holds whole rows, which lanes do so depends only on
- *       the lane and kj, never on the vector: in the forward pass the weight of tap (ki, kj) is
+ *       the lane and the tap, never on the vector: in the forward pass the weight of the tap is
  *       broadcast with zeros in those lanes, and in backward-weights those lanes are left out
  *       when a tap's lane sums are added up.
  * </ul>
  *
+ * <p>Backward-data is the same walk the other way: phase (ri, rj) of dx at element e is the sum,
+ * over the taps of that phase, of {@code w·dy[e − (qi·outW + qj)]}, read from a copy of dY between
+ * zeros; then the phases are put back together into dx.
+ *
  * <p>The forward sums are taken in {@link DepthwiseConvKernel}'s order (a masked tap adds an
  * exact 0), so the outputs are the same bits, with one exception: a wrongly read neighbour that
  * is infinite or NaN makes a NaN (0·∞) where the exact convolution would not read it at all.
- * Backward-weights groups its partial sums by lane differently: the same up to rounding.
+ * The backward passes group their sums differently: the same up to rounding.
  */
 final class DepthwiseSmallMaps {
 
@@ -38,110 +48,174 @@ final class DepthwiseSmallMaps {
 
     private DepthwiseSmallMaps() {}
 
-    /** Whether {@code g} (depthwise) is a small "same" map this class handles. */
+    /**
+     * Whether {@code g} (depthwise) is a small map this class handles: the same stride on both
+     * axes, whole output rows per vector, and every phase plane no larger than the output.
+     */
     static boolean fits(ConvGeometry g) {
-        return g.strideH() == 1 && g.strideW() == 1 && g.outH() == g.inH() && g.outW() == g.inW()
-                && L % g.inW() == 0 && g.inPlane() % L == 0;
+        final int s = g.strideH();
+        return s == g.strideW() && L % g.outW() == 0 && g.outPlane() % L == 0
+                && ceilDiv(g.inH(), s) <= g.outH() && ceilDiv(g.inW(), s) <= g.outW();
     }
 
     /**
-     * Where the taps read: {@code shift[t]} is tap t's offset from the output's own index, and a
-     * plane sits at {@code front} in a buffer of {@code length} floats with zeros around it;
-     * {@code lanes[kj·L + lane]} is 1 where kernel column kj reads inside the image, 0 where it
-     * wraps into the next or previous row.
+     * Where the taps read. Tap t reads phase plane {@code phase[t]} at {@code shift[t]} from the
+     * output's own index; a phase plane starts at {@code front} in a slot of {@code slot} floats
+     * with zeros around it. {@code lanes[t·L + lane]} is 1 where tap t reads inside the image's
+     * columns in the forward pass, 0 where it wraps into the next or previous row;
+     * {@code backLanes} is the same for the backward-data walk, whose shift is the opposite.
      */
-    private record Taps(int[] shift, int front, int length, float[] lanes) {
+    private record Taps(int stride, int[] phase, int[] shift, int front, int slot, float[] lanes, float[] backLanes) {
 
         static Taps of(ConvGeometry g) {
-            final int w = g.inW(), kh = g.kernelH(), kw = g.kernelW();
-            final int[] shift = new int[kh * kw];
+            final int s = g.strideH(), outW = g.outW(), kh = g.kernelH(), kw = g.kernelW(), count = kh * kw;
+            final int[] phase = new int[count], shift = new int[count];
+            final float[] lanes = new float[count * L], backLanes = new float[count * L];
+            int reach = 0;
             for (int ki = 0; ki < kh; ki++) {
-                for (int kj = 0; kj < kw; kj++) shift[ki * kw + kj] = (ki * g.dilationH() - g.padH()) * w + kj * g.dilationW() - g.padW();
-            }
-            final float[] lanes = new float[kw * L];
-            for (int kj = 0; kj < kw; kj++) {
-                for (int lane = 0; lane < L; lane++) {
-                    final int iw = lane % w + kj * g.dilationW() - g.padW();
-                    lanes[kj * L + lane] = iw >= 0 && iw < w ? 1f : 0f;
+                for (int kj = 0; kj < kw; kj++) {
+                    final int t = ki * kw + kj, rowTap = ki * g.dilationH() - g.padH(), colTap = kj * g.dilationW() - g.padW();
+                    final int qi = Math.floorDiv(rowTap, s), qj = Math.floorDiv(colTap, s);
+                    phase[t] = Math.floorMod(rowTap, s) * s + Math.floorMod(colTap, s);
+                    shift[t] = qi * outW + qj;
+                    reach = Math.max(reach, Math.abs(shift[t]));
+                    for (int lane = 0; lane < L; lane++) {
+                        final int ow = lane % outW;
+                        lanes[t * L + lane] = ow + qj >= 0 && ow + qj < outW ? 1f : 0f;
+                        backLanes[t * L + lane] = ow - qj >= 0 && ow - qj < outW ? 1f : 0f;
+                    }
                 }
             }
-            final int front = g.padH() * w + g.padW();
-            return new Taps(shift, front, front + g.inPlane() + front, lanes);
+            return new Taps(s, phase, shift, reach, reach + g.outPlane() + reach, lanes, backLanes);
+        }
+
+        int phases() {
+            return stride * stride;
         }
     }
 
     /** Per-thread buffers that only grow. */
     private static final class Scratch {
-        float[] plane = new float[0];
+        float[] planes = new float[0];
         float[] weights = new float[0];
         float[] sums = new float[0];
+        final float[] lanes = new float[L];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** As {@link DepthwiseConvKernel#forward}: each thread takes whole channels, and with them each channel's weights once. */
+    /**
+     * As {@link DepthwiseConvKernel#forward}. Planes are taken in memory order (a plane is a few
+     * cache lines, and a channel's planes lie far apart), each with its channel's masked weights.
+     */
     static void forward(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff, float[] y, int yOff, int grain) {
         final Taps taps = Taps.of(g);
-        final int channels = g.inChannels(), plane = g.inPlane(), count = taps.shift().length;
-        Parallel.forRange(channels, grain, (c0, c1) -> {
+        final int channels = g.inChannels(), count = taps.shift().length;
+        Parallel.forRange(g.batch() * channels, grain, (p0, p1) -> {
             final Scratch s = SCRATCH.get();
-            final float[] buf = s.plane = zeroed(s.plane, taps.length());
+            final float[] planes = s.planes = zeroed(s.planes, taps.phases() * taps.slot());
             final float[] weights = s.weights = grow(s.weights, count * L);
-            for (int c = c0; c < c1; c++) {
-                maskedWeights(g, taps, w, wOff + c * count, weights);
-                final float b = bias == null ? 0f : bias[bOff + c];
-                for (int n = 0; n < g.batch(); n++) {
-                    final int p = n * channels + c;
-                    System.arraycopy(x, xOff + p * plane, buf, taps.front(), plane);
-                    forwardPlane(taps, plane, buf, weights, b, y, yOff + p * plane);
-                }
+            for (int p = p0; p < p1; p++) {
+                final int c = p % channels;
+                maskedWeights(taps, taps.lanes(), w, wOff + c * count, weights);
+                splitPhases(g, taps, x, xOff + p * g.inPlane(), planes);
+                forwardPlane(taps, g.outPlane(), planes, weights, bias == null ? 0f : bias[bOff + c], y, yOff + p * g.outPlane());
             }
         });
     }
 
-    /** Tap t's weight in every lane that reads inside the image, 0 in the others. */
-    private static void maskedWeights(ConvGeometry g, Taps taps, float[] w, int wc, float[] weights) {
-        final int kw = g.kernelW();
+    /** Tap t's weight in every lane where {@code lanes} is 1, 0 in the others. */
+    private static void maskedWeights(Taps taps, float[] lanes, float[] w, int wc, float[] weights) {
         for (int t = 0; t < taps.shift().length; t++) {
-            FloatVector.fromArray(S, taps.lanes(), t % kw * L).mul(w[wc + t]).intoArray(weights, t * L);
+            FloatVector.fromArray(S, lanes, t * L).mul(w[wc + t]).intoArray(weights, t * L);
         }
     }
 
-    private static void forwardPlane(Taps taps, int plane, float[] buf, float[] weights, float bias, float[] y, int yPlane) {
-        final int[] shift = taps.shift();
+    private static void forwardPlane(Taps taps, int plane, float[] planes, float[] weights, float bias, float[] y, int yPlane) {
+        final int[] phase = taps.phase(), shift = taps.shift();
         for (int o = 0; o < plane; o += L) {
             FloatVector acc = FloatVector.broadcast(S, bias);
             final int at = taps.front() + o;
             for (int t = 0; t < shift.length; t++) {
-                acc = FloatVector.fromArray(S, buf, at + shift[t]).fma(FloatVector.fromArray(S, weights, t * L), acc);
+                acc = FloatVector.fromArray(S, planes, phase[t] * taps.slot() + at + shift[t]).fma(FloatVector.fromArray(S, weights, t * L), acc);
             }
             acc.intoArray(y, yPlane + o);
         }
     }
 
+    /** dL/dx from dL/dy, plane by plane in memory order: dY copied between zeros, each phase of dx computed, and the phases put back. */
+    static void backwardData(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff, int grain) {
+        final Taps taps = Taps.of(g);
+        final int channels = g.inChannels(), count = taps.shift().length, plane = g.outPlane();
+        Parallel.forRange(g.batch() * channels, grain, (p0, p1) -> {
+            final Scratch s = SCRATCH.get();
+            final float[] padded = s.planes = zeroed(s.planes, taps.slot());
+            final float[] weights = s.weights = grow(s.weights, count * L);
+            for (int p = p0; p < p1; p++) {
+                maskedWeights(taps, taps.backLanes(), w, wOff + p % channels * count, weights);
+                System.arraycopy(dy, dyOff + p * plane, padded, taps.front(), plane);
+                for (int ph = 0; ph < taps.phases(); ph++) {
+                    backwardDataPhase(g, taps, ph, padded, weights, dx, dxOff + p * g.inPlane(), s.lanes);
+                }
+            }
+        });
+    }
+
+    /** Phase ph of dx: each vector of the phase plane summed over the taps of that phase, then its real pixels stored. */
+    private static void backwardDataPhase(ConvGeometry g, Taps taps, int ph, float[] padded, float[] weights, float[] dx, int dxPlane, float[] lanes) {
+        final int s = taps.stride(), ri = ph / s, rj = ph % s, outW = g.outW(), w = g.inW();
+        final int rows = ceilDiv(g.inH() - ri, s), cols = ceilDiv(w - rj, s);
+        final int[] phase = taps.phase(), shift = taps.shift();
+        for (int o = 0; o < rows * outW; o += L) {
+            FloatVector acc = FloatVector.zero(S);
+            final int at = taps.front() + o;
+            for (int t = 0; t < shift.length; t++) {
+                if (phase[t] != ph) continue;
+                acc = FloatVector.fromArray(S, padded, at - shift[t]).fma(FloatVector.fromArray(S, weights, t * L), acc);
+            }
+            if (s == 1 && cols == outW) {
+                // One phase laid out as dx itself: whole rows straight in (rows·outW is not always a whole number of vectors).
+                if (o + L <= rows * outW) {
+                    acc.intoArray(dx, dxPlane + o);
+                    continue;
+                }
+            }
+            acc.intoArray(lanes, 0);
+            // The vector holds whole rows of the phase plane: row i's first `cols` values are pixels.
+            for (int i = o / outW, lane = 0; lane < L && i < rows; i++, lane += outW) {
+                final int dst = dxPlane + (i * s + ri) * w + rj;
+                for (int j = 0; j < cols; j++) dx[dst + j * s] = lanes[lane + j];
+            }
+        }
+    }
+
     /**
-     * As {@link DepthwiseConvKernel#backwardWeight}: {@code dw[c, t] = Σ_n Σ_o dy[n, c, o]·x[n, c, o + shift[t]]},
-     * L partial sums per tap over the whole batch, then the lanes that read inside the image
-     * added up. One thread per channel, images in order: the same bits on any number of threads.
+     * As {@link DepthwiseConvKernel#backwardWeight}: {@code dw[c, t] = Σ_n Σ_o dy[n, c, o]·x[n, c]}
+     * read as tap t reads it, L partial sums per tap, then the lanes that read inside the image
+     * added up. Each thread takes a range of channels and walks their planes image by image, in
+     * memory order; each channel's sums still run over the images in order, so the result is the
+     * same bits on any number of threads.
      */
     static void backwardWeight(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff, int grain) {
         final Taps taps = Taps.of(g);
-        final int channels = g.inChannels(), plane = g.inPlane(), kw = g.kernelW(), count = taps.shift().length;
+        final int channels = g.inChannels(), count = taps.shift().length;
         Parallel.forRange(channels, grain, (c0, c1) -> {
             final Scratch s = SCRATCH.get();
-            final float[] buf = s.plane = zeroed(s.plane, taps.length());
-            final float[] sums = s.sums = grow(s.sums, count * L);
-            for (int c = c0; c < c1; c++) {
-                Arrays.fill(sums, 0, count * L, 0f);
-                for (int n = 0; n < g.batch(); n++) {
+            final float[] planes = s.planes = zeroed(s.planes, taps.phases() * taps.slot());
+            final float[] sums = s.sums = zeroed(s.sums, (c1 - c0) * count * L);
+            for (int n = 0; n < g.batch(); n++) {
+                for (int c = c0; c < c1; c++) {
                     final int p = n * channels + c;
-                    System.arraycopy(x, xOff + p * plane, buf, taps.front(), plane);
-                    accumulatePlane(taps, plane, buf, dy, dyOff + p * plane, sums);
+                    splitPhases(g, taps, x, xOff + p * g.inPlane(), planes);
+                    accumulatePlane(taps, g.outPlane(), planes, dy, dyOff + p * g.outPlane(), sums, (c - c0) * count * L);
                 }
+            }
+            for (int c = c0; c < c1; c++) {
                 for (int t = 0; t < count; t++) {
+                    final int at = ((c - c0) * count + t) * L;
                     float sum = 0f;
                     for (int lane = 0; lane < L; lane++) {
-                        if (taps.lanes()[t % kw * L + lane] != 0f) sum += sums[t * L + lane];
+                        if (taps.lanes()[t * L + lane] != 0f) sum += sums[at + lane];
                     }
                     dw[dwOff + c * count + t] = sum;
                 }
@@ -149,20 +223,47 @@ final class DepthwiseSmallMaps {
         });
     }
 
-    /** {@code sums[t] += dy·x shifted by tap t}, lane by lane, over one plane. */
-    private static void accumulatePlane(Taps taps, int plane, float[] buf, float[] dy, int dyPlane, float[] sums) {
-        final int[] shift = taps.shift();
+    /** {@code sums[t] += dy·x as tap t reads it}, lane by lane, over one plane. */
+    private static void accumulatePlane(Taps taps, int plane, float[] planes, float[] dy, int dyPlane, float[] sums, int sumsAt) {
+        final int[] phase = taps.phase(), shift = taps.shift();
         for (int t = 0; t < shift.length; t++) {
-            FloatVector acc = FloatVector.fromArray(S, sums, t * L);
-            final int at = taps.front() + shift[t];
+            FloatVector acc = FloatVector.fromArray(S, sums, sumsAt + t * L);
+            final int at = phase[t] * taps.slot() + taps.front() + shift[t];
             for (int o = 0; o < plane; o += L) {
-                acc = FloatVector.fromArray(S, dy, dyPlane + o).fma(FloatVector.fromArray(S, buf, at + o), acc);
+                acc = FloatVector.fromArray(S, dy, dyPlane + o).fma(FloatVector.fromArray(S, planes, at + o), acc);
             }
-            acc.intoArray(sums, t * L);
+            acc.intoArray(sums, sumsAt + t * L);
         }
     }
 
-    /** A buffer of at least {@code n} floats whose first n are zero (the plane copies overwrite only their own middle). */
+    /**
+     * Copies one input plane into its phase planes: pixel {@code (i·s + ri, j·s + rj)} to element
+     * {@code i·outW + j} of phase {@code ri·s + rj}. The other elements are never written, so
+     * they keep the zeros of {@link #zeroed}. At stride 1 with rows as long as the output's,
+     * the plane is the one phase and goes in one copy.
+     */
+    private static void splitPhases(ConvGeometry g, Taps taps, float[] x, int xPlane, float[] planes) {
+        final int s = taps.stride(), outW = g.outW(), w = g.inW();
+        if (s == 1 && w == outW) {
+            System.arraycopy(x, xPlane, planes, taps.front(), g.inPlane());
+            return;
+        }
+        for (int ri = 0; ri < s; ri++) {
+            for (int rj = 0; rj < s; rj++) {
+                final int base = (ri * s + rj) * taps.slot() + taps.front(), cols = ceilDiv(w - rj, s);
+                for (int i = 0, ih = ri; ih < g.inH(); i++, ih += s) {
+                    final int src = xPlane + ih * w + rj, dst = base + i * outW;
+                    for (int j = 0; j < cols; j++) planes[dst + j] = x[src + j * s];
+                }
+            }
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return Math.floorDiv(a + b - 1, b);
+    }
+
+    /** A buffer of at least {@code n} floats whose first n are zero (the copies into it write only their own places). */
     private static float[] zeroed(float[] buffer, int n) {
         final float[] b = grow(buffer, n);
         Arrays.fill(b, 0, n, 0f);

@@ -36,6 +36,11 @@ class Conv2dKernelTest {
             ConvGeometry.of(2, 3, 8, 8, 3, 3, 3, 1, 1, 1, 1, 1, 1, 3),     // depthwise small map, 8×8
             ConvGeometry.of(2, 3, 4, 8, 3, 5, 5, 1, 1, 2, 2, 1, 1, 3),     // depthwise small map, 5×5 filter reaching two rows out
             ConvGeometry.of(2, 3, 8, 4, 3, 3, 3, 1, 1, 2, 2, 2, 2, 3),     // depthwise small map, dilation 2
+            ConvGeometry.of(3, 4, 16, 16, 4, 3, 3, 2, 2, 1, 1, 1, 1, 4),   // depthwise small map at stride 2: four phase planes
+            ConvGeometry.of(2, 3, 7, 7, 3, 3, 3, 2, 2, 1, 1, 1, 1, 3),     // stride 2 on an odd side: phase planes of 4 and 3 rows
+            ConvGeometry.of(2, 3, 8, 8, 3, 5, 5, 2, 2, 2, 2, 1, 1, 3),     // stride 2, 5×5 filter
+            ConvGeometry.of(2, 3, 8, 8, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3),     // stride 2, dilation 2: every tap in one phase, the other three get no gradient
+            ConvGeometry.of(2, 3, 12, 12, 3, 3, 3, 3, 3, 1, 1, 1, 1, 3),   // stride 3: nine phase planes
             ConvGeometry.of(2, 64, 64, 64, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1)); // columns over the budget: several bands and weight chunks
 
     @Test
@@ -44,7 +49,10 @@ class Conv2dKernelTest {
         assertTrue(DepthwiseSmallMaps.fits(ConvGeometry.of(2, 232, 8, 8, 232, 3, 3, 1, 1, 1, 1, 1, 1, 232)));
         assertTrue(DepthwiseSmallMaps.fits(ConvGeometry.of(2, 464, 4, 4, 464, 3, 3, 1, 1, 1, 1, 1, 1, 464)));
         assertTrue(DepthwiseSmallMaps.fits(ConvGeometry.of(3, 5, 4, 4, 5, 3, 3, 1, 1, 1, 1, 1, 1, 5)));
-        assertFalse(DepthwiseSmallMaps.fits(ConvGeometry.of(2, 116, 16, 16, 116, 3, 3, 2, 2, 1, 1, 1, 1, 116)), "stride 2");
+        assertTrue(DepthwiseSmallMaps.fits(ConvGeometry.of(2, 116, 16, 16, 116, 3, 3, 2, 2, 1, 1, 1, 1, 116)));
+        assertTrue(DepthwiseSmallMaps.fits(ConvGeometry.of(2, 232, 8, 8, 232, 3, 3, 2, 2, 1, 1, 1, 1, 232)));
+        assertTrue(DepthwiseSmallMaps.fits(ConvGeometry.of(2, 3, 12, 12, 3, 3, 3, 3, 3, 1, 1, 1, 1, 3)));
+        assertTrue(DepthwiseSmallMaps.fits(ConvGeometry.of(2, 3, 7, 7, 3, 3, 3, 2, 2, 1, 1, 1, 1, 3)));
         assertFalse(DepthwiseSmallMaps.fits(ConvGeometry.of(2, 58, 32, 32, 58, 3, 3, 1, 1, 1, 1, 1, 1, 58)), "rows wider than a vector");
     }
 
@@ -114,8 +122,9 @@ class Conv2dKernelTest {
         final ConvGeometry dense = ConvGeometry.of(8, 16, 32, 32, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1);
         final ConvGeometry depthwise = ConvGeometry.of(4, 24, 17, 17, 24, 3, 3, 2, 2, 1, 1, 1, 1, 24);
         final ConvGeometry depthwiseSmall = ConvGeometry.of(16, 24, 4, 4, 24, 3, 3, 1, 1, 1, 1, 1, 1, 24);
+        final ConvGeometry depthwiseSmallStrided = ConvGeometry.of(16, 24, 8, 8, 24, 3, 3, 2, 2, 1, 1, 1, 1, 24);
         try {
-            for (ConvGeometry g : List.of(dense, depthwise, depthwiseSmall)) {
+            for (ConvGeometry g : List.of(dense, depthwise, depthwiseSmall, depthwiseSmallStrided)) {
                 final SplittableRandom r = new SplittableRandom(9);
                 final float[] x = random(r, g.inputLength()), dy = random(r, g.outputLength());
                 final float[][] dw = new float[3][g.weightLength()], db = new float[3][g.outChannels()];
