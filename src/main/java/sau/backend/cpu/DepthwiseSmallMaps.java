@@ -6,7 +6,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Depthwise convolution on small maps: output rows so short that several fit in one vector
- * (ShuffleNet's 8×8 and 4×4 outputs with 8-float vectors), at stride 1 or more.
+ * (ShuffleNet's 8×8 and 4×4 outputs with 8-float vectors), at stride 1 or more; and, at stride
+ * 1, rows that are a whole number of vectors (its 16×16 maps), where only the first and last
+ * vector of a row see the edges.
  *
  * <p>{@link DepthwiseConvKernel} puts one output row in a vector, so on a 4×4 map half of every
  * vector is wasted, and its padded copy of each plane costs a copy call per row of four values.
@@ -26,10 +28,10 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>a row above or below the image: each phase plane sits between runs of zeros long enough
  *       that such reads land on them;
  *   <li>a column left or right of the image: the read lands on the neighbouring row's last or
- *       first value instead. Because a vector holds whole rows, which lanes do so depends only on
- *       the lane and the tap, never on the vector: in the forward pass the weight of the tap is
- *       broadcast with zeros in those lanes, and in backward-weights those lanes are left out
- *       when a tap's lane sums are added up.
+ *       first value instead. Because a vector holds whole rows, or starts at one of a few places
+ *       in a row, which lanes do so depends only on the lane, the tap and that place: in the
+ *       forward pass the weight of the tap is broadcast with zeros in those lanes, and in
+ *       backward-weights those lanes are left out when a tap's lane sums are added up.
  * </ul>
  *
  * <p>Backward-data is the same walk the other way: phase (ri, rj) of dx at element e is the sum,
@@ -49,28 +51,33 @@ final class DepthwiseSmallMaps {
     private DepthwiseSmallMaps() {}
 
     /**
-     * Whether {@code g} (depthwise) is a small map this class handles: the same stride on both
-     * axes, whole output rows per vector, and every phase plane no larger than the output.
+     * Whether {@code g} (depthwise) is a map this class handles: the same stride on both axes,
+     * every phase plane no larger than the output, and whole output rows per vector, or (at
+     * stride 1, 16×16 maps with 8-float vectors) whole vectors per row.
      */
     static boolean fits(ConvGeometry g) {
         final int s = g.strideH();
-        return s == g.strideW() && L % g.outW() == 0 && g.outPlane() % L == 0
+        final boolean rowsPerVector = L % g.outW() == 0, vectorsPerRow = s == 1 && g.inW() == g.outW() && g.outW() % L == 0;
+        return s == g.strideW() && (rowsPerVector || vectorsPerRow) && g.outPlane() % L == 0
                 && ceilDiv(g.inH(), s) <= g.outH() && ceilDiv(g.inW(), s) <= g.outW();
     }
 
     /**
      * Where the taps read. Tap t reads phase plane {@code phase[t]} at {@code shift[t]} from the
      * output's own index; a phase plane starts at {@code front} in a slot of {@code slot} floats
-     * with zeros around it. {@code lanes[t·L + lane]} is 1 where tap t reads inside the image's
-     * columns in the forward pass, 0 where it wraps into the next or previous row;
-     * {@code backLanes} is the same for the backward-data walk, whose shift is the opposite.
+     * with zeros around it. A vector starts at one of {@code positions} places in its output row
+     * (1 when it holds whole rows). {@code lanes[(r·taps + t)·L + lane]} is 1 where tap t reads
+     * inside the image's columns in the forward pass from a vector at place r, 0 where it wraps
+     * into the next or previous row; {@code backLanes} is the same for the backward-data walk,
+     * whose shift is the opposite.
      */
-    private record Taps(int stride, int[] phase, int[] shift, int front, int slot, float[] lanes, float[] backLanes) {
+    private record Taps(int stride, int positions, int[] phase, int[] shift, int front, int slot, float[] lanes, float[] backLanes) {
 
         static Taps of(ConvGeometry g) {
             final int s = g.strideH(), outW = g.outW(), kh = g.kernelH(), kw = g.kernelW(), count = kh * kw;
+            final int positions = Math.max(1, outW / L);
             final int[] phase = new int[count], shift = new int[count];
-            final float[] lanes = new float[count * L], backLanes = new float[count * L];
+            final float[] lanes = new float[positions * count * L], backLanes = new float[positions * count * L];
             int reach = 0;
             for (int ki = 0; ki < kh; ki++) {
                 for (int kj = 0; kj < kw; kj++) {
@@ -79,14 +86,16 @@ final class DepthwiseSmallMaps {
                     phase[t] = Math.floorMod(rowTap, s) * s + Math.floorMod(colTap, s);
                     shift[t] = qi * outW + qj;
                     reach = Math.max(reach, Math.abs(shift[t]));
-                    for (int lane = 0; lane < L; lane++) {
-                        final int ow = lane % outW;
-                        lanes[t * L + lane] = ow + qj >= 0 && ow + qj < outW ? 1f : 0f;
-                        backLanes[t * L + lane] = ow - qj >= 0 && ow - qj < outW ? 1f : 0f;
+                    for (int r = 0; r < positions; r++) {
+                        for (int lane = 0; lane < L; lane++) {
+                            final int ow = (r * L + lane) % outW, at = (r * count + t) * L + lane;
+                            lanes[at] = ow + qj >= 0 && ow + qj < outW ? 1f : 0f;
+                            backLanes[at] = ow - qj >= 0 && ow - qj < outW ? 1f : 0f;
+                        }
                     }
                 }
             }
-            return new Taps(s, phase, shift, reach, reach + g.outPlane() + reach, lanes, backLanes);
+            return new Taps(s, positions, phase, shift, reach, reach + g.outPlane() + reach, lanes, backLanes);
         }
 
         int phases() {
@@ -114,7 +123,7 @@ final class DepthwiseSmallMaps {
         Parallel.forRange(g.batch() * channels, grain, (p0, p1) -> {
             final Scratch s = SCRATCH.get();
             final float[] planes = s.planes = zeroed(s.planes, taps.phases() * taps.slot());
-            final float[] weights = s.weights = grow(s.weights, count * L);
+            final float[] weights = s.weights = grow(s.weights, taps.positions() * count * L);
             for (int p = p0; p < p1; p++) {
                 final int c = p % channels;
                 maskedWeights(taps, taps.lanes(), w, wOff + c * count, weights);
@@ -124,20 +133,21 @@ final class DepthwiseSmallMaps {
         });
     }
 
-    /** Tap t's weight in every lane where {@code lanes} is 1, 0 in the others. */
+    /** Tap t's weight, for each place of a vector in its row, in every lane where {@code lanes} is 1, 0 in the others. */
     private static void maskedWeights(Taps taps, float[] lanes, float[] w, int wc, float[] weights) {
-        for (int t = 0; t < taps.shift().length; t++) {
-            FloatVector.fromArray(S, lanes, t * L).mul(w[wc + t]).intoArray(weights, t * L);
+        final int count = taps.shift().length;
+        for (int i = 0; i < taps.positions() * count; i++) {
+            FloatVector.fromArray(S, lanes, i * L).mul(w[wc + i % count]).intoArray(weights, i * L);
         }
     }
 
     private static void forwardPlane(Taps taps, int plane, float[] planes, float[] weights, float bias, float[] y, int yPlane) {
         final int[] phase = taps.phase(), shift = taps.shift();
-        for (int o = 0; o < plane; o += L) {
+        for (int o = 0, r = 0; o < plane; o += L, r = r + 1 == taps.positions() ? 0 : r + 1) {
             FloatVector acc = FloatVector.broadcast(S, bias);
-            final int at = taps.front() + o;
+            final int at = taps.front() + o, wr = r * shift.length * L;
             for (int t = 0; t < shift.length; t++) {
-                acc = FloatVector.fromArray(S, planes, phase[t] * taps.slot() + at + shift[t]).fma(FloatVector.fromArray(S, weights, t * L), acc);
+                acc = FloatVector.fromArray(S, planes, phase[t] * taps.slot() + at + shift[t]).fma(FloatVector.fromArray(S, weights, wr + t * L), acc);
             }
             acc.intoArray(y, yPlane + o);
         }
@@ -150,7 +160,7 @@ final class DepthwiseSmallMaps {
         Parallel.forRange(g.batch() * channels, grain, (p0, p1) -> {
             final Scratch s = SCRATCH.get();
             final float[] padded = s.planes = zeroed(s.planes, taps.slot());
-            final float[] weights = s.weights = grow(s.weights, count * L);
+            final float[] weights = s.weights = grow(s.weights, taps.positions() * count * L);
             for (int p = p0; p < p1; p++) {
                 maskedWeights(taps, taps.backLanes(), w, wOff + p % channels * count, weights);
                 System.arraycopy(dy, dyOff + p * plane, padded, taps.front(), plane);
@@ -166,12 +176,12 @@ final class DepthwiseSmallMaps {
         final int s = taps.stride(), ri = ph / s, rj = ph % s, outW = g.outW(), w = g.inW();
         final int rows = ceilDiv(g.inH() - ri, s), cols = ceilDiv(w - rj, s);
         final int[] phase = taps.phase(), shift = taps.shift();
-        for (int o = 0; o < rows * outW; o += L) {
+        for (int o = 0, r = 0; o < rows * outW; o += L, r = r + 1 == taps.positions() ? 0 : r + 1) {
             FloatVector acc = FloatVector.zero(S);
-            final int at = taps.front() + o;
+            final int at = taps.front() + o, wr = r * shift.length * L;
             for (int t = 0; t < shift.length; t++) {
                 if (phase[t] != ph) continue;
-                acc = FloatVector.fromArray(S, padded, at - shift[t]).fma(FloatVector.fromArray(S, weights, t * L), acc);
+                acc = FloatVector.fromArray(S, padded, at - shift[t]).fma(FloatVector.fromArray(S, weights, wr + t * L), acc);
             }
             if (s == 1 && cols == outW) {
                 // One phase laid out as dx itself: whole rows straight in (rows·outW is not always a whole number of vectors).
@@ -202,20 +212,23 @@ final class DepthwiseSmallMaps {
         Parallel.forRange(channels, grain, (c0, c1) -> {
             final Scratch s = SCRATCH.get();
             final float[] planes = s.planes = zeroed(s.planes, taps.phases() * taps.slot());
-            final float[] sums = s.sums = zeroed(s.sums, (c1 - c0) * count * L);
+            final int perChannel = taps.positions() * count * L;
+            final float[] sums = s.sums = zeroed(s.sums, (c1 - c0) * perChannel);
             for (int n = 0; n < g.batch(); n++) {
                 for (int c = c0; c < c1; c++) {
                     final int p = n * channels + c;
                     splitPhases(g, taps, x, xOff + p * g.inPlane(), planes);
-                    accumulatePlane(taps, g.outPlane(), planes, dy, dyOff + p * g.outPlane(), sums, (c - c0) * count * L);
+                    accumulatePlane(taps, g.outPlane(), planes, dy, dyOff + p * g.outPlane(), sums, (c - c0) * perChannel);
                 }
             }
             for (int c = c0; c < c1; c++) {
                 for (int t = 0; t < count; t++) {
-                    final int at = ((c - c0) * count + t) * L;
                     float sum = 0f;
-                    for (int lane = 0; lane < L; lane++) {
-                        if (taps.lanes()[t * L + lane] != 0f) sum += sums[at + lane];
+                    for (int r = 0; r < taps.positions(); r++) {
+                        final int at = (r * count + t) * L;
+                        for (int lane = 0; lane < L; lane++) {
+                            if (taps.lanes()[at + lane] != 0f) sum += sums[(c - c0) * perChannel + at + lane];
+                        }
                     }
                     dw[dwOff + c * count + t] = sum;
                 }
@@ -223,16 +236,20 @@ final class DepthwiseSmallMaps {
         });
     }
 
-    /** {@code sums[t] += dy·x as tap t reads it}, lane by lane, over one plane. */
+    /** {@code sums[r, t] += dy·x as tap t reads it}, lane by lane, over the vectors at place r of one plane. */
     private static void accumulatePlane(Taps taps, int plane, float[] planes, float[] dy, int dyPlane, float[] sums, int sumsAt) {
         final int[] phase = taps.phase(), shift = taps.shift();
+        final int step = taps.positions() * L;
         for (int t = 0; t < shift.length; t++) {
-            FloatVector acc = FloatVector.fromArray(S, sums, sumsAt + t * L);
             final int at = phase[t] * taps.slot() + taps.front() + shift[t];
-            for (int o = 0; o < plane; o += L) {
-                acc = FloatVector.fromArray(S, dy, dyPlane + o).fma(FloatVector.fromArray(S, planes, at + o), acc);
+            for (int r = 0; r < taps.positions(); r++) {
+                final int sumAt = sumsAt + (r * shift.length + t) * L;
+                FloatVector acc = FloatVector.fromArray(S, sums, sumAt);
+                for (int o = r * L; o < plane; o += step) {
+                    acc = FloatVector.fromArray(S, dy, dyPlane + o).fma(FloatVector.fromArray(S, planes, at + o), acc);
+                }
+                acc.intoArray(sums, sumAt);
             }
-            acc.intoArray(sums, sumsAt + t * L);
         }
     }
 

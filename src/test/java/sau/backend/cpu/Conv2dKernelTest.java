@@ -41,6 +41,8 @@ class Conv2dKernelTest {
             ConvGeometry.of(2, 3, 8, 8, 3, 5, 5, 2, 2, 2, 2, 1, 1, 3),     // stride 2, 5×5 filter
             ConvGeometry.of(2, 3, 8, 8, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3),     // stride 2, dilation 2: every tap in one phase, the other three get no gradient
             ConvGeometry.of(2, 3, 12, 12, 3, 3, 3, 3, 3, 1, 1, 1, 1, 3),   // stride 3: nine phase planes
+            ConvGeometry.of(2, 3, 16, 16, 3, 3, 3, 1, 1, 1, 1, 1, 1, 3),   // 16×16 at stride 1: two vectors per row with 8 floats, one with 16
+            ConvGeometry.of(2, 3, 6, 32, 3, 5, 5, 1, 1, 2, 2, 1, 1, 3),    // rows of 32: only a row's first and last vectors see the edges
             ConvGeometry.of(2, 64, 64, 64, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1)); // columns over the budget: several bands and weight chunks
 
     @Test
@@ -53,7 +55,9 @@ class Conv2dKernelTest {
         assertTrue(DepthwiseSmallMaps.fits(ConvGeometry.of(2, 232, 8, 8, 232, 3, 3, 2, 2, 1, 1, 1, 1, 232)));
         assertTrue(DepthwiseSmallMaps.fits(ConvGeometry.of(2, 3, 12, 12, 3, 3, 3, 3, 3, 1, 1, 1, 1, 3)));
         assertTrue(DepthwiseSmallMaps.fits(ConvGeometry.of(2, 3, 7, 7, 3, 3, 3, 2, 2, 1, 1, 1, 1, 3)));
-        assertFalse(DepthwiseSmallMaps.fits(ConvGeometry.of(2, 58, 32, 32, 58, 3, 3, 1, 1, 1, 1, 1, 1, 58)), "rows wider than a vector");
+        assertTrue(DepthwiseSmallMaps.fits(ConvGeometry.of(2, 58, 16, 16, 58, 3, 3, 1, 1, 1, 1, 1, 1, 58)));
+        assertFalse(DepthwiseSmallMaps.fits(ConvGeometry.of(2, 58, 32, 32, 58, 3, 3, 2, 2, 1, 1, 1, 1, 58)), "stride 2 with rows of 16");
+        assertFalse(DepthwiseSmallMaps.fits(ConvGeometry.of(2, 24, 17, 17, 24, 3, 3, 1, 1, 1, 1, 1, 1, 24)), "rows of 17");
     }
 
     @Test
