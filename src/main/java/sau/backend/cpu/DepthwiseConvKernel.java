@@ -148,22 +148,22 @@ public final class DepthwiseConvKernel {
      * <p>At stride 1 this is itself a depthwise convolution: {@code dx[ih] = Σ_ki w[ki]·dy[ih + p − ki·d]}
      * is the forward pass over dY, padded by {@code p' = d·(k − 1) − p}, of the filter turned by
      * 180° ({@code w'[ki] = w[k − 1 − ki]}, both axes), whose output has the input's size. So it
-     * runs on {@link #forward}'s fast path. Other strides take {@link DepthwiseSmallMaps} on small
-     * maps, and paddings wider than the filter and the rest the general route of
+     * runs on {@link #forward}'s fast path. Small maps take {@link DepthwiseSmallMaps}'s own walk
+     * at any stride; other strides, and paddings wider than the filter, the general route of
      * {@link #backwardDataPlane}.
      */
     public static void backwardData(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
         checkDepthwise(g);
+        final int channels = g.inChannels(), taps = g.kernelH() * g.kernelW();
+        if (DepthwiseSmallMaps.fits(g)) {
+            DepthwiseSmallMaps.backwardData(g, dy, dyOff, w, wOff, dx, dxOff, grain(g.outPlane() * taps));
+            return;
+        }
         final int padH = g.dilationH() * (g.kernelH() - 1) - g.padH(), padW = g.dilationW() * (g.kernelW() - 1) - g.padW();
         if (g.strideH() == 1 && g.strideW() == 1 && padH >= 0 && padW >= 0) {
             final ConvGeometry transposed = new ConvGeometry(g.batch(), g.outChannels(), g.outH(), g.outW(), g.inChannels(),
                     g.kernelH(), g.kernelW(), 1, 1, padH, padW, g.dilationH(), g.dilationW(), g.groups(), g.inH(), g.inW());
             forward(transposed, dy, dyOff, flipped(g, w, wOff), 0, null, 0, dx, dxOff);
-            return;
-        }
-        final int channels = g.inChannels(), taps = g.kernelH() * g.kernelW();
-        if (DepthwiseSmallMaps.fits(g)) {
-            DepthwiseSmallMaps.backwardData(g, dy, dyOff, w, wOff, dx, dxOff, grain(g.outPlane() * taps));
             return;
         }
         final Layout lay = Layout.of(g);

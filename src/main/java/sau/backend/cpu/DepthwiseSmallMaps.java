@@ -1,6 +1,7 @@
 package sau.backend.cpu;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -69,9 +70,9 @@ final class DepthwiseSmallMaps {
      * (1 when it holds whole rows). {@code lanes[(r·taps + t)·L + lane]} is 1 where tap t reads
      * inside the image's columns in the forward pass from a vector at place r, 0 where it wraps
      * into the next or previous row; {@code backLanes} is the same for the backward-data walk,
-     * whose shift is the opposite.
+     * whose shift is the opposite. {@code byPhase[ph]} lists the taps that read phase ph.
      */
-    private record Taps(int stride, int positions, int[] phase, int[] shift, int front, int slot, float[] lanes, float[] backLanes) {
+    private record Taps(int stride, int positions, int[] phase, int[] shift, int[][] byPhase, int front, int slot, float[] lanes, float[] backLanes) {
 
         static Taps of(ConvGeometry g) {
             final int s = g.strideH(), outW = g.outW(), kh = g.kernelH(), kw = g.kernelW(), count = kh * kw;
@@ -95,7 +96,12 @@ final class DepthwiseSmallMaps {
                     }
                 }
             }
-            return new Taps(s, positions, phase, shift, reach, reach + g.outPlane() + reach, lanes, backLanes);
+            final int[][] byPhase = new int[s * s][];
+            for (int ph = 0; ph < byPhase.length; ph++) {
+                final int of = ph;
+                byPhase[ph] = IntStream.range(0, count).filter(t -> phase[t] == of).toArray();
+            }
+            return new Taps(s, positions, phase, shift, byPhase, reach, reach + g.outPlane() + reach, lanes, backLanes);
         }
 
         int phases() {
@@ -119,33 +125,43 @@ final class DepthwiseSmallMaps {
      */
     static void forward(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff, float[] y, int yOff, int grain) {
         final Taps taps = Taps.of(g);
-        final int channels = g.inChannels(), count = taps.shift().length;
+        final int channels = g.inChannels();
+        final float[] weights = maskedWeights(g, taps, taps.lanes(), w, wOff);
+        final int perChannel = taps.positions() * taps.shift().length * L;
         Parallel.forRange(g.batch() * channels, grain, (p0, p1) -> {
             final Scratch s = SCRATCH.get();
             final float[] planes = s.planes = zeroed(s.planes, taps.phases() * taps.slot());
-            final float[] weights = s.weights = grow(s.weights, taps.positions() * count * L);
             for (int p = p0; p < p1; p++) {
                 final int c = p % channels;
-                maskedWeights(taps, taps.lanes(), w, wOff + c * count, weights);
                 splitPhases(g, taps, x, xOff + p * g.inPlane(), planes);
-                forwardPlane(taps, g.outPlane(), planes, weights, bias == null ? 0f : bias[bOff + c], y, yOff + p * g.outPlane());
+                forwardPlane(taps, g.outPlane(), planes, weights, c * perChannel, bias == null ? 0f : bias[bOff + c], y, yOff + p * g.outPlane());
             }
         });
     }
 
-    /** Tap t's weight, for each place of a vector in its row, in every lane where {@code lanes} is 1, 0 in the others. */
-    private static void maskedWeights(Taps taps, float[] lanes, float[] w, int wc, float[] weights) {
-        final int count = taps.shift().length;
-        for (int i = 0; i < taps.positions() * count; i++) {
-            FloatVector.fromArray(S, lanes, i * L).mul(w[wc + i % count]).intoArray(weights, i * L);
+    /**
+     * Every channel's weights as the planes read them: for channel c, place r of a vector in its
+     * row and tap t, the vector at {@code ((c·positions + r)·taps + t)·L} holds w[c, t] in every
+     * lane where {@code lanes} is 1, 0 in the others. Made once per call on the calling thread
+     * (into its scratch), then only read by the threads of the call.
+     */
+    private static float[] maskedWeights(ConvGeometry g, Taps taps, float[] lanes, float[] w, int wOff) {
+        final int count = taps.shift().length, perChannel = taps.positions() * count;
+        final Scratch s = SCRATCH.get();
+        final float[] weights = s.weights = grow(s.weights, g.inChannels() * perChannel * L);
+        for (int c = 0; c < g.inChannels(); c++) {
+            for (int i = 0; i < perChannel; i++) {
+                FloatVector.fromArray(S, lanes, i * L).mul(w[wOff + c * count + i % count]).intoArray(weights, (c * perChannel + i) * L);
+            }
         }
+        return weights;
     }
 
-    private static void forwardPlane(Taps taps, int plane, float[] planes, float[] weights, float bias, float[] y, int yPlane) {
+    private static void forwardPlane(Taps taps, int plane, float[] planes, float[] weights, int wc, float bias, float[] y, int yPlane) {
         final int[] phase = taps.phase(), shift = taps.shift();
         for (int o = 0, r = 0; o < plane; o += L, r = r + 1 == taps.positions() ? 0 : r + 1) {
             FloatVector acc = FloatVector.broadcast(S, bias);
-            final int at = taps.front() + o, wr = r * shift.length * L;
+            final int at = taps.front() + o, wr = wc + r * shift.length * L;
             for (int t = 0; t < shift.length; t++) {
                 acc = FloatVector.fromArray(S, planes, phase[t] * taps.slot() + at + shift[t]).fma(FloatVector.fromArray(S, weights, wr + t * L), acc);
             }
@@ -156,31 +172,30 @@ final class DepthwiseSmallMaps {
     /** dL/dx from dL/dy, plane by plane in memory order: dY copied between zeros, each phase of dx computed, and the phases put back. */
     static void backwardData(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff, int grain) {
         final Taps taps = Taps.of(g);
-        final int channels = g.inChannels(), count = taps.shift().length, plane = g.outPlane();
+        final int channels = g.inChannels(), plane = g.outPlane();
+        final float[] weights = maskedWeights(g, taps, taps.backLanes(), w, wOff);
+        final int perChannel = taps.positions() * taps.shift().length * L;
         Parallel.forRange(g.batch() * channels, grain, (p0, p1) -> {
             final Scratch s = SCRATCH.get();
             final float[] padded = s.planes = zeroed(s.planes, taps.slot());
-            final float[] weights = s.weights = grow(s.weights, taps.positions() * count * L);
             for (int p = p0; p < p1; p++) {
-                maskedWeights(taps, taps.backLanes(), w, wOff + p % channels * count, weights);
                 System.arraycopy(dy, dyOff + p * plane, padded, taps.front(), plane);
                 for (int ph = 0; ph < taps.phases(); ph++) {
-                    backwardDataPhase(g, taps, ph, padded, weights, dx, dxOff + p * g.inPlane(), s.lanes);
+                    backwardDataPhase(g, taps, ph, padded, weights, p % channels * perChannel, dx, dxOff + p * g.inPlane(), s.lanes);
                 }
             }
         });
     }
 
     /** Phase ph of dx: each vector of the phase plane summed over the taps of that phase, then its real pixels stored. */
-    private static void backwardDataPhase(ConvGeometry g, Taps taps, int ph, float[] padded, float[] weights, float[] dx, int dxPlane, float[] lanes) {
+    private static void backwardDataPhase(ConvGeometry g, Taps taps, int ph, float[] padded, float[] weights, int wc, float[] dx, int dxPlane, float[] lanes) {
         final int s = taps.stride(), ri = ph / s, rj = ph % s, outW = g.outW(), w = g.inW();
         final int rows = ceilDiv(g.inH() - ri, s), cols = ceilDiv(w - rj, s);
-        final int[] phase = taps.phase(), shift = taps.shift();
+        final int[] shift = taps.shift(), ofPhase = taps.byPhase()[ph];
         for (int o = 0, r = 0; o < rows * outW; o += L, r = r + 1 == taps.positions() ? 0 : r + 1) {
             FloatVector acc = FloatVector.zero(S);
-            final int at = taps.front() + o, wr = r * shift.length * L;
-            for (int t = 0; t < shift.length; t++) {
-                if (phase[t] != ph) continue;
+            final int at = taps.front() + o, wr = wc + r * shift.length * L;
+            for (int t : ofPhase) {
                 acc = FloatVector.fromArray(S, padded, at - shift[t]).fma(FloatVector.fromArray(S, weights, wr + t * L), acc);
             }
             if (s == 1 && cols == outW) {
