@@ -43,11 +43,12 @@ public final class Backward {
             accumulateIntoLeaf(root, seed);
             return;
         }
-        final Map<Node, Tensor> pending = new IdentityHashMap<>();
-        pending.put(root.gradFn(), seed);
+        // The gradients waiting at each node, one slot per output of the node.
+        final Map<Node, Tensor[]> pending = new IdentityHashMap<>();
+        addPending(pending, root, seed);
         try (NoGrad scope = NoGrad.enter()) {
             for (Node node : reverseTopologicalOrder(root.gradFn())) {
-                final Tensor gradOut = pending.remove(node);
+                final Tensor[] gradOut = pending.remove(node);
                 if (gradOut == null) continue;
                 final Tensor[] gradIn = node.backward(gradOut);
                 final Tensor[] inputs = node.inputs();
@@ -59,10 +60,17 @@ public final class Backward {
                         throw new IllegalStateException(node.name() + " returned a gradient of shape " + Shape.str(gradIn[i].shape()) + " for an input of shape " + Shape.str(in.shape()));
                     }
                     if (in.isLeaf()) accumulateIntoLeaf(in, gradIn[i]);
-                    else pending.merge(in.gradFn(), gradIn[i], Backend::add);
+                    else addPending(pending, in, gradIn[i]);
                 }
             }
         }
+    }
+
+    /** Adds g to the gradient waiting for the output {@code t} of its node. */
+    private static void addPending(Map<Node, Tensor[]> pending, Tensor t, Tensor g) {
+        final Tensor[] slots = pending.computeIfAbsent(t.gradFn(), node -> new Tensor[node.outputCount()]);
+        final int k = t.outputIndex();
+        slots[k] = slots[k] == null ? g : Backend.add(slots[k], g);
     }
 
     /** Nodes ordered so that each comes before every node that produced one of its inputs. */

@@ -3,12 +3,12 @@ package sau.models;
 import java.util.List;
 import java.util.function.Supplier;
 import sau.nn.BatchNorm2d;
-import sau.nn.ChannelShuffle;
 import sau.nn.Conv2d;
 import sau.nn.Linear;
 import sau.nn.MaxPool2d;
 import sau.nn.Module;
 import sau.nn.Sequential;
+import sau.ops.ChannelShuffleOp;
 import sau.ops.Joins;
 import sau.ops.Reductions;
 import sau.tensor.Generator;
@@ -72,7 +72,6 @@ public final class ShuffleNetV2 extends Module {
         private final int stride;
         private final Sequential branch1;
         private final Sequential branch2;
-        private final ChannelShuffle shuffle = new ChannelShuffle(2);
 
         Unit(int in, int out, int stride, Supplier<Module> activation, Generator g) {
             if (stride == 1 && in != out) throw new IllegalArgumentException("a stride-1 unit keeps its channels: " + in + " vs " + out);
@@ -94,14 +93,12 @@ public final class ShuffleNetV2 extends Module {
 
         @Override
         public Tensor forward(Tensor x) {
-            final Tensor out;
+            // cat(halves, 1) then a channel shuffle in 2 groups, as torchvision, in one op
             if (stride == 1) {
                 final List<Tensor> halves = Joins.split(x, x.size(1) / 2, 1);
-                out = Joins.cat(List.of(halves.get(0), branch2.forward(halves.get(1))), 1);
-            } else {
-                out = Joins.cat(List.of(branch1.forward(x), branch2.forward(x)), 1);
+                return ChannelShuffleOp.concatAndShuffle(List.of(halves.get(0), branch2.forward(halves.get(1))));
             }
-            return shuffle.forward(out);
+            return ChannelShuffleOp.concatAndShuffle(List.of(branch1.forward(x), branch2.forward(x)));
         }
     }
 }

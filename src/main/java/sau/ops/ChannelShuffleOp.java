@@ -1,5 +1,11 @@
 package sau.ops;
 
+import java.util.Arrays;
+import java.util.List;
+import sau.autograd.Node;
+import sau.backend.Backend;
+import sau.backend.Devices;
+import sau.tensor.Arena;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
 
@@ -31,5 +37,42 @@ public final class ChannelShuffleOp {
         split[2] = channels / groups;
         System.arraycopy(shape, 2, split, 3, shape.length - 2);
         return Views.reshape(Views.transpose(Views.reshape(x, split), 1, 2), shape);
+    }
+
+    /**
+     * {@code channelShuffle(cat(parts, 1), parts.size())} in one pass: the parts (each
+     * {@code [N, C, *]} with the same shape) become the groups, so output channel {@code j·g + i}
+     * is channel j of part i. Gradient: part i gets output channels i, g + i, 2g + i, ... of dL/dy.
+     */
+    public static Tensor concatAndShuffle(List<Tensor> parts) {
+        if (parts.isEmpty()) throw new IllegalArgumentException("concat and shuffle of no tensors");
+        final Tensor first = parts.get(0);
+        if (first.dim() < 2) throw new IllegalArgumentException("concat and shuffle needs inputs [N, C, *], got shape " + Shape.str(first.shape()));
+        for (Tensor p : parts) {
+            if (!Arrays.equals(p.shape(), first.shape())) {
+                throw new IllegalArgumentException("concat and shuffle: shape " + Shape.str(p.shape()) + " differs from " + Shape.str(first.shape()) + "; every part is one group");
+            }
+        }
+        final int groups = parts.size();
+        final int[] shape = first.shape();
+        shape[1] *= groups;
+        final Tensor out = Arena.empty(Devices.common("concat and shuffle", parts.toArray(new Tensor[0])), shape);
+        for (int i = 0; i < groups; i++) Backend.copyInto(group(out, i, groups), parts.get(i));
+        return Node.record("ConcatShuffle", out, g -> {
+            final Tensor[] grads = new Tensor[groups];
+            for (int i = 0; i < groups; i++) {
+                grads[i] = Arena.empty(g.device(), first.shape());
+                Backend.copyInto(grads[i], group(g, i, groups));
+            }
+            return grads;
+        }, parts.toArray(new Tensor[0]));
+    }
+
+    /** The view of y's channels i, g + i, 2g + i, ...: group i of the shuffled channels. */
+    private static Tensor group(Tensor y, int i, int groups) {
+        final int[] shape = y.shape(), strides = y.strides();
+        shape[1] /= groups;
+        strides[1] *= groups;
+        return y.view(shape, strides, y.offset() + i * y.stride(1));
     }
 }

@@ -68,9 +68,9 @@ public final class Joins {
     public static List<Tensor> split(Tensor x, int size, int dim) {
         if (size <= 0) throw new IllegalArgumentException("split size must be positive, got " + size);
         final int d = Shape.dim(dim, x.dim());
-        final List<Tensor> out = new ArrayList<>();
-        for (int start = 0; start < x.size(d); start += size) out.add(Views.narrow(x, d, start, Math.min(size, x.size(d) - start)));
-        return out;
+        final int[] sizes = new int[(x.size(d) + size - 1) / size];
+        for (int k = 0; k < sizes.length; k++) sizes[k] = Math.min(size, x.size(d) - k * size);
+        return pieces(x, sizes, d);
     }
 
     /** Splits along {@code dim} into pieces of the given sizes, which must add up to the size of dim. */
@@ -79,12 +79,32 @@ public final class Joins {
         if (Arrays.stream(sizes).sum() != x.size(d)) {
             throw new IllegalArgumentException("split sizes " + Arrays.toString(sizes) + " do not add up to " + x.size(d));
         }
-        final List<Tensor> out = new ArrayList<>();
-        int start = 0;
-        for (int s : sizes) {
-            out.add(Views.narrow(x, d, start, s));
-            start += s;
+        return pieces(x, sizes, d);
+    }
+
+    /**
+     * Views of consecutive slices of x along d, recorded as one node with one output per piece.
+     * Gradient: the pieces' gradients laid side by side, the cat of them, with zeros for a piece
+     * no gradient reached; built in one buffer rather than summed from one mostly-zero tensor per piece.
+     */
+    private static List<Tensor> pieces(Tensor x, int[] sizes, int d) {
+        final Tensor[] out = new Tensor[sizes.length];
+        final int[] starts = new int[sizes.length];
+        int at = 0;
+        for (int k = 0; k < sizes.length; k++) {
+            starts[k] = at;
+            final int[] shape = x.shape();
+            shape[d] = sizes[k];
+            out[k] = x.view(shape, x.strides(), x.offset() + at * x.stride(d));
+            at += sizes[k];
         }
-        return out;
+        Node.recordEach("Split", out, g -> {
+            final Tensor gx = Arrays.asList(g).contains(null) ? Arena.zeros(x.device(), x.shape()) : Arena.empty(x.device(), x.shape());
+            for (int k = 0; k < g.length; k++) {
+                if (g[k] != null) Backend.copyInto(gx.view(g[k].shape(), gx.strides(), gx.offset() + starts[k] * gx.stride(d)), g[k]);
+            }
+            return new Tensor[] {gx};
+        }, x);
+        return List.of(out);
     }
 }

@@ -36,6 +36,7 @@ public final class Tensor {
     private Tensor grad;
     private Tensor spareGrad; // a GPU gradient zeroGrad dropped, for the next backward to write into
     private Node gradFn;
+    private int outputIndex; // which output of gradFn this is (ops with several outputs)
 
     /** A view over {@code data}; most code wants one of the factory methods instead. */
     public Tensor(float[] data, int[] shape, int[] strides, int offset) {
@@ -396,9 +397,15 @@ public final class Tensor {
         return gradFn;
     }
 
-    /** Records the op that produced this tensor; called by ops, not by users. */
-    public void setGradFn(Node node) {
+    /** Which of its node's outputs this tensor is: 0 unless the op had several. */
+    public int outputIndex() {
+        return outputIndex;
+    }
+
+    /** Records the op that produced this tensor, and which of its outputs it is; called by ops, not by users. */
+    public void setGradFn(Node node, int outputIndex) {
         gradFn = node;
+        this.outputIndex = outputIndex;
         requiresGrad = node != null;
     }
 

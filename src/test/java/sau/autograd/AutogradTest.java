@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import sau.ops.Arithmetic;
+import sau.ops.Joins;
 import sau.ops.MathFunctions;
 import sau.ops.Reductions;
 import sau.tensor.Tensor;
@@ -83,5 +85,25 @@ class AutogradTest {
         for (int i = 0; i < 20_000; i++) y = Arithmetic.add(y, 0f);
         Reductions.sum(y).backward();
         assertEquals(1f, x.grad().item());
+    }
+
+    @Test
+    void anOpWithSeveralOutputsRunsItsBackwardOnceWithAllTheirGradients() {
+        // x = [1, 2, 3, 4] split into a = [1, 2], b = [3, 4] (one node, two outputs);
+        // L = Σ(a·a) + Σ(3b) + Σ(b) ⇒ dL/dx = [2, 4, 4, 4]
+        final Tensor x = Tensor.of(1f, 2f, 3f, 4f).requiresGrad(true);
+        final List<Tensor> ab = Joins.split(x, 2, 0);
+        final Tensor a = ab.get(0), b = ab.get(1);
+        assertTrue(a.gradFn() == b.gradFn(), "both pieces come from the same node");
+        assertEquals(0, a.outputIndex());
+        assertEquals(1, b.outputIndex());
+        final Tensor loss = Arithmetic.add(Arithmetic.add(Reductions.sum(Arithmetic.mul(a, a)), Reductions.sum(Arithmetic.mul(b, 3f))), Reductions.sum(b));
+        loss.backward();
+        assertArrayEquals(new float[] {2, 4, 4, 4}, x.grad().toArray());
+
+        // an output no gradient reaches contributes zeros
+        final Tensor z = Tensor.of(1f, 2f, 3f, 4f).requiresGrad(true);
+        Reductions.sum(Arithmetic.mul(Joins.split(z, 2, 0).get(1), 5f)).backward();
+        assertArrayEquals(new float[] {0, 0, 5, 5}, z.grad().toArray());
     }
 }

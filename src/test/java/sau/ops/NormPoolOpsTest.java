@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import sau.autograd.GradCheck;
 import sau.backend.cpu.Pool2dKernel.Window;
@@ -166,6 +167,19 @@ class NormPoolOpsTest {
         }
         assertThrows(IllegalArgumentException.class, () -> ChannelShuffleOp.channelShuffle(x, 4));
         CHECK.check(t -> ChannelShuffleOp.channelShuffle(t[0], 3), randn(2, 6, 2, 2));
+    }
+
+    @Test
+    void concatAndShuffleIsCatThenChannelShuffle() {
+        final Tensor a = Tensor.randn(gen, 2, 3, 2, 3), b = Tensor.randn(gen, 2, 3, 2, 3);
+        // a strided part, as ShuffleNet's untouched half: channels 1..3 of a 6-channel tensor
+        final Tensor c = Views.narrow(Tensor.randn(gen, 2, 6, 2, 3), 1, 1, 3);
+        assertArrayEquals(ChannelShuffleOp.channelShuffle(Joins.cat(List.of(a, b), 1), 2).toArray(),
+                ChannelShuffleOp.concatAndShuffle(List.of(a, b)).toArray(), 0f);
+        assertArrayEquals(ChannelShuffleOp.channelShuffle(Joins.cat(List.of(a, c, b), 1), 3).toArray(),
+                ChannelShuffleOp.concatAndShuffle(List.of(a, c, b)).toArray(), 0f);
+        assertThrows(IllegalArgumentException.class, () -> ChannelShuffleOp.concatAndShuffle(List.of(a, Tensor.randn(gen, 2, 4, 2, 3))));
+        CHECK.check(t -> ChannelShuffleOp.concatAndShuffle(List.of(t[0], Views.narrow(t[1], 1, 2, 2))), randn(2, 2, 3, 2), randn(2, 4, 3, 2));
     }
 
     @Test

@@ -106,6 +106,10 @@ class OpsGradCheckTest {
         CHECK.check(t -> Joins.stack(List.of(t[0], t[1]), 0), randn(2, 3), randn(2, 3));
         CHECK.check(t -> Arithmetic.mul(Joins.split(t[0], 2, 1).get(1), 3f), randn(2, 5));
         CHECK.check(t -> Joins.split(t[0], new int[] {1, 3}, 0).get(1), randn(4, 2));
+        CHECK.check(t -> {
+            final List<Tensor> p = Joins.split(t[0], new int[] {2, 1, 2}, 1);
+            return Joins.cat(List.of(Arithmetic.mul(p.get(2), p.get(0)), Arithmetic.mul(p.get(1), 3f), p.get(2)), 1);
+        }, randn(3, 5));
     }
 
     @Test
