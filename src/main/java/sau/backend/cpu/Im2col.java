@@ -142,6 +142,10 @@ final class Im2col {
      * pixels, reading through a table of where each pixel's tap lies in the padded image.
      */
     static void gatherImages(ConvGeometry g, float[] x, int xOff, int n0, int n1, float[] cols, int colsOff, int ld) {
+        if (g.isPointwise()) {
+            copyPointwise(g, x, xOff, n0, n1, cols, colsOff, ld, true);
+            return;
+        }
         final Buffers b = BUFFERS.get();
         final Padded p = new Padded(g, n1 - n0);
         if (b.padded.length < p.length()) {
@@ -178,6 +182,10 @@ final class Im2col {
      * same bits.
      */
     static void scatterImages(ConvGeometry g, float[] cols, int colsOff, int ld, int n0, int n1, float[] dx, int dxOff) {
+        if (g.isPointwise()) {
+            copyPointwise(g, dx, dxOff, n0, n1, cols, colsOff, ld, false);
+            return;
+        }
         final Buffers b = BUFFERS.get();
         final Padded p = new Padded(g, n1 - n0);
         final float[] padded = b.padded = grow(b.padded, p.length());
@@ -193,6 +201,23 @@ final class Im2col {
             }
         }
         p.copyPixels(dx, dxOff + n0 * g.inChannels() * g.inPlane(), padded, false);
+    }
+
+    /**
+     * For a 1×1 stride-1 unpadded convolution the columns are the pixels themselves: row c holds
+     * channel c of each image in turn, so gathering is one plane copy per image and channel, and
+     * scattering (each pixel was copied once, so nothing is summed) is the same copy back
+     * ({@code intoColumns} false).
+     */
+    private static void copyPointwise(ConvGeometry g, float[] x, int xOff, int n0, int n1, float[] cols, int colsOff, int ld, boolean intoColumns) {
+        final int plane = g.inPlane(), channels = g.inChannels();
+        for (int n = n0; n < n1; n++) {
+            for (int c = 0; c < channels; c++) {
+                final int image = xOff + (n * channels + c) * plane, column = colsOff + c * ld + (n - n0) * plane;
+                if (intoColumns) System.arraycopy(x, image, cols, column, plane);
+                else System.arraycopy(cols, column, x, image, plane);
+            }
+        }
     }
 
     /**

@@ -22,6 +22,7 @@ class Conv2dKernelTest {
             ConvGeometry.of(3, 4, 9, 9, 8, 3, 3, 1, 1, 2, 2, 2, 2, 4),     // grouped, channel multiplier 2 (not depthwise)
             ConvGeometry.of(2, 3, 5, 6, 4, 1, 1, 1, 1, 0, 0, 1, 1, 1),     // pointwise: no im2col
             ConvGeometry.of(2, 4, 6, 5, 6, 1, 1, 1, 1, 0, 0, 1, 1, 2),     // pointwise, grouped
+            ConvGeometry.of(2, 3, 16, 16, 5, 1, 1, 1, 1, 0, 0, 1, 1, 1),   // pointwise on a large image: GEMMs straight on x and y
             ConvGeometry.of(2, 4, 7, 7, 6, 1, 1, 2, 2, 1, 1, 1, 1, 2),     // 1×1 strided and padded: im2col after all
             ConvGeometry.of(1, 2, 3, 3, 3, 3, 3, 1, 1, 0, 0, 1, 1, 1),     // a single output pixel
             ConvGeometry.of(2, 3, 3, 3, 4, 3, 3, 1, 1, 6, 6, 6, 6, 1),     // dilation 6 wider than the image: outer taps see only padding (SSD's fc6 on small inputs)
