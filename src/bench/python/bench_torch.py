@@ -209,21 +209,23 @@ def bench_sau(count=16 * 1024 * 1024):
 # Layer shapes, as in sau.bench.ConvBench and sau.bench.LayerBench.
 SMALL_VGG = [(3, 16, 32), (16, 32, 16), (32, 64, 8), (64, 64, 8), (64, 128, 4), (128, 128, 4), (128, 128, 2), (128, 128, 2)]
 VGG16 = [(3, 64, 32), (64, 64, 32), (64, 128, 16), (128, 128, 16), (128, 256, 8), (256, 256, 8), (256, 512, 4), (512, 512, 4), (512, 512, 2)]
+POINTWISE = [(24, 58, 32), (24, 58, 16), (58, 58, 16), (116, 116, 16), (116, 116, 8), (232, 232, 8), (232, 232, 4), (464, 1024, 4)]
 DEPTHWISE = [(24, 32, 2), (58, 32, 2), (58, 16, 1), (116, 16, 2), (116, 8, 1), (232, 8, 2), (232, 4, 1)]
 BATCH_NORM = [(64, 32), (256, 8), (116, 16), (464, 4)]
 ACTIVATIONS = ["relu", "leaky_relu", "prelu", "elu", "softplus", "silu", "gelu", "relu6", "sau"]
 
 
-def conv_row(bench, layer, batch, cin, cout, side, stride=1, groups=1, bias=False):
-    """Forward, then the gradients of input and weights (sau's three passes), of one 3x3 convolution."""
+def conv_row(bench, layer, batch, cin, cout, side, stride=1, groups=1, bias=False, kernel=3):
+    """Forward, then the gradients of input and weights (sau's three passes), of one kernel x kernel convolution ("same" padding)."""
     x = torch.randn(batch, cin, side, side, requires_grad=True)
-    w = torch.randn(cout, cin // groups, 3, 3, requires_grad=True)
+    w = torch.randn(cout, cin // groups, kernel, kernel, requires_grad=True)
     b = torch.randn(cout, requires_grad=True) if bias else None
-    dy = torch.nn.functional.conv2d(x, w, b, stride, 1, 1, groups).detach().normal_()
+    pad = kernel // 2
+    dy = torch.nn.functional.conv2d(x, w, b, stride, pad, 1, groups).detach().normal_()
 
     def step():
         x.grad = w.grad = None
-        torch.nn.functional.conv2d(x, w, b, stride, 1, 1, groups).backward(dy)
+        torch.nn.functional.conv2d(x, w, b, stride, pad, 1, groups).backward(dy)
 
     med, spread = measure(step, warmup_s=0.3, budget_s=1.0)
     return {"bench": bench, "impl": "pytorch", "layer": layer, "batch": batch, "ms": med * 1e3, "spread_pct": spread * 100}
@@ -237,6 +239,10 @@ def bench_conv(batch=128):
 
 def bench_conv_vgg16(batch=128):
     return [conv_row("conv_vgg16", f"{cin}->{cout} @{side}x{side}", batch, cin, cout, side) for cin, cout, side in VGG16]
+
+
+def bench_pointwise(batch=128):
+    return [conv_row("pointwise", f"{cin}->{cout} @{side}x{side}", batch, cin, cout, side, kernel=1) for cin, cout, side in POINTWISE]
 
 
 def bench_depthwise(batch=128):
@@ -293,7 +299,7 @@ def bench_activation(count=16 * 1024 * 1024):
 
 
 BENCHES = {"mlp": bench_mlp, "gemm": bench_gemm, "gemm_im2col": bench_gemm_im2col, "conv": bench_conv, "conv_vgg16": bench_conv_vgg16,
-           "depthwise": bench_depthwise, "batchnorm": bench_batchnorm, "sau": bench_sau, "activation": bench_activation,
+           "depthwise": bench_depthwise, "pointwise": bench_pointwise, "batchnorm": bench_batchnorm, "sau": bench_sau, "activation": bench_activation,
            "vgg16": bench_vgg16, "shufflenet": bench_shufflenet, "ssd300": bench_ssd300,
            "transformer": bench_transformer}
 

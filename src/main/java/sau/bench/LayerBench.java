@@ -25,6 +25,7 @@ import sau.tensor.Tensor;
  *       backward-weights;
  *   <li>{@code depthwise}: each of ShuffleNetV2 1.0×'s depthwise 3×3 convolutions (CIFAR stem), the
  *       same three passes;
+ *   <li>{@code pointwise}: each of its 1×1 convolutions, the same three passes;
  *   <li>{@code batchnorm}: batch norm in training, forward (statistics, normalisation) and backward;
  *   <li>{@code activation}: every activation of the paper's comparison, forward + backward through
  *       autograd on 16M floats, as a model runs it.
@@ -45,6 +46,11 @@ public final class LayerBench {
     /** ShuffleNetV2 1.0×'s depthwise 3×3 convolutions with the CIFAR stem: channels, side, stride. */
     private static final int[][] DEPTHWISE = {
         {24, 32, 2}, {58, 32, 2}, {58, 16, 1}, {116, 16, 2}, {116, 8, 1}, {232, 8, 2}, {232, 4, 1},
+    };
+
+    /** ShuffleNetV2 1.0×'s 1×1 convolutions with the CIFAR stem, each distinct shape once: in, out, side. */
+    private static final int[][] POINTWISE = {
+        {24, 58, 32}, {24, 58, 16}, {58, 58, 16}, {116, 116, 16}, {116, 116, 8}, {232, 232, 8}, {232, 232, 4}, {464, 1024, 4},
     };
 
     /** Batch-norm inputs: channels, side (VGG-16's first and middle layers, ShuffleNet's stages). */
@@ -86,6 +92,16 @@ public final class LayerBench {
             final int c = layer[0], side = layer[1], stride = layer[2];
             final ConvGeometry g = ConvGeometry.of(batch, c, side, side, c, 3, 3, stride, stride, 1, 1, 1, 1, c);
             rows.add(convRow("depthwise", c + " @" + side + "x" + side + " s" + stride, g));
+        }
+        return rows;
+    }
+
+    public static List<Map<String, Object>> pointwise(List<String> args) {
+        final int batch = TrainStepBench.intOption(args, "--batch", 128);
+        final List<Map<String, Object>> rows = new ArrayList<>();
+        for (int[] layer : POINTWISE) {
+            final ConvGeometry g = ConvGeometry.of(batch, layer[0], layer[2], layer[2], layer[1], 1, 1, 1, 1, 0, 0, 1, 1, 1);
+            rows.add(convRow("pointwise", label(layer), g));
         }
         return rows;
     }
@@ -147,7 +163,7 @@ public final class LayerBench {
         return rows;
     }
 
-    private static String label(int[] vggLayer) {
-        return vggLayer[0] + "->" + vggLayer[1] + " @" + vggLayer[2] + "x" + vggLayer[2];
+    private static String label(int[] layer) { // in, out, side
+        return layer[0] + "->" + layer[1] + " @" + layer[2] + "x" + layer[2];
     }
 }

@@ -32,6 +32,7 @@ public final class PyTorchBaseline {
             Map.entry("conv", new Metric("ms", false)),
             Map.entry("conv_vgg16", new Metric("ms", false)),
             Map.entry("depthwise", new Metric("ms", false)),
+            Map.entry("pointwise", new Metric("ms", false)),
             Map.entry("batchnorm", new Metric("ms", false)),
             Map.entry("activation", new Metric("ms", false)),
             Map.entry("sau", new Metric("total_ms", false)),

@@ -33,6 +33,7 @@ final class BenchCommand implements Main.Command {
         BENCHES.put("gemm_im2col", LayerBench::gemmIm2col);
         BENCHES.put("conv_vgg16", LayerBench::vgg16Convs);
         BENCHES.put("depthwise", LayerBench::depthwise);
+        BENCHES.put("pointwise", LayerBench::pointwise);
         BENCHES.put("batchnorm", LayerBench::batchNorm);
         BENCHES.put("sau", SauBench::run);
         BENCHES.put("activation", LayerBench::activations);
@@ -68,6 +69,7 @@ final class BenchCommand implements Main.Command {
               gemm_im2col the forward GEMM of each VGG-16 convolution (Cout x Cin*9 times Cin*9 x 1024)
               conv_vgg16  forward+backward-data+backward-weights of each VGG-16 convolution, batch 128
               depthwise   the same for each depthwise convolution of ShuffleNetV2 1.0x (CIFAR stem)
+              pointwise   the same for each 1x1 convolution of ShuffleNetV2 1.0x (CIFAR stem)
               batchnorm   batch norm in training, forward and backward, on VGG and ShuffleNet shapes
               sau         SAU forward+backward on 16M floats, ms and GB/s, 1 and all threads
               activation  every activation of the paper's comparison, forward+backward on 16M floats
