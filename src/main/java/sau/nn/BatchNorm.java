@@ -1,6 +1,7 @@
 package sau.nn;
 
 import sau.autograd.NoGrad;
+import sau.backend.cpu.Activation;
 import sau.nn.activation.PointwiseActivation;
 import sau.ops.BatchNormOp;
 import sau.tensor.Shape;
@@ -53,26 +54,39 @@ public abstract class BatchNorm extends Module {
     @Override
     public Tensor forward(Tensor x) {
         checkInput(x);
-        final boolean useBatchStats = isTraining() || !trackRunningStats;
-        float factor = 0;
-        if (isTraining() && trackRunningStats) {
-            // copyFrom rather than set: the buffer may live on a GPU (the statistics are updated there)
-            final float tracked = numBatchesTracked.item() + 1;
-            numBatchesTracked.copyFrom(Tensor.scalar(tracked));
-            factor = momentum != null ? momentum : 1 / tracked;
-        }
-        return BatchNormOp.batchNorm(x, weight, bias, runningMean, runningVar, useBatchStats, factor, eps);
+        return BatchNormOp.batchNorm(x, weight, bias, runningMean, runningVar, useBatchStats(), runningFactor(), eps);
     }
 
     /**
-     * {@code then.forward(forward(x))}, in one pass over memory when that gives the same values:
-     * in evaluation with running statistics and no gradient being recorded. {@code Sequential}
-     * calls it for a batch norm followed by a pointwise activation.
+     * {@code then.forward(forward(x))}, in one op when that gives the same values and gradients:
+     * a ReLU always ({@code BatchNormOp.batchNormRelu}, whose backward needs no pass of its own),
+     * any pointwise activation in evaluation with running statistics and no gradient being
+     * recorded. {@code Sequential} calls it for a batch norm followed by a pointwise activation.
      */
     public Tensor forwardThen(Tensor x, PointwiseActivation then) {
+        if (then.function() == Activation.RELU) {
+            checkInput(x);
+            return BatchNormOp.batchNormRelu(x, weight, bias, runningMean, runningVar, useBatchStats(), runningFactor(), eps);
+        }
         if (isTraining() || !trackRunningStats || NoGrad.gradEnabled()) return ((Module) then).forward(forward(x));
         checkInput(x);
         return BatchNormOp.inferenceThen(x, weight, bias, runningMean, runningVar, eps, then.function(), then.p(), then.q());
+    }
+
+    private boolean useBatchStats() {
+        return isTraining() || !trackRunningStats;
+    }
+
+    /**
+     * Counts the batch when training updates the running statistics, and returns how far they move
+     * towards it (the momentum, or 1/batches for a cumulative average); 0 when they stay.
+     */
+    private float runningFactor() {
+        if (!isTraining() || !trackRunningStats) return 0;
+        // copyFrom rather than set: the buffer may live on a GPU (the statistics are updated there)
+        final float tracked = numBatchesTracked.item() + 1;
+        numBatchesTracked.copyFrom(Tensor.scalar(tracked));
+        return momentum != null ? momentum : 1 / tracked;
     }
 
     private void checkInput(Tensor x) {

@@ -34,8 +34,9 @@ public final class Sequential extends Module {
 
     /**
      * Runs the layers in order. A batch norm directly followed by a pointwise activation is handed
-     * the activation ({@link BatchNorm#forwardThen}), which in evaluation computes both in one
-     * pass over memory, as inference engines fuse them; in training it is the two layers as usual.
+     * the activation ({@link BatchNorm#forwardThen}), which computes both in one pass over memory
+     * in evaluation, as inference engines fuse them, and also in training for a ReLU; the values
+     * and gradients are those of the two layers.
      */
     @Override
     public Tensor forward(Tensor x) {

@@ -33,6 +33,23 @@ public final class BatchNormOp {
      */
     public static Tensor batchNorm(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
                                    boolean training, float momentum, float eps) {
+        return batchNorm(x, weight, bias, runningMean, runningVar, training, momentum, eps, false);
+    }
+
+    /**
+     * {@code relu(batchNorm(...))} as one op, the same values and gradients bit for bit. On the CPU
+     * the ReLU costs no pass of its own ({@link BatchNormKernel.ReluAfter}): forward applies it to
+     * each row as the batch norm writes it, and backward applies its gradient inside the batch
+     * norm's two passes, from x. The batch norm's output is never stored: memory for one tensor,
+     * not two. {@code Sequential} uses it for {@code BatchNorm → ReLU}.
+     */
+    public static Tensor batchNormRelu(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
+                                       boolean training, float momentum, float eps) {
+        return batchNorm(x, weight, bias, runningMean, runningVar, training, momentum, eps, true);
+    }
+
+    private static Tensor batchNorm(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
+                                    boolean training, float momentum, float eps, boolean reluAfter) {
         if (x.dim() < 2) throw new IllegalArgumentException("batch norm needs an input [N, C, *], got shape " + Shape.str(x.shape()));
         final int n = x.size(0), channels = x.size(1);
         final int inner = n * channels == 0 ? 0 : x.numel() / (n * channels);
@@ -42,7 +59,8 @@ public final class BatchNormOp {
             throw new IllegalArgumentException("batch norm in training needs more than 1 value per channel, got input shape " + Shape.str(x.shape()));
         }
         if (Devices.common("BatchNorm", x, weight, bias, runningMean, runningVar).isCuda()) {
-            return batchNormCuda(x, weight, bias, runningMean, runningVar, training, momentum, eps, n, channels, inner);
+            final Tensor y = batchNormCuda(x, weight, bias, runningMean, runningVar, training, momentum, eps, n, channels, inner);
+            return reluAfter ? Activations.apply(Activation.RELU, y, 0f, 0f) : y;
         }
         final float[] w = weight == null ? null : weight.toArray();
         final float[] b = bias == null ? null : bias.toArray();
@@ -61,21 +79,24 @@ public final class BatchNormOp {
             invStd = inverseStd(runningVar, eps);
         }
         final float[] y = Arena.uninitialized(x.numel());
-        if (y.length > 0) BatchNormKernel.normalize(in.data(), in.offset(), y, 0, n, channels, inner, mean, invStd, w, b);
+        if (y.length > 0) {
+            BatchNormKernel.normalizeThen(in.data(), in.offset(), y, 0, n, channels, inner, mean, invStd, w, b, reluAfter ? Activation.RELU : null, 0f, 0f);
+        }
         final Tensor out = new Tensor(y, x.shape());
+        final BatchNormKernel.ReluAfter relu = reluAfter ? new BatchNormKernel.ReluAfter(w, b) : null;
 
-        // With x̂ = (x − μ)·σ⁻¹ and m values per channel:
+        // With x̂ = (x − μ)·σ⁻¹ and m values per channel (g taken through ReLU's gradient first when fused):
         //   dL/dβ = Σ g,   dL/dγ = Σ g·x̂,
         //   dL/dx = γσ⁻¹·(g − Σg/m − x̂·Σ(g·x̂)/m)   in training, where μ and σ depend on x,
         //   dL/dx = γσ⁻¹·g                          in evaluation, where they are constants.
-        return Node.record("BatchNorm", out, g -> {
+        return Node.record(reluAfter ? "BatchNormReLU" : "BatchNorm", out, g -> {
             final Tensor gc = g.contiguousData();
             final float[] sumG = new float[channels], sumGXhat = new float[channels];
-            BatchNormKernel.gradSums(in.data(), in.offset(), gc.data(), gc.offset(), n, channels, inner, mean, invStd, sumG, sumGXhat);
+            BatchNormKernel.gradSums(in.data(), in.offset(), gc.data(), gc.offset(), n, channels, inner, mean, invStd, relu, sumG, sumGXhat);
             Tensor dx = null;
             if (x.requiresGrad()) {
                 final float[] d = Arena.uninitialized(x.numel());
-                BatchNormKernel.inputGrad(in.data(), in.offset(), gc.data(), gc.offset(), d, 0, n, channels, inner, mean, invStd, w, sumG, sumGXhat, training);
+                BatchNormKernel.inputGrad(in.data(), in.offset(), gc.data(), gc.offset(), d, 0, n, channels, inner, mean, invStd, w, relu, sumG, sumGXhat, training);
                 dx = new Tensor(d, x.shape());
             }
             final Tensor dw = weight == null ? null : new Tensor(sumGXhat, weight.shape());

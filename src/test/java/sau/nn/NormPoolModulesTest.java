@@ -41,6 +41,33 @@ class NormPoolModulesTest {
     }
 
     @Test
+    void trainingFusesBatchNormWithTheReluAfterItToTheSameBitsAndGradients() {
+        // {N, C, H, W}: rows of 3×7 (vector loops with tails) and of 4×4 (whole vectors)
+        for (int[] shape : new int[][] {{4, 5, 3, 7}, {3, 6, 4, 4}}) {
+            final BatchNorm2d fusedBn = new BatchNorm2d(shape[1]), plainBn = new BatchNorm2d(shape[1]);
+            for (BatchNorm2d bn : List.of(fusedBn, plainBn)) { // the same γ and β, not 1 and 0
+                bn.weight().copyFrom(Tensor.randn(new Generator(3), shape[1]));
+                bn.bias().copyFrom(Tensor.randn(new Generator(4), shape[1]));
+            }
+            final Sequential fused = new Sequential(fusedBn, new ReLU());
+            final Module relu = new ReLU();
+            final Tensor x = Tensor.randn(gen, shape), g = Tensor.randn(gen, shape);
+            final Tensor xFused = x.detach().requiresGrad(true), xPlain = x.detach().requiresGrad(true);
+            final Tensor yFused = fused.forward(xFused), yPlain = relu.forward(plainBn.forward(xPlain));
+            assertEquals("BatchNormReLU", yFused.gradFn().name());
+            assertArrayEquals(yPlain.toArray(), yFused.toArray(), 0f);
+            yFused.backward(g);
+            yPlain.backward(g);
+            assertArrayEquals(xPlain.grad().toArray(), xFused.grad().toArray(), 0f, "dL/dx");
+            assertArrayEquals(plainBn.weight().grad().toArray(), fusedBn.weight().grad().toArray(), 0f, "dL/dγ");
+            assertArrayEquals(plainBn.bias().grad().toArray(), fusedBn.bias().grad().toArray(), 0f, "dL/dβ");
+            assertArrayEquals(plainBn.runningMean().toArray(), fusedBn.runningMean().toArray(), 0f, "running mean");
+            assertArrayEquals(plainBn.runningVar().toArray(), fusedBn.runningVar().toArray(), 0f, "running var");
+            assertEquals(plainBn.numBatchesTracked().item(), fusedBn.numBatchesTracked().item());
+        }
+    }
+
+    @Test
     void evaluationFusesBatchNormWithTheActivationAfterItToTheSameBits() {
         for (Module activation : List.<Module>of(new ReLU(), new LeakyReLU(0.2f), new ELU(0.7f), new Softplus(2f, 5f), new GELU("tanh"), new SiLU())) {
             final BatchNorm2d bn = new BatchNorm2d(5);

@@ -47,6 +47,14 @@ class NormPoolOpsTest {
     }
 
     @Test
+    void batchNormReluGradients() {
+        CHECK.check(t -> BatchNormOp.batchNormRelu(t[0], t[1], t[2], null, null, true, 0.1f, 1e-5f), randn(3, 2, 2, 5), randn(2), randn(2));
+        CHECK.check(t -> BatchNormOp.batchNormRelu(t[0], null, null, null, null, true, 0.1f, 1e-5f), randn(3, 2, 7));
+        final Tensor rm = Tensor.of(0.3f, -0.2f), rv = Tensor.of(1.5f, 0.7f);
+        CHECK.check(t -> BatchNormOp.batchNormRelu(t[0], t[1], t[2], rm, rv, false, 0.1f, 1e-5f), randn(2, 2, 3, 2), randn(2), randn(2));
+    }
+
+    @Test
     void batchNormNormalisesEachChannelAndUpdatesRunningStats() {
         // channel 0: 1, 3, 5 (mean 3, biased var 8/3, unbiased 4); channel 1: 2, 6, 10 (mean 6, 32/3, 16)
         final Tensor x = Tensor.of(new float[] {1, 2, 3, 6, 5, 10}, 3, 2);

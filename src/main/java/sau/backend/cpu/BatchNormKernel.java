@@ -14,6 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * and writes {@code y = (x − μ)·γ/√(σ² + ε) + β}. Backward is the same shape: {@link #gradSums}
  * finds {@code Σg} and {@code Σg·x̂} per channel, {@link #inputGrad} writes {@code dx}.
  *
+ * <p>A ReLU right after the batch norm can join it ({@link ReluAfter}): forward applies it to
+ * each row as it is written, and backward recomputes the ReLU's input from x to apply its
+ * gradient on the fly, so the pair costs the passes of the batch norm alone.
+ *
  * <p>The variance is summed around a shift: {@code K}, the channel's first element, is
  * subtracted before squaring, so {@code σ² = (Σd² − (Σd)²/m)/m} with {@code d = x − K}. A shift
  * near the mean keeps the two sums from being huge and nearly equal, which is what ruins the
@@ -30,6 +34,22 @@ public final class BatchNormKernel {
     private static final int LANE_RUN = 256;
 
     private BatchNormKernel() {}
+
+    /**
+     * The ReLU that follows the batch norm when the two run as one op ({@code BatchNormOp.batchNormRelu}),
+     * with the batch norm's γ and β (null meaning 1 and 0). Backward recomputes the ReLU's input
+     * {@code y = (x − μ)·γσ⁻¹ + β} from x, in exactly the operations {@link #normalizeThen} used, and
+     * replaces g by ReLU's gradient {@code g·[y > 0]}: y is never stored and never read back.
+     */
+    public record ReluAfter(float[] weight, float[] bias) {
+        float scale(int c, float[] invStd) {
+            return (weight == null ? 1f : weight[c]) * invStd[c];
+        }
+
+        float beta(int c) {
+            return bias == null ? 0f : bias[c];
+        }
+    }
 
     /**
      * Pass 1: {@code mean[c]} and the biased variance {@code var[c]} (divided by m, as used for
@@ -113,20 +133,29 @@ public final class BatchNormKernel {
      */
     public static void gradSums(float[] x, int xOff, float[] g, int gOff, int n, int channels, int inner,
                                 float[] mean, float[] invStd, float[] sumG, float[] sumGXhat) {
+        gradSums(x, xOff, g, gOff, n, channels, inner, mean, invStd, null, sumG, sumGXhat);
+    }
+
+    /** {@link #gradSums}, with g taken through the gradient of {@code relu} first (null: none). */
+    public static void gradSums(float[] x, int xOff, float[] g, int gOff, int n, int channels, int inner,
+                                float[] mean, float[] invStd, ReluAfter relu, float[] sumG, float[] sumGXhat) {
         checkLayout(n, channels, inner);
         Parallel.forRange(channels, grain(n, inner), (first, last) -> {
             final float[] lanes = new float[L];
             for (int c = first; c < last; c++) {
                 final float mu = mean[c];
+                final float scale = relu == null ? 0f : relu.scale(c, invStd), beta = relu == null ? 0f : relu.beta(c);
                 double sg = 0, sgx = 0;
                 FloatVector s = FloatVector.zero(S), q = FloatVector.zero(S);
                 for (int i = 0; i < n; i++) {
                     final int row = (i * channels + c) * inner;
                     int j = 0;
                     for (final int bound = S.loopBound(inner); j < bound; j += L) {
-                        final FloatVector gv = FloatVector.fromArray(S, g, gOff + row + j);
+                        final FloatVector centred = FloatVector.fromArray(S, x, xOff + row + j).sub(mu);
+                        FloatVector gv = FloatVector.fromArray(S, g, gOff + row + j);
+                        if (relu != null) gv = ActivationKernels.reluBackward(centred.fma(scale, beta), gv);
                         s = s.add(gv);
-                        q = FloatVector.fromArray(S, x, xOff + row + j).sub(mu).fma(gv, q);
+                        q = centred.fma(gv, q);
                     }
                     if (flushAfter(i, n, inner)) {
                         sg += inOrder(s, lanes);
@@ -135,9 +164,10 @@ public final class BatchNormKernel {
                         q = FloatVector.zero(S);
                     }
                     for (; j < inner; j++) {
-                        final float gi = g[gOff + row + j];
+                        final float centred = x[xOff + row + j] - mu;
+                        final float gi = relu == null ? g[gOff + row + j] : ActivationKernels.reluBackward(centred * scale + beta, g[gOff + row + j]);
                         sg += gi;
-                        sgx += (double) gi * (x[xOff + row + j] - mu);
+                        sgx += (double) gi * centred;
                     }
                 }
                 sumG[c] = (float) sg;
@@ -159,6 +189,12 @@ public final class BatchNormKernel {
      */
     public static void inputGrad(float[] x, int xOff, float[] g, int gOff, float[] dx, int dxOff, int n, int channels, int inner,
                                  float[] mean, float[] invStd, float[] weight, float[] sumG, float[] sumGXhat, boolean training) {
+        inputGrad(x, xOff, g, gOff, dx, dxOff, n, channels, inner, mean, invStd, weight, null, sumG, sumGXhat, training);
+    }
+
+    /** {@link #inputGrad}, with g taken through the gradient of {@code relu} first (null: none). */
+    public static void inputGrad(float[] x, int xOff, float[] g, int gOff, float[] dx, int dxOff, int n, int channels, int inner,
+                                 float[] mean, float[] invStd, float[] weight, ReluAfter relu, float[] sumG, float[] sumGXhat, boolean training) {
         checkLayout(n, channels, inner);
         final double m = (double) n * inner;
         Parallel.forRange(n * channels, Math.max(1, Elementwise.GRAIN / inner), (start, end) -> {
@@ -166,22 +202,24 @@ public final class BatchNormKernel {
                 final int ch = r % channels;
                 final float a = (weight == null ? 1f : weight[ch]) * invStd[ch];
                 final int gr = gOff + r * inner, dr = dxOff + r * inner, xr = xOff + r * inner;
-                int j = 0;
-                final int bound = S.loopBound(inner);
-                if (!training) {
-                    for (; j < bound; j += L) FloatVector.fromArray(S, g, gr + j).mul(a).intoArray(dx, dr + j);
-                    for (; j < inner; j++) dx[dr + j] = g[gr + j] * a;
-                    continue;
-                }
                 final float mu = mean[ch];
-                final float b = (float) (-a * invStd[ch] * (sumGXhat[ch] / m));
-                final float c = (float) (-a * (sumG[ch] / m));
+                final float scale = relu == null ? 0f : relu.scale(ch, invStd), beta = relu == null ? 0f : relu.beta(ch);
+                // in evaluation b = c = 0: dx = g·a
+                final float b = training ? (float) (-a * invStd[ch] * (sumGXhat[ch] / m)) : 0f;
+                final float c = training ? (float) (-a * (sumG[ch] / m)) : 0f;
                 final FloatVector av = FloatVector.broadcast(S, a);
-                for (; j < bound; j += L) {
+                int j = 0;
+                for (final int bound = S.loopBound(inner); j < bound; j += L) {
                     final FloatVector centred = FloatVector.fromArray(S, x, xr + j).sub(mu);
-                    FloatVector.fromArray(S, g, gr + j).fma(av, centred.fma(b, c)).intoArray(dx, dr + j);
+                    FloatVector gv = FloatVector.fromArray(S, g, gr + j);
+                    if (relu != null) gv = ActivationKernels.reluBackward(centred.fma(scale, beta), gv);
+                    (training ? gv.fma(av, centred.fma(b, c)) : gv.mul(av)).intoArray(dx, dr + j);
                 }
-                for (; j < inner; j++) dx[dr + j] = g[gr + j] * a + ((x[xr + j] - mu) * b + c);
+                for (; j < inner; j++) {
+                    final float centred = x[xr + j] - mu;
+                    final float gi = relu == null ? g[gr + j] : ActivationKernels.reluBackward(centred * scale + beta, g[gr + j]);
+                    dx[dr + j] = training ? gi * a + (centred * b + c) : gi * a;
+                }
             }
         });
     }
