@@ -76,13 +76,7 @@ public final class LayerBench {
     }
 
     public static List<Map<String, Object>> vgg16Convs(List<String> args) {
-        final int batch = TrainStepBench.intOption(args, "--batch", 128);
-        final List<Map<String, Object>> rows = new ArrayList<>();
-        for (int[] layer : VGG16) {
-            final ConvGeometry g = ConvGeometry.of(batch, layer[0], layer[2], layer[2], layer[1], 3, 3, 1, 1, 1, 1, 1, 1, 1);
-            rows.add(convRow("conv_vgg16", label(layer), g));
-        }
-        return rows;
+        return squareConvs("conv_vgg16", VGG16, 3, args);
     }
 
     public static List<Map<String, Object>> depthwise(List<String> args) {
@@ -97,11 +91,17 @@ public final class LayerBench {
     }
 
     public static List<Map<String, Object>> pointwise(List<String> args) {
+        return squareConvs("pointwise", POINTWISE, 1, args);
+    }
+
+    /** One row per layer {in, out, side}: a {@code kernel × kernel} convolution, stride 1, "same" padding. */
+    private static List<Map<String, Object>> squareConvs(String bench, int[][] layers, int kernel, List<String> args) {
         final int batch = TrainStepBench.intOption(args, "--batch", 128);
         final List<Map<String, Object>> rows = new ArrayList<>();
-        for (int[] layer : POINTWISE) {
-            final ConvGeometry g = ConvGeometry.of(batch, layer[0], layer[2], layer[2], layer[1], 1, 1, 1, 1, 0, 0, 1, 1, 1);
-            rows.add(convRow("pointwise", label(layer), g));
+        for (int[] layer : layers) {
+            final int pad = kernel / 2;
+            final ConvGeometry g = ConvGeometry.of(batch, layer[0], layer[2], layer[2], layer[1], kernel, kernel, 1, 1, pad, pad, 1, 1, 1);
+            rows.add(convRow(bench, label(layer), g));
         }
         return rows;
     }

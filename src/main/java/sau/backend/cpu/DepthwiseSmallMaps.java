@@ -3,6 +3,7 @@ package sau.backend.cpu;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -39,6 +40,10 @@ import jdk.incubator.vector.VectorSpecies;
  * over the taps of that phase, of {@code w·dy[e − (qi·outW + qj)]}, read from a copy of dY between
  * zeros; then the phases are put back together into dx.
  *
+ * <p>Splitting a plane into phases and putting them back are permutations of its pixels, the
+ * same for every plane: they run as vector gathers through index tables made once per call, not
+ * pixel by pixel (at stride 2 on 8×8 maps the pixel loops took most of the time).
+ *
  * <p>The forward sums are taken in {@link DepthwiseConvKernel}'s order (a masked tap adds an
  * exact 0), so the outputs are the same bits, with one exception: a wrongly read neighbour that
  * is infinite or NaN makes a NaN (0·∞) where the exact convolution would not read it at all.
@@ -71,8 +76,14 @@ final class DepthwiseSmallMaps {
      * inside the image's columns in the forward pass from a vector at place r, 0 where it wraps
      * into the next or previous row; {@code backLanes} is the same for the backward-data walk,
      * whose shift is the opposite. {@code byPhase[ph]} lists the taps that read phase ph.
+     *
+     * <p>The phases of a plane, side by side ({@code ph·outPlane + e}), and the plane itself are
+     * permutations of each other: element e of phase ph is input pixel {@code split[ph·outPlane + e]}
+     * where {@code inside} is true (elsewhere a zero), and input pixel k is element
+     * {@code merge[k]} of the phases. {@code full}: every phase element is a pixel.
      */
-    private record Taps(int stride, int positions, int[] phase, int[] shift, int[][] byPhase, int front, int slot, float[] lanes, float[] backLanes) {
+    private record Taps(int stride, int positions, int[] phase, int[] shift, int[][] byPhase, int front, int slot, float[] lanes, float[] backLanes,
+                        int[] split, boolean[] inside, boolean full, int[] merge) {
 
         static Taps of(ConvGeometry g) {
             final int s = g.strideH(), outW = g.outW(), kh = g.kernelH(), kw = g.kernelW(), count = kh * kw;
@@ -101,7 +112,27 @@ final class DepthwiseSmallMaps {
                 final int of = ph;
                 byPhase[ph] = IntStream.range(0, count).filter(t -> phase[t] == of).toArray();
             }
-            return new Taps(s, positions, phase, shift, byPhase, reach, reach + g.outPlane() + reach, lanes, backLanes);
+            final int outPlane = g.outPlane();
+            final int[] split = new int[s * s * outPlane], merge = new int[g.inPlane()];
+            final boolean[] inside = new boolean[split.length];
+            boolean full = true;
+            for (int ph = 0; ph < s * s; ph++) {
+                for (int e = 0; e < outPlane; e++) {
+                    final int ih = e / outW * s + ph / s, iw = e % outW * s + ph % s, at = ph * outPlane + e;
+                    inside[at] = ih < g.inH() && iw < g.inW();
+                    full &= inside[at];
+                    if (inside[at]) {
+                        split[at] = ih * g.inW() + iw;
+                        merge[split[at]] = at;
+                    }
+                }
+            }
+            return new Taps(s, positions, phase, shift, byPhase, reach, reach + outPlane + reach, lanes, backLanes, split, inside, full, merge);
+        }
+
+        /** At stride 1 with rows as long as the output's, the one phase is the plane itself: no permutation. */
+        boolean samePlane(ConvGeometry g) {
+            return stride == 1 && g.inW() == g.outW();
         }
 
         int phases() {
@@ -112,9 +143,9 @@ final class DepthwiseSmallMaps {
     /** Per-thread buffers that only grow. */
     private static final class Scratch {
         float[] planes = new float[0];
+        float[] phased = new float[0];
         float[] weights = new float[0];
         float[] sums = new float[0];
-        final float[] lanes = new float[L];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -175,43 +206,50 @@ final class DepthwiseSmallMaps {
         final int channels = g.inChannels(), plane = g.outPlane();
         final float[] weights = maskedWeights(g, taps, taps.backLanes(), w, wOff);
         final int perChannel = taps.positions() * taps.shift().length * L;
+        // The one phase goes straight into dx when it is dx's own layout and a whole number of vectors.
+        final boolean direct = taps.samePlane(g) && g.inPlane() % L == 0;
         Parallel.forRange(g.batch() * channels, grain, (p0, p1) -> {
             final Scratch s = SCRATCH.get();
             final float[] padded = s.planes = zeroed(s.planes, taps.slot());
+            final float[] phased = s.phased = grow(s.phased, taps.phases() * plane);
             for (int p = p0; p < p1; p++) {
                 System.arraycopy(dy, dyOff + p * plane, padded, taps.front(), plane);
-                for (int ph = 0; ph < taps.phases(); ph++) {
-                    backwardDataPhase(g, taps, ph, padded, weights, p % channels * perChannel, dx, dxOff + p * g.inPlane(), s.lanes);
+                final int wc = p % channels * perChannel, dxPlane = dxOff + p * g.inPlane();
+                if (direct) {
+                    backwardDataPhase(g, taps, 0, padded, weights, wc, dx, dxPlane);
+                    continue;
                 }
+                for (int ph = 0; ph < taps.phases(); ph++) backwardDataPhase(g, taps, ph, padded, weights, wc, phased, ph * plane);
+                mergePhases(g, taps, phased, dx, dxPlane);
             }
         });
     }
 
-    /** Phase ph of dx: each vector of the phase plane summed over the taps of that phase, then its real pixels stored. */
-    private static void backwardDataPhase(ConvGeometry g, Taps taps, int ph, float[] padded, float[] weights, int wc, float[] dx, int dxPlane, float[] lanes) {
-        final int s = taps.stride(), ri = ph / s, rj = ph % s, outW = g.outW(), w = g.inW();
-        final int rows = ceilDiv(g.inH() - ri, s), cols = ceilDiv(w - rj, s);
+    /**
+     * Phase ph of dx into {@code out[at...]}: each vector of the phase plane summed over the taps of
+     * that phase. Rows of the phase below the image are skipped, or left with what their vector
+     * also covered; {@link #mergePhases} reads only the pixels.
+     */
+    private static void backwardDataPhase(ConvGeometry g, Taps taps, int ph, float[] padded, float[] weights, int wc, float[] out, int at) {
+        final int s = taps.stride(), rows = ceilDiv(g.inH() - ph / s, s);
         final int[] shift = taps.shift(), ofPhase = taps.byPhase()[ph];
-        for (int o = 0, r = 0; o < rows * outW; o += L, r = r + 1 == taps.positions() ? 0 : r + 1) {
+        for (int o = 0, r = 0; o < rows * g.outW(); o += L, r = r + 1 == taps.positions() ? 0 : r + 1) {
             FloatVector acc = FloatVector.zero(S);
-            final int at = taps.front() + o, wr = wc + r * shift.length * L;
+            final int from = taps.front() + o, wr = wc + r * shift.length * L;
             for (int t : ofPhase) {
-                acc = FloatVector.fromArray(S, padded, at - shift[t]).fma(FloatVector.fromArray(S, weights, wr + t * L), acc);
+                acc = FloatVector.fromArray(S, padded, from - shift[t]).fma(FloatVector.fromArray(S, weights, wr + t * L), acc);
             }
-            if (s == 1 && cols == outW) {
-                // One phase laid out as dx itself: whole rows straight in (rows·outW is not always a whole number of vectors).
-                if (o + L <= rows * outW) {
-                    acc.intoArray(dx, dxPlane + o);
-                    continue;
-                }
-            }
-            acc.intoArray(lanes, 0);
-            // The vector holds whole rows of the phase plane: row i's first `cols` values are pixels.
-            for (int i = o / outW, lane = 0; lane < L && i < rows; i++, lane += outW) {
-                final int dst = dxPlane + (i * s + ri) * w + rj;
-                for (int j = 0; j < cols; j++) dx[dst + j * s] = lanes[lane + j];
-            }
+            acc.intoArray(out, at + o);
         }
+    }
+
+    /** The plane at {@code x[xPlane]} from its phases side by side in {@code phased}: pixel k is element {@code merge[k]}. */
+    private static void mergePhases(ConvGeometry g, Taps taps, float[] phased, float[] x, int xPlane) {
+        final int[] merge = taps.merge();
+        final int plane = g.inPlane();
+        int k = 0;
+        for (final int bound = S.loopBound(plane); k < bound; k += L) FloatVector.fromArray(S, phased, 0, merge, k).intoArray(x, xPlane + k);
+        for (; k < plane; k++) x[xPlane + k] = phased[merge[k]];
     }
 
     /**
@@ -270,23 +308,24 @@ final class DepthwiseSmallMaps {
 
     /**
      * Copies one input plane into its phase planes: pixel {@code (i·s + ri, j·s + rj)} to element
-     * {@code i·outW + j} of phase {@code ri·s + rj}. The other elements are never written, so
-     * they keep the zeros of {@link #zeroed}. At stride 1 with rows as long as the output's,
-     * the plane is the one phase and goes in one copy.
+     * {@code i·outW + j} of phase {@code ri·s + rj}, one gather per vector; elements that are no
+     * pixel get a zero. The zeros around each phase are never written. At stride 1 with rows as
+     * long as the output's, the plane is the one phase and goes in one copy.
      */
     private static void splitPhases(ConvGeometry g, Taps taps, float[] x, int xPlane, float[] planes) {
-        final int s = taps.stride(), outW = g.outW(), w = g.inW();
-        if (s == 1 && w == outW) {
+        if (taps.samePlane(g)) {
             System.arraycopy(x, xPlane, planes, taps.front(), g.inPlane());
             return;
         }
-        for (int ri = 0; ri < s; ri++) {
-            for (int rj = 0; rj < s; rj++) {
-                final int base = (ri * s + rj) * taps.slot() + taps.front(), cols = ceilDiv(w - rj, s);
-                for (int i = 0, ih = ri; ih < g.inH(); i++, ih += s) {
-                    final int src = xPlane + ih * w + rj, dst = base + i * outW;
-                    for (int j = 0; j < cols; j++) planes[dst + j] = x[src + j * s];
-                }
+        final int plane = g.outPlane();
+        final int[] split = taps.split();
+        for (int ph = 0; ph < taps.phases(); ph++) {
+            final int to = ph * taps.slot() + taps.front();
+            for (int e = 0, at = ph * plane; e < plane; e += L, at += L) {
+                final FloatVector v = taps.full()
+                        ? FloatVector.fromArray(S, x, xPlane, split, at)
+                        : FloatVector.fromArray(S, x, xPlane, split, at, VectorMask.fromArray(S, taps.inside(), at));
+                v.intoArray(planes, to + e);
             }
         }
     }
