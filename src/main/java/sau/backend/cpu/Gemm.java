@@ -308,14 +308,20 @@ public final class Gemm {
                         for (int i = mr; i < MR; i++) dst[d + i] = 0f;
                     }
                 }
-            } else {
-                // Walk each source row contiguously and scatter it with stride MR.
-                for (int i = 0; i < mr; i++) {
-                    final int src = aOff + (ic + ir + i) * lda + pc;
-                    for (int p = 0; p < kc; p++) dst[base + p * MR + i] = a[src + p];
+            } else if (mr == MR) {
+                // The MR source rows are walked side by side, so that the panel is written in order.
+                final int r0 = aOff + (ic + ir) * lda + pc, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+                for (int p = 0; p < kc; p++) {
+                    final int d = base + p * MR;
+                    dst[d] = a[r0 + p];
+                    dst[d + 1] = a[r1 + p];
+                    dst[d + 2] = a[r2 + p];
+                    dst[d + 3] = a[r3 + p];
                 }
-                for (int i = mr; i < MR; i++) {
-                    for (int p = 0; p < kc; p++) dst[base + p * MR + i] = 0f;
+            } else {
+                for (int i = 0; i < MR; i++) {
+                    final int src = aOff + (ic + ir + i) * lda + pc;
+                    for (int p = 0; p < kc; p++) dst[base + p * MR + i] = i < mr ? a[src + p] : 0f;
                 }
             }
         }
@@ -333,13 +339,12 @@ public final class Gemm {
             final int nr = Math.min(NR, nc - j0);
             final int base = q * NR * kc;
             if (transB) {
-                // op(B)[p][j] = B[j][p]: read each source row contiguously, scatter with stride NR.
-                for (int j = 0; j < nr; j++) {
-                    final int src = bOff + (jc + j0 + j) * ldb + pc;
-                    for (int p = 0; p < kc; p++) dst[base + p * NR + j] = b[src + p];
-                }
-                for (int j = nr; j < NR; j++) {
-                    for (int p = 0; p < kc; p++) dst[base + p * NR + j] = 0f;
+                // op(B)[p][j] = B[j][p]: the panel's source rows are walked side by side, so that it is written in order.
+                final int first = bOff + (jc + j0) * ldb + pc;
+                for (int p = 0; p < kc; p++) {
+                    final int d = base + p * NR;
+                    for (int j = 0, src = first + p; j < nr; j++, src += ldb) dst[d + j] = b[src];
+                    for (int j = nr; j < NR; j++) dst[d + j] = 0f;
                 }
             } else if (nr == NR) {
                 for (int p = 0; p < kc; p++) {
