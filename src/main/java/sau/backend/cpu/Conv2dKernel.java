@@ -74,6 +74,14 @@ public final class Conv2dKernel {
     static final int GEMM_COLUMNS = 256;
 
     /**
+     * Floats of columns per chunk of the weight gradient: 512 KiB, about L2. Its GEMM reads the
+     * columns transposed, a column of them per vector, which is slow unless they are still in L2.
+     * A chunk keeps at least {@link #GEMM_COLUMNS} pixels, though, so that its update of dW
+     * (loaded and stored once per chunk) stays small next to the product.
+     */
+    static final int WEIGHT_CHUNK = 1 << 17;
+
+    /**
      * The weight gradient is summed in this many parts, whatever the number of threads: enough to
      * keep a few cores busy with GEMMs that each run on one core (faster than one GEMM split over
      * all of them at these sizes), few enough that the partial sums take little memory.
@@ -334,7 +342,8 @@ public final class Conv2dKernel {
     /** The weight gradient over batch rows {@code [q0, q1)}, into {@code out[outOff...]} (overwritten), on this thread. */
     private static void weightPart(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, int q0, int q1, float[] out, int outOff) {
         final int kPer = g.outPerGroup(), rows = g.colRows(), outW = g.outW();
-        final int maxRows = Math.max(1, COLUMN_BUDGET / (g.groups() * rows * outW));
+        final int rowFloats = g.groups() * rows * outW;
+        final int maxRows = Math.max(1, Math.min(COLUMN_BUDGET / rowFloats, Math.max(WEIGHT_CHUNK / rowFloats, ceilDiv(GEMM_COLUMNS, outW))));
         final int perChunk = ceilDiv(q1 - q0, ceilDiv(q1 - q0, maxRows));
         final Scratch s = SCRATCH.get();
         for (int c0 = q0; c0 < q1; c0 += perChunk) {
