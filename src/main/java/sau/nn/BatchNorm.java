@@ -23,7 +23,7 @@ import sau.tensor.Tensor;
  * {@code weight} (γ, initially 1) and {@code bias} (β, initially 0). Without
  * {@code trackRunningStats} there are no buffers and the batch statistics are used in both modes.
  */
-public abstract class BatchNorm extends Module {
+public abstract class BatchNorm extends Module implements FusesActivation {
 
     private final int numFeatures;
     private final float eps;
@@ -63,6 +63,7 @@ public abstract class BatchNorm extends Module {
      * any pointwise activation in evaluation with running statistics and no gradient being
      * recorded. {@code Sequential} calls it for a batch norm followed by a pointwise activation.
      */
+    @Override
     public Tensor forwardThen(Tensor x, PointwiseActivation then) {
         if (then.function() == Activation.RELU) {
             checkInput(x);

@@ -1,5 +1,7 @@
 package sau.nn;
 
+import sau.backend.cpu.Activation;
+import sau.nn.activation.PointwiseActivation;
 import sau.ops.Convolution;
 import sau.tensor.Generator;
 import sau.tensor.Tensor;
@@ -14,7 +16,7 @@ import sau.tensor.Tensor;
  * which works out to U(−1/√fan_in, 1/√fan_in) with {@code fan_in = in_channels/groups·kh·kw}, and
  * the bias is drawn from the same range.
  */
-public final class Conv2d extends Module {
+public final class Conv2d extends Module implements FusesActivation {
 
     private final int inChannels;
     private final int outChannels;
@@ -62,6 +64,13 @@ public final class Conv2d extends Module {
     @Override
     public Tensor forward(Tensor x) {
         return Convolution.conv2d(x, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /** A ReLU after the convolution is applied in place on its output ({@code Convolution.conv2dRelu}). */
+    @Override
+    public Tensor forwardThen(Tensor x, PointwiseActivation then) {
+        if (then.function() != Activation.RELU) return ((Module) then).forward(forward(x));
+        return Convolution.conv2dRelu(x, weight, bias, stride, padding, dilation, groups);
     }
 
     public Tensor weight() {

@@ -33,9 +33,10 @@ public final class Sequential extends Module {
     }
 
     /**
-     * Runs the layers in order. A batch norm directly followed by a pointwise activation is handed
-     * the activation ({@link BatchNorm#forwardThen}), which computes both in one pass over memory
-     * in evaluation, as inference engines fuse them, and also in training for a ReLU; the values
+     * Runs the layers in order. A batch norm or a convolution directly followed by a pointwise
+     * activation is handed the activation ({@link FusesActivation#forwardThen}): a batch norm
+     * computes both in one pass over memory in evaluation, as inference engines fuse them, and
+     * also in training for a ReLU; a convolution applies a ReLU in place on its output. The values
      * and gradients are those of the two layers.
      */
     @Override
@@ -43,8 +44,8 @@ public final class Sequential extends Module {
         Tensor y = x;
         for (int i = 0; i < layers.size(); i++) {
             final Module m = layers.get(i);
-            if (m instanceof BatchNorm bn && i + 1 < layers.size() && layers.get(i + 1) instanceof PointwiseActivation then) {
-                y = bn.forwardThen(y, then);
+            if (m instanceof FusesActivation fusing && i + 1 < layers.size() && layers.get(i + 1) instanceof PointwiseActivation then) {
+                y = fusing.forwardThen(y, then);
                 i++;
             } else {
                 y = m.forward(y);

@@ -81,20 +81,30 @@ public final class Activations {
     /** Any of the pointwise activations, with its parameters {@code p} and {@code q} (see {@link Activation}). */
     public static Tensor apply(Activation f, Tensor x, float p, float q) {
         final Tensor in = x.contiguousData();
+        final Tensor out;
         if (x.isCuda()) {
-            final Tensor out = CudaActivation.forward(f, in, p, q);
-            return Node.record(f.label(), out, g -> new Tensor[] {CudaActivation.backward(f, in, out, g.contiguousData(), p, q)}, x);
+            out = CudaActivation.forward(f, in, p, q);
+        } else {
+            final float[] y = Arena.uninitialized(in.numel());
+            ActivationKernels.forward(f, in.data(), in.offset(), y, 0, y.length, p, q);
+            out = new Tensor(y, x.shape());
         }
-        final int n = in.numel();
-        final float[] y = Arena.uninitialized(n);
-        ActivationKernels.forward(f, in.data(), in.offset(), y, 0, n, p, q);
-        final Tensor out = new Tensor(y, x.shape());
-        return Node.record(f.label(), out, g -> {
-            final Tensor gc = g.contiguousData();
-            final float[] gx = Arena.uninitialized(n);
-            ActivationKernels.backward(f, in.data(), in.offset(), y, 0, gc.data(), gc.offset(), gx, 0, n, p, q);
-            return new Tensor[] {new Tensor(gx, x.shape())};
-        }, x);
+        return Node.record(f.label(), out, g -> new Tensor[] {backward(f, in, out, g, p, q)}, x);
+    }
+
+    /** {@code y = f(y)} in place, recording nothing: for an op that applies an activation to its own fresh output. */
+    static void applyInPlace(Activation f, Tensor y, float p, float q) {
+        if (y.isCuda()) CudaActivation.forward(f, y, y, p, q);
+        else ActivationKernels.forward(f, y.data(), y.offset(), y.data(), y.offset(), y.numel(), p, q);
+    }
+
+    /** dL/dx of {@code y = f(x)} from dL/dy; x and y contiguous. */
+    static Tensor backward(Activation f, Tensor x, Tensor y, Tensor g, float p, float q) {
+        final Tensor gc = g.contiguousData();
+        if (x.isCuda()) return CudaActivation.backward(f, x, y, gc, p, q);
+        final float[] gx = Arena.uninitialized(x.numel());
+        ActivationKernels.backward(f, x.data(), x.offset(), y.data(), y.offset(), gc.data(), gc.offset(), gx, 0, gx.length, p, q);
+        return new Tensor(gx, x.shape());
     }
 
     /**

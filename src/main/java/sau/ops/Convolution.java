@@ -1,6 +1,7 @@
 package sau.ops;
 
 import sau.autograd.Node;
+import sau.backend.cpu.Activation;
 import sau.backend.cpu.Conv2dKernel;
 import sau.backend.cpu.ConvGeometry;
 import sau.backend.Devices;
@@ -52,6 +53,22 @@ public final class Convolution {
      * @return {@code [N, K, ⌊(H + 2ph − dh(kh − 1) − 1)/sh⌋ + 1, ⌊(W + 2pw − dw(kw − 1) − 1)/sw⌋ + 1]}
      */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        return conv2d(x, weight, bias, stride, padding, dilation, groups, false);
+    }
+
+    /**
+     * {@code relu(conv2d(...))} as one op, the same values and gradients bit for bit, with the
+     * ReLU applied in place on the convolution's output (PyTorch's {@code ReLU(inplace=True)} after
+     * a convolution): ReLU's gradient needs only the sign of its input, and its output has the
+     * same sign, so the convolution's own output is never kept. One tensor less per layer, which
+     * is most of the memory of a network without batch norm (SSD's VGG). {@code Sequential} uses it
+     * for {@code Conv2d → ReLU}.
+     */
+    public static Tensor conv2dRelu(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        return conv2d(x, weight, bias, stride, padding, dilation, groups, true);
+    }
+
+    private static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups, boolean reluAfter) {
         checkPairs("conv2d", stride, padding, dilation);
         if (x.dim() != 4) throw new IllegalArgumentException("conv2d expects a 4-D input [N, C, H, W], got shape " + Shape.str(x.shape()));
         if (weight.dim() != 4) throw new IllegalArgumentException("conv2d expects a 4-D weight [out_channels, in_channels/groups, kh, kw], got shape " + Shape.str(weight.shape()));
@@ -69,14 +86,16 @@ public final class Convolution {
         final Tensor xc = x.contiguousData(), wc = weight.contiguousData(), bc = bias == null ? null : bias.contiguousData();
         final Tensor out = Arena.empty(x.device(), geo.batch(), outC, geo.outH(), geo.outW());
         forward(geo, xc, wc, bc, out);
+        if (reluAfter) Activations.applyInPlace(Activation.RELU, out, 0f, 0f);
 
         // Every Conv2dKernel pass overwrites its output, so the outputs need no zeroing (Arena.empty).
         // With Y = W·cols(X) per image and group:
         //   dL/dX = col2im(Wᵀ·dY)          (backward-data: the transposed convolution of dY)
         //   dL/dW = Σ_images dY·cols(X)ᵀ    (backward-weights)
         //   dL/db[k] = Σ_{n,oh,ow} dY[n,k,oh,ow]
-        return Node.record("Conv2d", out, g -> {
-            final Tensor gc = g.contiguousData();
+        // Fused with a ReLU, dY is first g·[y > 0], read from the ReLU's output, which has y's sign.
+        return Node.record(reluAfter ? "Conv2dReLU" : "Conv2d", out, g -> {
+            final Tensor gc = reluAfter ? Activations.backward(Activation.RELU, out, out, g, 0f, 0f) : g.contiguousData();
             return new Tensor[] {
                 x.requiresGrad() ? dataGradient(geo, gc, wc, x.shape()) : null,
                 weight.requiresGrad() ? weightGradient(geo, xc, gc, weight.shape()) : null,

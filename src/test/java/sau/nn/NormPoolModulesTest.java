@@ -68,6 +68,24 @@ class NormPoolModulesTest {
     }
 
     @Test
+    void aConvolutionFollowedByReluIsOneOpWithTheSameBitsAndGradients() {
+        final Conv2d fusedConv = new Conv2d(3, 4, 3, 1, 1, true, new Generator(5)), plainConv = new Conv2d(3, 4, 3, 1, 1, true, new Generator(5));
+        final Sequential fused = new Sequential(fusedConv, new ReLU());
+        final Tensor x = Tensor.randn(gen, 2, 3, 5, 6), g = Tensor.randn(gen, 2, 4, 5, 6);
+        final Tensor xFused = x.detach().requiresGrad(true), xPlain = x.detach().requiresGrad(true);
+        final Tensor yFused = fused.forward(xFused), yPlain = new ReLU().forward(plainConv.forward(xPlain));
+        assertEquals("Conv2dReLU", yFused.gradFn().name());
+        assertArrayEquals(yPlain.toArray(), yFused.toArray(), 0f);
+        yFused.backward(g);
+        yPlain.backward(g);
+        assertArrayEquals(xPlain.grad().toArray(), xFused.grad().toArray(), 0f, "dL/dx");
+        assertArrayEquals(plainConv.weight().grad().toArray(), fusedConv.weight().grad().toArray(), 0f, "dL/dw");
+        assertArrayEquals(plainConv.bias().grad().toArray(), fusedConv.bias().grad().toArray(), 0f, "dL/db");
+        // another activation runs as its own layer
+        assertEquals("GELU", new Sequential(fusedConv, new GELU("none")).forward(xFused).gradFn().name());
+    }
+
+    @Test
     void evaluationFusesBatchNormWithTheActivationAfterItToTheSameBits() {
         for (Module activation : List.<Module>of(new ReLU(), new LeakyReLU(0.2f), new ELU(0.7f), new Softplus(2f, 5f), new GELU("tanh"), new SiLU())) {
             final BatchNorm2d bn = new BatchNorm2d(5);

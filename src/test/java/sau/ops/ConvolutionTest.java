@@ -25,6 +25,14 @@ class ConvolutionTest {
     private static final GradCheck CHECK = GradCheck.create();
 
     @Test
+    void conv2dReluGradients() {
+        // Small weights and biases of ±3 keep every output far from ReLU's kink, where finite
+        // differences break: channel 0 passes its gradient, channel 1 (always negative) none.
+        final Tensor w = Arithmetic.mul(Tensor.randn(new Generator(4), 2, 3, 3, 3), 0.1f).requiresGrad(true);
+        CHECK.check(t -> Convolution.conv2dRelu(t[0], t[1], t[2], p(1, 1), p(1, 1), p(1, 1), 1), randn(2, 3, 4, 5), w, Tensor.of(3f, -3f).requiresGrad(true));
+    }
+
+    @Test
     void conv2dByHand() {
         // 3×3 input 0..8, a 2×2 kernel of ones: each output is the sum of a 2×2 window, plus the bias.
         final Tensor x = Tensor.of(new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8}, 1, 1, 3, 3);
