@@ -49,18 +49,7 @@ class NormPoolModulesTest {
                 bn.weight().copyFrom(Tensor.randn(new Generator(3), shape[1]));
                 bn.bias().copyFrom(Tensor.randn(new Generator(4), shape[1]));
             }
-            final Sequential fused = new Sequential(fusedBn, new ReLU());
-            final Module relu = new ReLU();
-            final Tensor x = Tensor.randn(gen, shape), g = Tensor.randn(gen, shape);
-            final Tensor xFused = x.detach().requiresGrad(true), xPlain = x.detach().requiresGrad(true);
-            final Tensor yFused = fused.forward(xFused), yPlain = relu.forward(plainBn.forward(xPlain));
-            assertEquals("BatchNormReLU", yFused.gradFn().name());
-            assertArrayEquals(yPlain.toArray(), yFused.toArray(), 0f);
-            yFused.backward(g);
-            yPlain.backward(g);
-            assertArrayEquals(xPlain.grad().toArray(), xFused.grad().toArray(), 0f, "dL/dx");
-            assertArrayEquals(plainBn.weight().grad().toArray(), fusedBn.weight().grad().toArray(), 0f, "dL/dγ");
-            assertArrayEquals(plainBn.bias().grad().toArray(), fusedBn.bias().grad().toArray(), 0f, "dL/dβ");
+            assertFusedLikePlain("BatchNormReLU", fusedBn, plainBn, shape, shape);
             assertArrayEquals(plainBn.runningMean().toArray(), fusedBn.runningMean().toArray(), 0f, "running mean");
             assertArrayEquals(plainBn.runningVar().toArray(), fusedBn.runningVar().toArray(), 0f, "running var");
             assertEquals(plainBn.numBatchesTracked().item(), fusedBn.numBatchesTracked().item());
@@ -70,19 +59,28 @@ class NormPoolModulesTest {
     @Test
     void aConvolutionFollowedByReluIsOneOpWithTheSameBitsAndGradients() {
         final Conv2d fusedConv = new Conv2d(3, 4, 3, 1, 1, true, new Generator(5)), plainConv = new Conv2d(3, 4, 3, 1, 1, true, new Generator(5));
-        final Sequential fused = new Sequential(fusedConv, new ReLU());
-        final Tensor x = Tensor.randn(gen, 2, 3, 5, 6), g = Tensor.randn(gen, 2, 4, 5, 6);
+        assertFusedLikePlain("Conv2dReLU", fusedConv, plainConv, new int[] {2, 3, 5, 6}, new int[] {2, 4, 5, 6});
+        // another activation runs as its own layer
+        assertEquals("GELU", new Sequential(fusedConv, new GELU("none")).forward(Tensor.randn(gen, 2, 3, 5, 6).requiresGrad(true)).gradFn().name());
+    }
+
+    /**
+     * {@code Sequential(fused, ReLU)} runs as the one op {@code op} and gives the same output and
+     * the same gradients of the input and of every parameter, bit for bit, as {@code plain}
+     * (a copy of {@code fused}) followed by a separate ReLU.
+     */
+    private void assertFusedLikePlain(String op, Module fused, Module plain, int[] inShape, int[] outShape) {
+        final Tensor x = Tensor.randn(gen, inShape), g = Tensor.randn(gen, outShape);
         final Tensor xFused = x.detach().requiresGrad(true), xPlain = x.detach().requiresGrad(true);
-        final Tensor yFused = fused.forward(xFused), yPlain = new ReLU().forward(plainConv.forward(xPlain));
-        assertEquals("Conv2dReLU", yFused.gradFn().name());
+        final Tensor yFused = new Sequential(fused, new ReLU()).forward(xFused), yPlain = new ReLU().forward(plain.forward(xPlain));
+        assertEquals(op, yFused.gradFn().name());
         assertArrayEquals(yPlain.toArray(), yFused.toArray(), 0f);
         yFused.backward(g);
         yPlain.backward(g);
         assertArrayEquals(xPlain.grad().toArray(), xFused.grad().toArray(), 0f, "dL/dx");
-        assertArrayEquals(plainConv.weight().grad().toArray(), fusedConv.weight().grad().toArray(), 0f, "dL/dw");
-        assertArrayEquals(plainConv.bias().grad().toArray(), fusedConv.bias().grad().toArray(), 0f, "dL/db");
-        // another activation runs as its own layer
-        assertEquals("GELU", new Sequential(fusedConv, new GELU("none")).forward(xFused).gradFn().name());
+        for (String name : plain.namedParameters().keySet()) {
+            assertArrayEquals(plain.namedParameters().get(name).grad().toArray(), fused.namedParameters().get(name).grad().toArray(), 0f, "dL/d" + name);
+        }
     }
 
     @Test
