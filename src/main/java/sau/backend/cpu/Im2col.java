@@ -192,15 +192,32 @@ final class Im2col {
         Arrays.fill(padded, 0, p.length(), 0f);
         b.bordersFor = null; // the sums below land on the borders too
         final int[] index = b.table(p);
-        final int taps = g.kernelH() * g.kernelW(), n = p.columns;
+        final int taps = g.kernelH() * g.kernelW(), n = p.columns, outW = g.outW();
+        // At stride 1 an output row's entries land on a run of consecutive pixels for every tap:
+        // rows of at least a vector are added as runs (shorter ones gain nothing from it).
+        final boolean runs = g.strideW() == 1 && outW >= S.length();
         int row = colsOff;
         for (int c = 0; c < g.inChannels(); c++) {
             final int base = c * p.plane;
             for (int t = 0; t < taps; t++, row += ld) {
-                for (int j = 0, at = t * n; j < n; j++) padded[base + index[at + j]] += cols[row + j];
+                final int at = t * n;
+                if (runs) {
+                    for (int j = 0; j < n; j += outW) addRun(cols, row + j, padded, base + index[at + j], outW);
+                } else {
+                    for (int j = 0; j < n; j++) padded[base + index[at + j]] += cols[row + j];
+                }
             }
         }
         p.copyPixels(dx, dxOff + n0 * g.inChannels() * g.inPlane(), padded, false);
+    }
+
+    /** {@code dst[to + i] += src[from + i]} for {@code i < length}. */
+    private static void addRun(float[] src, int from, float[] dst, int to, int length) {
+        int i = 0;
+        for (final int bound = S.loopBound(length); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, dst, to + i).add(FloatVector.fromArray(S, src, from + i)).intoArray(dst, to + i);
+        }
+        for (; i < length; i++) dst[to + i] += src[from + i];
     }
 
     /**
