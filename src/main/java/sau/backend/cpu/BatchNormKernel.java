@@ -203,7 +203,8 @@ public final class BatchNormKernel {
                 final float a = (weight == null ? 1f : weight[ch]) * invStd[ch];
                 final int gr = gOff + r * inner, dr = dxOff + r * inner, xr = xOff + r * inner;
                 final float mu = mean[ch];
-                final float scale = relu == null ? 0f : relu.scale(ch, invStd), beta = relu == null ? 0f : relu.beta(ch);
+                // a is also the ReLU's scale γσ⁻¹ (relu carries the same γ)
+                final float beta = relu == null ? 0f : relu.beta(ch);
                 // in evaluation b = c = 0: dx = g·a
                 final float b = training ? (float) (-a * invStd[ch] * (sumGXhat[ch] / m)) : 0f;
                 final float c = training ? (float) (-a * (sumG[ch] / m)) : 0f;
@@ -212,12 +213,12 @@ public final class BatchNormKernel {
                 for (final int bound = S.loopBound(inner); j < bound; j += L) {
                     final FloatVector centred = FloatVector.fromArray(S, x, xr + j).sub(mu);
                     FloatVector gv = FloatVector.fromArray(S, g, gr + j);
-                    if (relu != null) gv = ActivationKernels.reluBackward(centred.fma(scale, beta), gv);
+                    if (relu != null) gv = ActivationKernels.reluBackward(centred.fma(a, beta), gv);
                     (training ? gv.fma(av, centred.fma(b, c)) : gv.mul(av)).intoArray(dx, dr + j);
                 }
                 for (; j < inner; j++) {
                     final float centred = x[xr + j] - mu;
-                    final float gi = relu == null ? g[gr + j] : ActivationKernels.reluBackward(centred * scale + beta, g[gr + j]);
+                    final float gi = relu == null ? g[gr + j] : ActivationKernels.reluBackward(centred * a + beta, g[gr + j]);
                     dx[dr + j] = training ? gi * a + (centred * b + c) : gi * a;
                 }
             }

@@ -263,19 +263,11 @@ public final class Conv2dKernel {
         final Scratch s = SCRATCH.get();
         final float[] c = s.cols = grow(s.cols, g.groups() * rows * cols);
         final float[] d = s.out = grow(s.out, outC * cols);
-        gatherGradient(g, dy, dyOff, n0, n1, d, 0, cols);
+        Im2col.planesSideBySide(dy, dyOff, outC, plane, n0, n1, d, 0, cols, true);
         for (int gr = 0; gr < g.groups(); gr++) {
             Gemm.gemm(wt[gr], false, cols, d, gr * kPer * cols, cols, 0f, c, gr * rows * cols, cols);
         }
         Im2col.scatterImages(g, c, 0, cols, n0, n1, dx, dxOff);
-    }
-
-    /** Copies dY of whole images {@code [n0, n1)} side by side into {@code d[dOff...]}, a {@code K × pixels} matrix with leading dimension ld. */
-    private static void gatherGradient(ConvGeometry g, float[] dy, int dyOff, int n0, int n1, float[] d, int dOff, int ld) {
-        final int plane = g.outPlane(), outC = g.outChannels();
-        for (int n = n0; n < n1; n++) {
-            for (int k = 0; k < outC; k++) System.arraycopy(dy, dyOff + (n * outC + k) * plane, d, dOff + k * ld + (n - n0) * plane, plane);
-        }
     }
 
     /**
@@ -373,7 +365,7 @@ public final class Conv2dKernel {
                 // A run of whole small images: gathered together, as in forward.
                 final int n1 = n + (q1 - q) / outH;
                 Im2col.gatherImages(g, x, xOff, n, n1, cols, col, ld);
-                gatherGradient(g, dy, dyOff, n, n1, d, col, ld);
+                Im2col.planesSideBySide(dy, dyOff, g.outChannels(), plane, n, n1, d, col, ld, true);
                 col += (n1 - n) * plane;
                 q += (n1 - n) * outH;
                 continue;

@@ -95,13 +95,8 @@ final class Im2col {
                         final int ih = oh * g.strideH() - g.padH() + ki * g.dilationH();
                         if (ih < 0 || ih >= h) continue;
                         final int dst = plane + ih * w + shift;
-                        int ow = lo;
-                        if (sw == 1) {
-                            for (final int bound = lo + S.loopBound(hi - lo); ow < bound; ow += S.length()) {
-                                FloatVector.fromArray(S, dx, dst + ow).add(FloatVector.fromArray(S, cols, srcRow + ow)).intoArray(dx, dst + ow);
-                            }
-                        }
-                        for (; ow < hi; ow++) dx[dst + ow * sw] += cols[srcRow + ow];
+                        if (sw == 1) addRun(cols, srcRow + lo, dx, dst + lo, hi - lo);
+                        else for (int ow = lo; ow < hi; ow++) dx[dst + ow * sw] += cols[srcRow + ow];
                     }
                 }
             }
@@ -143,7 +138,8 @@ final class Im2col {
      */
     static void gatherImages(ConvGeometry g, float[] x, int xOff, int n0, int n1, float[] cols, int colsOff, int ld) {
         if (g.isPointwise()) {
-            copyPointwise(g, x, xOff, n0, n1, cols, colsOff, ld, true);
+            // a 1×1 stride-1 unpadded convolution's columns are the pixels themselves
+            planesSideBySide(x, xOff, g.inChannels(), g.inPlane(), n0, n1, cols, colsOff, ld, true);
             return;
         }
         final Buffers b = BUFFERS.get();
@@ -183,7 +179,8 @@ final class Im2col {
      */
     static void scatterImages(ConvGeometry g, float[] cols, int colsOff, int ld, int n0, int n1, float[] dx, int dxOff) {
         if (g.isPointwise()) {
-            copyPointwise(g, dx, dxOff, n0, n1, cols, colsOff, ld, false);
+            // each pixel was copied into one column entry: nothing to sum, the same copy back
+            planesSideBySide(dx, dxOff, g.inChannels(), g.inPlane(), n0, n1, cols, colsOff, ld, false);
             return;
         }
         final Buffers b = BUFFERS.get();
@@ -221,18 +218,17 @@ final class Im2col {
     }
 
     /**
-     * For a 1×1 stride-1 unpadded convolution the columns are the pixels themselves: row c holds
-     * channel c of each image in turn, so gathering is one plane copy per image and channel, and
-     * scattering (each pixel was copied once, so nothing is summed) is the same copy back
-     * ({@code intoColumns} false).
+     * Images {@code [n0, n1)} of an NCHW batch at {@code images[off]} ({@code channels} planes of
+     * {@code plane} values each) laid side by side in a {@code channels × pixels} matrix at
+     * {@code matrix[mOff]} with leading dimension ld: row c holds channel c of each image in turn.
+     * With {@code intoMatrix} false the planes are copied back out of the matrix instead.
      */
-    private static void copyPointwise(ConvGeometry g, float[] x, int xOff, int n0, int n1, float[] cols, int colsOff, int ld, boolean intoColumns) {
-        final int plane = g.inPlane(), channels = g.inChannels();
+    static void planesSideBySide(float[] images, int off, int channels, int plane, int n0, int n1, float[] matrix, int mOff, int ld, boolean intoMatrix) {
         for (int n = n0; n < n1; n++) {
             for (int c = 0; c < channels; c++) {
-                final int image = xOff + (n * channels + c) * plane, column = colsOff + c * ld + (n - n0) * plane;
-                if (intoColumns) System.arraycopy(x, image, cols, column, plane);
-                else System.arraycopy(cols, column, x, image, plane);
+                final int image = off + (n * channels + c) * plane, at = mOff + c * ld + (n - n0) * plane;
+                if (intoMatrix) System.arraycopy(images, image, matrix, at, plane);
+                else System.arraycopy(matrix, at, images, image, plane);
             }
         }
     }
