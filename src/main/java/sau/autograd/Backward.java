@@ -43,12 +43,11 @@ public final class Backward {
             accumulateIntoLeaf(root, seed);
             return;
         }
-        // The gradients waiting at each node, one slot per output of the node.
-        final Map<Node, Tensor[]> pending = new IdentityHashMap<>();
-        addPending(pending, root, seed);
+        final Waiting waiting = new Waiting();
+        waiting.add(root, seed);
         try (NoGrad scope = NoGrad.enter()) {
             for (Node node : reverseTopologicalOrder(root.gradFn())) {
-                final Tensor[] gradOut = pending.remove(node);
+                final Tensor[] gradOut = waiting.take(node);
                 if (gradOut == null) continue;
                 final Tensor[] gradIn = node.backward(gradOut);
                 final Tensor[] inputs = node.inputs();
@@ -60,17 +59,66 @@ public final class Backward {
                         throw new IllegalStateException(node.name() + " returned a gradient of shape " + Shape.str(gradIn[i].shape()) + " for an input of shape " + Shape.str(in.shape()));
                     }
                     if (in.isLeaf()) accumulateIntoLeaf(in, gradIn[i]);
-                    else addPending(pending, in, gradIn[i]);
+                    else waiting.add(in, gradIn[i]);
                 }
+                waiting.giveBackUnused(gradOut, gradIn);
             }
         }
     }
 
-    /** Adds g to the gradient waiting for the output {@code t} of its node. */
-    private static void addPending(Map<Node, Tensor[]> pending, Tensor t, Tensor g) {
-        final Tensor[] slots = pending.computeIfAbsent(t.gradFn(), node -> new Tensor[node.outputCount()]);
-        final int k = t.outputIndex();
-        slots[k] = slots[k] == null ? g : Backend.add(slots[k], g);
+    /**
+     * The gradients waiting at each node, one slot per output of the node, and how many slots use
+     * each array (views share one). Once no slot uses an array that backward itself took from the
+     * step's arena, it goes back there for the nodes still to run: the step then holds a few
+     * gradients at a time, as PyTorch's autograd frees each one after its last use.
+     */
+    private static final class Waiting {
+        private final Map<Node, Tensor[]> slots = new IdentityHashMap<>();
+        private final Map<float[], Integer> uses = new IdentityHashMap<>();
+        /** Arrays summed away by {@link #add}, to give back with the node's own. */
+        private final List<Tensor> replaced = new ArrayList<>();
+        /** Arrays the arena lent before backward began (activations, the seed) are never given back. */
+        private final long since = Arena.lentSoFar();
+
+        /** Adds g to the gradient waiting for the output {@code t} of its node. */
+        void add(Tensor t, Tensor g) {
+            final Tensor[] waiting = slots.computeIfAbsent(t.gradFn(), node -> new Tensor[node.outputCount()]);
+            final int k = t.outputIndex();
+            final Tensor before = waiting[k];
+            waiting[k] = before == null ? g : Backend.add(before, g);
+            use(waiting[k], 1);
+            if (before != null) {
+                use(before, -1);
+                replaced.add(before);
+                replaced.add(g);
+            }
+        }
+
+        /** Removes and returns the gradients waiting for {@code node}'s outputs, or null if none. */
+        Tensor[] take(Node node) {
+            final Tensor[] g = slots.remove(node);
+            if (g != null) for (Tensor t : g) use(t, -1);
+            return g;
+        }
+
+        /** Gives back every array of a node's gradients, and of the sums it made, that no slot uses. */
+        void giveBackUnused(Tensor[] gradOut, Tensor[] gradIn) {
+            for (Tensor t : gradOut) giveBackIfUnused(t);
+            for (Tensor t : gradIn) giveBackIfUnused(t);
+            for (Tensor t : replaced) giveBackIfUnused(t);
+            replaced.clear();
+        }
+
+        private void giveBackIfUnused(Tensor t) {
+            if (t != null && !t.isCuda() && !uses.containsKey(t.data())) Arena.giveBack(t.data(), since);
+        }
+
+        private void use(Tensor t, int delta) {
+            if (t == null || t.isCuda()) return;
+            final int n = uses.getOrDefault(t.data(), 0) + delta;
+            if (n == 0) uses.remove(t.data());
+            else uses.put(t.data(), n);
+        }
     }
 
     /** Nodes ordered so that each comes before every node that produced one of its inputs. */

@@ -108,7 +108,8 @@ public final class TrainStepBench {
         };
         final Measure.Timing t = Measure.time(3.0, 10.0, 3, 100, step);
         return List.of(Table.row("bench", "train_transformer", "impl", "sau", "batch", batch, "length", length, "ms", t.median() * 1e3,
-                "spread_pct", t.spread() * 100, "tokens_per_s", batch * length / t.median(), "peak_rss_mb", Memory.peakResidentMb()));
+                "spread_pct", t.spread() * 100, "tokens_per_s", batch * length / t.median(), "peak_rss_mb", Memory.peakResidentMb(),
+                "arena_mb", Arena.pooledBytes() / 1048576.0));
     }
 
     /** Token ids in [4, vocab): no padding or special tokens. */
@@ -137,7 +138,8 @@ public final class TrainStepBench {
     private static Map<String, Object> row(String name, Measure.Timing t, int batch, Map<String, Object> extra) {
         final Map<String, Object> row = Table.row("bench", name, "impl", "sau", "batch", batch);
         row.putAll(extra);
-        row.putAll(Table.row("ms", t.median() * 1e3, "spread_pct", t.spread() * 100, "images_per_s", batch / t.median(), "peak_rss_mb", Memory.peakResidentMb()));
+        row.putAll(Table.row("ms", t.median() * 1e3, "spread_pct", t.spread() * 100, "images_per_s", batch / t.median(), "peak_rss_mb", Memory.peakResidentMb(),
+                "arena_mb", Arena.pooledBytes() / 1048576.0));
         return row;
     }
 

