@@ -339,9 +339,18 @@ public final class Gemm {
             final int nr = Math.min(NR, nc - j0);
             final int base = q * NR * kc;
             if (transB) {
-                // op(B)[p][j] = B[j][p]: the panel's source rows are walked side by side, so that it is written in order.
+                // op(B)[p][j] = B[j][p]: the panel's NR source rows are read side by side, 8 values
+                // of 8 rows at a time transposed with vector shuffles; the panel is written in order.
                 final int first = bOff + (jc + j0) * ldb + pc;
-                for (int p = 0; p < kc; p++) {
+                int p = 0;
+                if (nr == NR) {
+                    for (; p + 8 <= kc; p += 8) {
+                        for (int rows = 0; rows < NR; rows += 8) {
+                            Transpose8.block(b, first + rows * ldb + p, ldb, dst, base + p * NR + rows, NR);
+                        }
+                    }
+                }
+                for (; p < kc; p++) {
                     final int d = base + p * NR;
                     for (int j = 0, src = first + p; j < nr; j++, src += ldb) dst[d + j] = b[src];
                     for (int j = nr; j < NR; j++) dst[d + j] = 0f;
