@@ -233,9 +233,12 @@ public final class Gemm {
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            // Indices linear in p let the JIT hoist every bounds check out of the loop.
-            final int ai = aAt + p * MR, bi = bAt + p * NR;
+        // Two indices stepped together, both linear in the trip count, so the JIT hoists every
+        // bounds check out of the loop, as it did when they were computed from p. Each step now
+        // spends 5 integer instructions on addresses and the loop test instead of 8; with 8 FMAs,
+        // 2 loads and 4 broadcasts that is 19 instructions for the 4 cycles the FMAs take, where
+        // the core issues at most 6 a cycle. 4-6% faster at 2048³ (in-process A/B, both orders).
+        for (int ai = aAt, bi = bAt, end = aAt + kc * MR; ai < end; ai += MR, bi += NR) {
             final FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             final FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector av = FloatVector.broadcast(S, ap[ai]);
