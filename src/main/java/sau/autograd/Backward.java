@@ -75,7 +75,7 @@ public final class Backward {
     private static final class Waiting {
         private final Map<Node, Tensor[]> slots = new IdentityHashMap<>();
         private final Map<float[], Integer> uses = new IdentityHashMap<>();
-        /** Arrays summed away by {@link #add}, to give back with the node's own. */
+        /** Gradients that {@link #add} summed into a new array, to give back with the node's own. */
         private final List<Tensor> replaced = new ArrayList<>();
         /** Arrays the arena lent before backward began (activations, the seed) are never given back. */
         private final long since = Arena.lentSoFar();
@@ -88,9 +88,9 @@ public final class Backward {
             waiting[k] = before == null ? g : Backend.add(before, g);
             use(waiting[k], 1);
             if (before != null) {
+                // g, the other addend, is one of the node's input gradients: given back with those
                 use(before, -1);
                 replaced.add(before);
-                replaced.add(g);
             }
         }
 

@@ -64,9 +64,10 @@ public final class Arena implements AutoCloseable {
 
     private record DeviceSize(Device device, int length) {}
 
-    /** The arrays lent during this arena, each with the number of arrays lent before it. */
+    /** The arrays lent during this arena and not given back, each with its place in the order of lending. */
     private final Map<float[], Long> lent = new IdentityHashMap<>();
-    private long givenBack;
+    /** How many arrays this arena has lent, given back ones included. */
+    private long taken;
     private final Set<Integer> lengths = new HashSet<>();
     private final List<DeviceMemory> lentMemory = new ArrayList<>();
     private final Set<DeviceSize> memorySizes = new HashSet<>();
@@ -156,14 +157,14 @@ public final class Arena implements AutoCloseable {
         } else if (zeroed) {
             Arrays.fill(a, 0f);
         }
-        lent.put(a, (long) lent.size() + givenBack);
+        lent.put(a, taken++);
         return a;
     }
 
     /** How many arrays the open arena has lent so far: pass it to {@link #giveBack}. 0 without an arena. */
     public static long lentSoFar() {
         final Arena arena = OPEN.get();
-        return arena == null ? 0 : arena.lent.size() + arena.givenBack;
+        return arena == null ? 0 : arena.taken;
     }
 
     /**
@@ -180,7 +181,6 @@ public final class Arena implements AutoCloseable {
         final Long order = arena.lent.get(array);
         if (order == null || order < since) return;
         arena.lent.remove(array);
-        arena.givenBack++;
         FREE.get().computeIfAbsent(array.length, k -> new ArrayDeque<>()).add(array);
     }
 
