@@ -66,10 +66,26 @@ public final class Gemm {
      */
     static final long PARALLEL_WORK = 1L << 23;
 
-    /** A growable buffer per thread; {@code tile} receives the edge tiles. */
+    /**
+     * Where a packed B block starts in its buffer, so that it starts on a cache line. The kernel
+     * loads B a vector (32 bytes with AVX2) at a time; a load that straddles two 64-byte lines
+     * costs a second access, and with the buffer's first element 16 bytes into a line every other
+     * one did. Aligned, a 2048³ product is 2–4% faster (docs/performance.md). Java does not say
+     * where an array lies, but G1, the collector {@code bin/sau} selects, puts an array of at least
+     * half a heap region (regions are 1–32 MiB, a power of two) at the start of a region, and its
+     * first element 16 bytes further, after the object header and the length: 12 floats later is
+     * a line boundary. Where that does not hold the product is the same, only a little slower.
+     */
+    static final int B_AT = 12;
+
+    /**
+     * The buffers of one thread. The packed B buffer has the size of the largest block from the
+     * start, 4 MiB, large enough for G1 to place it at the start of a region (see {@link #B_AT});
+     * the packed A buffer grows as needed. {@code tile} receives the edge tiles.
+     */
     private static final class Buffers {
         float[] packedA = new float[0];
-        float[] packedB = new float[0];
+        final float[] packedB = new float[B_AT + KC * NC];
         final float[] tile = new float[MR * NR];
     }
 
@@ -170,15 +186,13 @@ public final class Gemm {
         final int blocks = ceilDiv(k, KC);
         for (int jc = j0; jc < j1; jc += NC) {
             final int nc = Math.min(NC, j1 - jc);
-            final int nPanels = ceilDiv(nc, NR);
             for (int block = 0; block < blocks; block++) {
                 final int pc = Parallel.chunkStart(k, blocks, block);
                 final int kc = Parallel.chunkStart(k, blocks, block + 1) - pc;
                 // Later depth blocks add onto what the first one wrote.
                 final float blockBeta = block == 0 ? beta : 1f;
-                final float[] packedB = own.packedB = grow(own.packedB, nPanels * NR * kc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, packedB);
-                computeBlock(transA, a, aOff, lda, packed, i0, i1, 0, nc, pc, kc, packedB, blockBeta, c, cOff + jc, ldc, own);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, own.packedB);
+                computeBlock(transA, a, aOff, lda, packed, i0, i1, 0, nc, pc, kc, own.packedB, blockBeta, c, cOff + jc, ldc, own);
             }
         }
     }
@@ -205,7 +219,7 @@ public final class Gemm {
             }
             for (int jr = j0; jr < j1; jr += NR) {
                 final int nr = Math.min(NR, j1 - jr);
-                final int bp = (jr / NR) * NR * kc;
+                final int bp = B_AT + (jr / NR) * NR * kc;
                 for (int ir = 0; ir < mc; ir += MR) {
                     final int mr = Math.min(MR, mc - ir);
                     final int cAt = cOff + (ic + ir) * ldc + jr;
@@ -331,16 +345,31 @@ public final class Gemm {
     }
 
     /**
-     * Packs the block {@code op(B)[pc, pc + kc)[jc, jc + nc)} into NR-wide panels:
-     * panel q holds, for each p, the NR values {@code op(B)[pc + p][jc + q·NR + j]}
+     * Packs the block {@code op(B)[pc, pc + kc)[jc, jc + nc)} into NR-wide panels from
+     * {@code dst[B_AT]} on: panel q holds, for each p, the NR values {@code op(B)[pc + p][jc + q·NR + j]}
      * contiguously. Columns past {@code nc} are zero.
      */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
                               int jc, int nc, float[] dst) {
-        for (int q = 0; q < ceilDiv(nc, NR); q++) {
+        int q = 0;
+        if (!transB) {
+            // The full panels row by row: each row of the block is read once, left to right, and
+            // its NR-wide pieces go to their panels. Going panel by panel instead reads 64 bytes
+            // from each of kc rows in turn, a new page every time.
+            final int fullPanels = nc / NR;
+            for (int p = 0; p < kc; p++) {
+                final int src = bOff + (pc + p) * ldb + jc;
+                for (int panel = 0, d = B_AT + p * NR; panel < fullPanels; panel++, d += NR * kc) {
+                    FloatVector.fromArray(S, b, src + panel * NR).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + panel * NR + L).intoArray(dst, d + L);
+                }
+            }
+            q = fullPanels;
+        }
+        for (; q < ceilDiv(nc, NR); q++) {
             final int j0 = q * NR;
             final int nr = Math.min(NR, nc - j0);
-            final int base = q * NR * kc;
+            final int base = B_AT + q * NR * kc;
             if (transB) {
                 // op(B)[p][j] = B[j][p]: the panel's NR source rows are read side by side, 8 values
                 // of 8 rows at a time transposed with vector shuffles; the panel is written in order.
@@ -357,13 +386,6 @@ public final class Gemm {
                     final int d = base + p * NR;
                     for (int j = 0, src = first + p; j < nr; j++, src += ldb) dst[d + j] = b[src];
                     for (int j = nr; j < NR; j++) dst[d + j] = 0f;
-                }
-            } else if (nr == NR) {
-                for (int p = 0; p < kc; p++) {
-                    final int src = bOff + (pc + p) * ldb + jc + j0;
-                    final int d = base + p * NR;
-                    FloatVector.fromArray(S, b, src).intoArray(dst, d);
-                    FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
                 }
             } else {
                 for (int p = 0; p < kc; p++) {
