@@ -351,22 +351,7 @@ public final class Gemm {
      */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
                               int jc, int nc, float[] dst) {
-        int q = 0;
-        if (!transB) {
-            // The full panels row by row: each row of the block is read once, left to right, and
-            // its NR-wide pieces go to their panels. Going panel by panel instead reads 64 bytes
-            // from each of kc rows in turn, a new page every time.
-            final int fullPanels = nc / NR;
-            for (int p = 0; p < kc; p++) {
-                final int src = bOff + (pc + p) * ldb + jc;
-                for (int panel = 0, d = B_AT + p * NR; panel < fullPanels; panel++, d += NR * kc) {
-                    FloatVector.fromArray(S, b, src + panel * NR).intoArray(dst, d);
-                    FloatVector.fromArray(S, b, src + panel * NR + L).intoArray(dst, d + L);
-                }
-            }
-            q = fullPanels;
-        }
-        for (; q < ceilDiv(nc, NR); q++) {
+        for (int q = 0; q < ceilDiv(nc, NR); q++) {
             final int j0 = q * NR;
             final int nr = Math.min(NR, nc - j0);
             final int base = B_AT + q * NR * kc;
@@ -386,6 +371,13 @@ public final class Gemm {
                     final int d = base + p * NR;
                     for (int j = 0, src = first + p; j < nr; j++, src += ldb) dst[d + j] = b[src];
                     for (int j = nr; j < NR; j++) dst[d + j] = 0f;
+                }
+            } else if (nr == NR) {
+                for (int p = 0; p < kc; p++) {
+                    final int src = bOff + (pc + p) * ldb + jc + j0;
+                    final int d = base + p * NR;
+                    FloatVector.fromArray(S, b, src).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
                 }
             } else {
                 for (int p = 0; p < kc; p++) {
