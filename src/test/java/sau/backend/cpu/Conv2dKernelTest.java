@@ -44,7 +44,9 @@ class Conv2dKernelTest {
             ConvGeometry.of(2, 3, 12, 12, 3, 3, 3, 3, 3, 1, 1, 1, 1, 3),   // stride 3: nine phase planes
             ConvGeometry.of(2, 3, 16, 16, 3, 3, 3, 1, 1, 1, 1, 1, 1, 3),   // 16×16 at stride 1: two vectors per row with 8 floats, one with 16
             ConvGeometry.of(2, 3, 6, 32, 3, 5, 5, 1, 1, 2, 2, 1, 1, 3),    // rows of 32: only a row's first and last vectors see the edges
-            ConvGeometry.of(2, 64, 64, 64, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1)); // columns over the budget: several bands and weight chunks
+            ConvGeometry.of(2, 64, 64, 64, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1),  // columns over the budget: several bands and weight chunks
+            ConvGeometry.of(2, 3, 20, 16, 4, 3, 3, 1, 1, 1, 2, 2, 2, 1),   // as wide as the input, dilated: each tap one shifted copy, rows at the top or bottom padded
+            ConvGeometry.of(1, 2, 16, 16, 3, 3, 3, 1, 1, 20, 20, 20, 20, 1)); // dilation 20: the outer taps see only padding
 
     @Test
     void shuffleNetsSmallMapsTakeTheFlatPath() {
