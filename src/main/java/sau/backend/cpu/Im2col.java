@@ -53,7 +53,7 @@ final class Im2col {
                     // iw = ow·sw + shift is inside [0, w) for ow in [lo, hi): the rest is padding.
                     final int shift = kj * g.dilationW() - g.padW();
                     final int lo = firstInside(shift, sw, outW), hi = endInside(shift, sw, w, outW, lo);
-                    if (g.strideH() == 1 && sw == 1 && w == outW && hi > lo) {
+                    if (tapIsContiguous(g)) {
                         contiguousTap(g, x, plane, ki, shift, lo, hi, oh0, oh1, cols, row);
                         continue;
                     }
@@ -80,6 +80,11 @@ final class Im2col {
         }
     }
 
+    /** Both strides 1 and the output as wide as the input: see {@link #contiguousTap}. */
+    private static boolean tapIsContiguous(ConvGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1 && g.inW() == g.outW();
+    }
+
     /**
      * One row of the columns (one tap of one channel) when both strides are 1 and the output is as
      * wide as the input ("same" padding): then consecutive output rows read consecutive input rows,
@@ -91,6 +96,11 @@ final class Im2col {
     private static void contiguousTap(ConvGeometry g, float[] x, int plane, int ki, int shift, int lo, int hi,
                                       int oh0, int oh1, float[] cols, int row) {
         final int h = g.inH(), w = g.inW();
+        if (hi <= lo) {
+            // The tap lands left or right of the image for every pixel (a dilation wider than it).
+            Arrays.fill(cols, row, row + (oh1 - oh0) * w, 0f);
+            return;
+        }
         // Output rows [inside0, inside1) read input rows inside [0, h); the others are padding.
         final int ihShift = ki * g.dilationH() - g.padH();
         final int inside0 = Math.min(oh1, Math.max(oh0, -ihShift)), inside1 = Math.max(inside0, Math.min(oh1, h - ihShift));
@@ -123,7 +133,7 @@ final class Im2col {
                 for (int kj = 0; kj < g.kernelW(); kj++, row += ld) {
                     final int shift = kj * g.dilationW() - g.padW();
                     final int lo = firstInside(shift, sw, outW), hi = endInside(shift, sw, w, outW, lo);
-                    if (g.strideH() == 1 && sw == 1 && w == outW && hi > lo) {
+                    if (tapIsContiguous(g)) {
                         contiguousTapAdd(g, cols, row, ki, shift, lo, hi, oh0, oh1, dx, plane);
                         continue;
                     }
@@ -151,7 +161,7 @@ final class Im2col {
         final int h = g.inH(), w = g.inW();
         final int ihShift = ki * g.dilationH() - g.padH();
         final int inside0 = Math.min(oh1, Math.max(oh0, -ihShift)), inside1 = Math.max(inside0, Math.min(oh1, h - ihShift));
-        if (inside1 == inside0) return;
+        if (inside1 == inside0 || hi <= lo) return;
         final int src = row + (inside0 - oh0) * w, dst = plane + (inside0 + ihShift) * w + shift;
         for (int r = 0; r < inside1 - inside0; r++) {
             final int at = src + r * w;
