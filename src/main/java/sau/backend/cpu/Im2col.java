@@ -111,10 +111,14 @@ final class Im2col {
         // value read lies in the plane, and the values between rows are overwritten just below.
         final int dst = row + (inside0 - oh0) * w, src = plane + (inside0 + ihShift) * w + shift;
         System.arraycopy(x, src + lo, cols, dst + lo, (inside1 - inside0 - 1) * w + hi - lo);
-        for (int r = 0; r < inside1 - inside0; r++) {
-            final int at = dst + r * w;
-            for (int ow = 0; ow < lo; ow++) cols[at + ow] = 0f;
-            for (int ow = hi; ow < w; ow++) cols[at + ow] = 0f;
+        zeroOutside(cols, dst, inside1 - inside0, w, lo, hi);
+    }
+
+    /** Zeroes the entries left of {@code lo} and from {@code hi} on in each of {@code rows} rows of {@code w} from {@code cols[at]}. */
+    private static void zeroOutside(float[] cols, int at, int rows, int w, int lo, int hi) {
+        for (int r = 0, row = at; r < rows; r++, row += w) {
+            for (int ow = 0; ow < lo; ow++) cols[row + ow] = 0f;
+            for (int ow = hi; ow < w; ow++) cols[row + ow] = 0f;
         }
     }
 
@@ -163,11 +167,7 @@ final class Im2col {
         final int inside0 = Math.min(oh1, Math.max(oh0, -ihShift)), inside1 = Math.max(inside0, Math.min(oh1, h - ihShift));
         if (inside1 == inside0 || hi <= lo) return;
         final int src = row + (inside0 - oh0) * w, dst = plane + (inside0 + ihShift) * w + shift;
-        for (int r = 0; r < inside1 - inside0; r++) {
-            final int at = src + r * w;
-            for (int ow = 0; ow < lo; ow++) cols[at + ow] = 0f;
-            for (int ow = hi; ow < w; ow++) cols[at + ow] = 0f;
-        }
+        zeroOutside(cols, src, inside1 - inside0, w, lo, hi);
         addRun(cols, src + lo, dx, dst + lo, (inside1 - inside0 - 1) * w + hi - lo);
     }
 
