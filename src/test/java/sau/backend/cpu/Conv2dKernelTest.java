@@ -46,7 +46,9 @@ class Conv2dKernelTest {
             ConvGeometry.of(2, 3, 6, 32, 3, 5, 5, 1, 1, 2, 2, 1, 1, 3),    // rows of 32: only a row's first and last vectors see the edges
             ConvGeometry.of(2, 64, 64, 64, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1),  // columns over the budget: several bands and weight chunks
             ConvGeometry.of(2, 3, 20, 16, 4, 3, 3, 1, 1, 1, 2, 2, 2, 1),   // as wide as the input, dilated: each tap one shifted copy, rows at the top or bottom padded
-            ConvGeometry.of(1, 2, 16, 16, 3, 3, 3, 1, 1, 20, 20, 20, 20, 1)); // dilation 20: the outer taps see only padding
+            ConvGeometry.of(1, 2, 16, 16, 3, 3, 3, 1, 1, 20, 20, 20, 20, 1), // dilation 20: the outer taps see only padding
+            ConvGeometry.of(2, 3, 17, 17, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1),   // rows of 17: GEMM panels of 16 pixels straddle rows, the last one partial
+            ConvGeometry.of(2, 4, 16, 16, 6, 3, 3, 1, 1, 1, 1, 1, 1, 2));  // two groups, each packed from its own channels
 
     @Test
     void shuffleNetsSmallMapsTakeTheFlatPath() {
