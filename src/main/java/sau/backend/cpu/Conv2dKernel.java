@@ -321,14 +321,7 @@ public final class Conv2dKernel {
                         p == 0 ? dw : partials, p == 0 ? dwOff : (p - 1) * length);
             }
         });
-        for (int p = 1; p < parts; p++) {
-            final int src = (p - 1) * length, bound = S.loopBound(length);
-            int i = 0;
-            for (; i < bound; i += L) {
-                FloatVector.fromArray(S, dw, dwOff + i).add(FloatVector.fromArray(S, partials, src + i)).intoArray(dw, dwOff + i);
-            }
-            for (; i < length; i++) dw[dwOff + i] += partials[src + i];
-        }
+        for (int p = 1; p < parts; p++) Elementwise.accumulate(partials, (p - 1) * length, dw, dwOff, length);
     }
 
     /** The weight gradient over batch rows {@code [q0, q1)}, into {@code out[outOff...]} (overwritten), on this thread. */

@@ -149,6 +149,19 @@ public final class Elementwise {
         });
     }
 
+    /**
+     * {@code dst[to + i] += src[from + i]} for {@code i < length}, on the calling thread: the
+     * inner loop of the kernels that sum rows or planes into an accumulator (reductions, col2im,
+     * the weight gradient's partial sums).
+     */
+    static void accumulate(float[] src, int from, float[] dst, int to, int length) {
+        int i = 0;
+        for (final int bound = S.loopBound(length); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, dst, to + i).add(FloatVector.fromArray(S, src, from + i)).intoArray(dst, to + i);
+        }
+        for (; i < length; i++) dst[to + i] += src[from + i];
+    }
+
     /** Writes {@code src}, broadcast to {@code dst}'s shape, into {@code dst}'s elements (any strides). */
     public static void copyInto(Tensor dst, Tensor src) {
         final int[] shape = dst.shape();

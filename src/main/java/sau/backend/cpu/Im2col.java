@@ -95,7 +95,7 @@ final class Im2col {
      */
     private static void contiguousTap(ConvGeometry g, float[] x, int plane, int ki, int shift, int lo, int hi,
                                       int oh0, int oh1, float[] cols, int row) {
-        final int h = g.inH(), w = g.inW();
+        final int w = g.inW();
         if (hi <= lo) {
             // The tap lands left or right of the image for every pixel (a dilation wider than it).
             Arrays.fill(cols, row, row + (oh1 - oh0) * w, 0f);
@@ -103,7 +103,7 @@ final class Im2col {
         }
         // Output rows [inside0, inside1) read input rows inside [0, h); the others are padding.
         final int ihShift = ki * g.dilationH() - g.padH();
-        final int inside0 = Math.min(oh1, Math.max(oh0, -ihShift)), inside1 = Math.max(inside0, Math.min(oh1, h - ihShift));
+        final int inside0 = rowsInsideFrom(g, ihShift, oh0, oh1), inside1 = rowsInsideTo(g, ihShift, inside0, oh1);
         Arrays.fill(cols, row, row + (inside0 - oh0) * w, 0f);
         Arrays.fill(cols, row + (inside1 - oh0) * w, row + (oh1 - oh0) * w, 0f);
         if (inside1 == inside0) return;
@@ -112,6 +112,19 @@ final class Im2col {
         final int dst = row + (inside0 - oh0) * w, src = plane + (inside0 + ihShift) * w + shift;
         System.arraycopy(x, src + lo, cols, dst + lo, (inside1 - inside0 - 1) * w + hi - lo);
         zeroOutside(cols, dst, inside1 - inside0, w, lo, hi);
+    }
+
+    /**
+     * The first output row of {@code [oh0, oh1)} whose input row {@code oh + ihShift} lies in the
+     * image (stride 1), or oh1: {@link #firstInside} on rows instead of columns.
+     */
+    private static int rowsInsideFrom(ConvGeometry g, int ihShift, int oh0, int oh1) {
+        return Math.min(oh1, Math.max(oh0, firstInside(ihShift, 1, g.outH())));
+    }
+
+    /** One past the last such row, at least {@code inside0}: {@link #endInside} on rows. */
+    private static int rowsInsideTo(ConvGeometry g, int ihShift, int inside0, int oh1) {
+        return Math.max(inside0, Math.min(oh1, endInside(ihShift, 1, g.inH(), g.outH(), 0)));
     }
 
     /** Zeroes the entries left of {@code lo} and from {@code hi} on in each of {@code rows} rows of {@code w} from {@code cols[at]}. */
@@ -146,7 +159,7 @@ final class Im2col {
                         final int ih = oh * g.strideH() - g.padH() + ki * g.dilationH();
                         if (ih < 0 || ih >= h) continue;
                         final int dst = plane + ih * w + shift;
-                        if (sw == 1) addRun(cols, srcRow + lo, dx, dst + lo, hi - lo);
+                        if (sw == 1) Elementwise.accumulate(cols, srcRow + lo, dx, dst + lo, hi - lo);
                         else for (int ow = lo; ow < hi; ow++) dx[dst + ow * sw] += cols[srcRow + ow];
                     }
                 }
@@ -162,13 +175,13 @@ final class Im2col {
      */
     private static void contiguousTapAdd(ConvGeometry g, float[] cols, int row, int ki, int shift, int lo, int hi,
                                          int oh0, int oh1, float[] dx, int plane) {
-        final int h = g.inH(), w = g.inW();
+        final int w = g.inW();
         final int ihShift = ki * g.dilationH() - g.padH();
-        final int inside0 = Math.min(oh1, Math.max(oh0, -ihShift)), inside1 = Math.max(inside0, Math.min(oh1, h - ihShift));
+        final int inside0 = rowsInsideFrom(g, ihShift, oh0, oh1), inside1 = rowsInsideTo(g, ihShift, inside0, oh1);
         if (inside1 == inside0 || hi <= lo) return;
         final int src = row + (inside0 - oh0) * w, dst = plane + (inside0 + ihShift) * w + shift;
         zeroOutside(cols, src, inside1 - inside0, w, lo, hi);
-        addRun(cols, src + lo, dx, dst + lo, (inside1 - inside0 - 1) * w + hi - lo);
+        Elementwise.accumulate(cols, src + lo, dx, dst + lo, (inside1 - inside0 - 1) * w + hi - lo);
     }
 
     /**
@@ -267,22 +280,13 @@ final class Im2col {
             for (int t = 0; t < taps; t++, row += ld) {
                 final int at = t * n;
                 if (runs) {
-                    for (int j = 0; j < n; j += outW) addRun(cols, row + j, padded, base + index[at + j], outW);
+                    for (int j = 0; j < n; j += outW) Elementwise.accumulate(cols, row + j, padded, base + index[at + j], outW);
                 } else {
                     for (int j = 0; j < n; j++) padded[base + index[at + j]] += cols[row + j];
                 }
             }
         }
         p.copyPixels(dx, dxOff + n0 * g.inChannels() * g.inPlane(), padded, false);
-    }
-
-    /** {@code dst[to + i] += src[from + i]} for {@code i < length}. */
-    private static void addRun(float[] src, int from, float[] dst, int to, int length) {
-        int i = 0;
-        for (final int bound = S.loopBound(length); i < bound; i += S.length()) {
-            FloatVector.fromArray(S, dst, to + i).add(FloatVector.fromArray(S, src, from + i)).intoArray(dst, to + i);
-        }
-        for (; i < length; i++) dst[to + i] += src[from + i];
     }
 
     /**

@@ -52,7 +52,7 @@ public final class Reduce {
                 final int a0 = overA ? start : 0, a1 = overA ? end : a;
                 final int b0 = overA ? 0 : start, b1 = overA ? b : end;
                 for (int i = a0; i < a1; i++) {
-                    for (int k = 0; k < r; k++) addRow(src, base + (i * r + k) * b, out, i * b, b0, b1);
+                    for (int k = 0; k < r; k++) Elementwise.accumulate(src, base + (i * r + k) * b + b0, out, i * b + b0, b1 - b0);
                 }
             });
         }
@@ -71,15 +71,6 @@ public final class Reduce {
         float s = Lanes.sum(acc0.add(acc1));
         for (; i < n; i++) s += src[off + i];
         return s;
-    }
-
-    /** {@code out[outOff + j] += src[srcOff + j]} for j in [j0, j1). */
-    private static void addRow(float[] src, int srcOff, float[] out, int outOff, int j0, int j1) {
-        int j = j0;
-        for (final int bound = j0 + S.loopBound(j1 - j0); j < bound; j += S.length()) {
-            FloatVector.fromArray(S, out, outOff + j).add(FloatVector.fromArray(S, src, srcOff + j)).intoArray(out, outOff + j);
-        }
-        for (; j < j1; j++) out[outOff + j] += src[srcOff + j];
     }
 
     /** The maximum along {@code dim} and where it is (the first index on ties); NaN wins, as in PyTorch. */
