@@ -67,16 +67,29 @@ public final class Gemm {
     static final long PARALLEL_WORK = 1L << 23;
 
     /**
+     * Where Java puts an array's elements, in floats, relative to a 64-byte cache line: the
+     * elements start 16 bytes (4 floats) after the array's object, after its header and length.
+     * Java does not say where the object lies, but G1, the collector {@code bin/sau} selects,
+     * puts an array of at least half a heap region (regions are 1–32 MiB, a power of two) at the
+     * start of a region, so its element i lies {@code HEADER + i} floats into a line. Smaller
+     * arrays lie anywhere on 8 bytes; for them the layouts that rely on this are only as fast as
+     * before, never wrong.
+     */
+    static final int HEADER = 4, LINE = 16;
+
+    /**
      * Where a packed B block starts in its buffer, so that it starts on a cache line. The kernel
      * loads B a vector (32 bytes with AVX2) at a time; a load that straddles two 64-byte lines
      * costs a second access, and with the buffer's first element 16 bytes into a line every other
-     * one did. Aligned, a 2048³ product is 2–4% faster (docs/performance.md). Java does not say
-     * where an array lies, but G1, the collector {@code bin/sau} selects, puts an array of at least
-     * half a heap region (regions are 1–32 MiB, a power of two) at the start of a region, and its
-     * first element 16 bytes further, after the object header and the length: 12 floats later is
-     * a line boundary. Where that does not hold the product is the same, only a little slower.
+     * one did. Aligned, a 2048³ product is 2–4% faster (docs/performance.md).
      */
-    static final int B_AT = 12;
+    static final int B_AT = LINE - HEADER;
+
+    /**
+     * C is at least this many tiles wide before its tiles are moved onto cache lines by adding a
+     * column of tiles (see {@link #lead}); narrower, the extra column costs more than it saves.
+     */
+    static final int WIDE = 64;
 
     /**
      * The buffers of one thread. The packed B buffer has the size of the largest block from the
@@ -152,7 +165,8 @@ public final class Gemm {
     /** The product, on one thread or sliced over several; A is packed on the way unless {@code packed} holds it. */
     private static void multiply(boolean transA, float[] a, int aOff, int lda, PackedA packed, boolean transB, int m, int n, int k,
                                  float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        final int mPanels = ceilDiv(m, MR), nPanels = ceilDiv(n, NR);
+        final int lead = lead(m, n, cOff, ldc);
+        final int mPanels = ceilDiv(m, MR), nPanels = ceilDiv(lead + n, NR);
         // Each thread computes a slice of C with packed copies of its own. Splitting the rows makes
         // every thread pack all of op(B) (k·n values), splitting the columns all of op(A) (m·k):
         // split the side that duplicates less.
@@ -160,17 +174,35 @@ public final class Gemm {
         final int panels = byRows ? mPanels : nPanels;
         final int parts = (long) m * n * k >= PARALLEL_WORK ? Math.min(Parallel.threadsHere(), panels) : 1;
         if (parts == 1) {
-            slice(transA, a, aOff, lda, packed, transB, 0, m, 0, n, k, b, bOff, ldb, beta, c, cOff, ldc, BUFFERS.get());
+            slice(transA, a, aOff, lda, packed, transB, 0, m, -lead, n, k, b, bOff, ldb, beta, c, cOff, ldc, BUFFERS.get());
             return;
         }
         Parallel.forChunks(parts, part -> {
             final int first = Parallel.chunkStart(panels, parts, part), last = Parallel.chunkStart(panels, parts, part + 1);
             if (byRows) {
-                slice(transA, a, aOff, lda, packed, transB, first * MR, Math.min(m, last * MR), 0, n, k, b, bOff, ldb, beta, c, cOff, ldc, BUFFERS.get());
+                slice(transA, a, aOff, lda, packed, transB, first * MR, Math.min(m, last * MR), -lead, n, k, b, bOff, ldb, beta, c, cOff, ldc, BUFFERS.get());
             } else {
-                slice(transA, a, aOff, lda, packed, transB, 0, m, first * NR, Math.min(n, last * NR), k, b, bOff, ldb, beta, c, cOff, ldc, BUFFERS.get());
+                slice(transA, a, aOff, lda, packed, transB, 0, m, first * NR - lead, Math.min(n, last * NR - lead), k, b, bOff, ldb, beta, c, cOff, ldc, BUFFERS.get());
             }
         });
+    }
+
+    /**
+     * How many columns left of C the grid of tiles starts, so that every tile row starts on a
+     * cache line of C (see {@link #HEADER}). A tile row is {@code NR} floats, 64 bytes with AVX2:
+     * one line when aligned, two when not, and then one of its two vector loads and stores
+     * straddles both. C is read and written once per depth block, mostly from memory, and with
+     * aligned rows a 2048³ product is 5–6% faster (docs/performance.md). The columns left of C
+     * are not real: their tile is computed into a buffer, from zeros in packed B, and only its
+     * real columns are copied. That costs a column of tiles whenever the shift adds one, so it
+     * is done only when the shift is free or C is {@link #WIDE}. All rows of C must start at the
+     * same place in a line, which holds when the rows are a whole number of lines apart.
+     */
+    static int lead(int m, int n, int cOff, int ldc) {
+        if (m > 1 && ldc % LINE != 0) return 0;
+        final int lead = (HEADER + cOff) % LINE;
+        final boolean free = ceilDiv(lead + n, NR) == ceilDiv(n, NR);
+        return free || ceilDiv(n, NR) >= WIDE ? lead : 0;
     }
 
     /**
@@ -178,7 +210,7 @@ public final class Gemm {
      * blocks of equal size (at most {@code KC}, so that no thin last block reloads C for little
      * work); for each block, op(B) is packed in {@code NC}-wide pieces and multiplied by op(A).
      * The blocks depend only on k, so every element of C is summed in the same order whatever
-     * the slicing.
+     * the slicing. A negative {@code j0} starts the tiles left of C (see {@link #lead}).
      */
     private static void slice(boolean transA, float[] a, int aOff, int lda, PackedA packed, boolean transB,
                               int i0, int i1, int j0, int j1, int k, float[] b, int bOff, int ldb,
@@ -186,23 +218,24 @@ public final class Gemm {
         final int blocks = ceilDiv(k, KC);
         for (int jc = j0; jc < j1; jc += NC) {
             final int nc = Math.min(NC, j1 - jc);
+            final int left = Math.max(0, -jc);
             for (int block = 0; block < blocks; block++) {
                 final int pc = Parallel.chunkStart(k, blocks, block);
                 final int kc = Parallel.chunkStart(k, blocks, block + 1) - pc;
                 // Later depth blocks add onto what the first one wrote.
                 final float blockBeta = block == 0 ? beta : 1f;
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, own.packedB);
-                computeBlock(transA, a, aOff, lda, packed, i0, i1, 0, nc, pc, kc, own.packedB, blockBeta, c, cOff + jc, ldc, own);
+                packB(transB, b, bOff, ldb, pc, kc, jc, left, nc, own.packedB);
+                computeBlock(transA, a, aOff, lda, packed, i0, i1, left, nc, pc, kc, own.packedB, blockBeta, c, cOff + jc, ldc, own);
             }
         }
     }
 
     /**
-     * Computes rows {@code [i0, i1)} and block columns {@code [j0, j1)} (a multiple of NR from the
-     * block start) of one depth block: packs A in {@code MC}-row blocks (or finds them in
-     * {@code packed}), then runs the kernel over every tile.
+     * Computes rows {@code [i0, i1)} and block columns {@code [left, nc)} of one depth block: packs
+     * A in {@code MC}-row blocks (or finds them in {@code packed}), then runs the kernel over every
+     * tile. The block's first {@code left} columns lie left of C and are not written.
      */
-    private static void computeBlock(boolean transA, float[] a, int aOff, int lda, PackedA packed, int i0, int i1, int j0, int j1,
+    private static void computeBlock(boolean transA, float[] a, int aOff, int lda, PackedA packed, int i0, int i1, int left, int nc,
                                      int pc, int kc, float[] packedB, float beta, float[] c, int cOff, int ldc, Buffers own) {
         for (int ic = i0; ic < i1; ic += MC) {
             final int mc = Math.min(MC, i1 - ic);
@@ -217,18 +250,18 @@ public final class Gemm {
                 packedA = packed.data();
                 aBase = pc * ceilDiv(packed.m(), MR) * MR + ic * kc;
             }
-            for (int jr = j0; jr < j1; jr += NR) {
-                final int nr = Math.min(NR, j1 - jr);
+            for (int jr = 0; jr < nc; jr += NR) {
+                final int from = jr == 0 ? left : 0, nr = Math.min(NR, nc - jr);
                 final int bp = B_AT + (jr / NR) * NR * kc;
                 for (int ir = 0; ir < mc; ir += MR) {
                     final int mr = Math.min(MR, mc - ir);
                     final int cAt = cOff + (ic + ir) * ldc + jr;
-                    if (mr == MR && nr == NR) {
+                    if (mr == MR && from == 0 && nr == NR) {
                         kernel(kc, packedA, aBase + ir * kc, packedB, bp, beta, c, cAt, ldc);
                     } else {
                         final float[] tile = own.tile;
                         kernel(kc, packedA, aBase + ir * kc, packedB, bp, 0f, tile, 0, NR);
-                        addTile(tile, mr, nr, beta, c, cAt, ldc);
+                        addTile(tile, mr, from, nr, beta, c, cAt, ldc);
                     }
                 }
             }
@@ -288,11 +321,11 @@ public final class Gemm {
         }
     }
 
-    /** Copies the top-left {@code mr × nr} corner of an edge tile into C. */
-    private static void addTile(float[] tile, int mr, int nr, float beta, float[] c, int cAt, int ldc) {
+    /** Copies the first {@code mr} rows, columns {@code [from, nr)}, of an edge tile into C. */
+    private static void addTile(float[] tile, int mr, int from, int nr, float beta, float[] c, int cAt, int ldc) {
         for (int i = 0; i < mr; i++) {
             final int row = cAt + i * ldc;
-            for (int j = 0; j < nr; j++) {
+            for (int j = from; j < nr; j++) {
                 final float v = tile[i * NR + j];
                 c[row + j] = beta == 0f ? v : v + beta * c[row + j];
             }
@@ -347,44 +380,41 @@ public final class Gemm {
     /**
      * Packs the block {@code op(B)[pc, pc + kc)[jc, jc + nc)} into NR-wide panels from
      * {@code dst[B_AT]} on: panel q holds, for each p, the NR values {@code op(B)[pc + p][jc + q·NR + j]}
-     * contiguously. Columns past {@code nc} are zero.
+     * contiguously. The block's first {@code left} columns (left of op(B), see {@link #lead}) and
+     * the columns past {@code nc} are zero.
      */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
-                              int jc, int nc, float[] dst) {
+                              int jc, int left, int nc, float[] dst) {
         for (int q = 0; q < ceilDiv(nc, NR); q++) {
             final int j0 = q * NR;
-            final int nr = Math.min(NR, nc - j0);
+            final int from = q == 0 ? left : 0, nr = Math.min(NR, nc - j0);
             final int base = B_AT + q * NR * kc;
-            if (transB) {
+            final boolean full = from == 0 && nr == NR;
+            int p = 0;
+            if (full && transB) {
                 // op(B)[p][j] = B[j][p]: the panel's NR source rows are read side by side, 8 values
                 // of 8 rows at a time transposed with vector shuffles; the panel is written in order.
                 final int first = bOff + (jc + j0) * ldb + pc;
-                int p = 0;
-                if (nr == NR) {
-                    for (; p + 8 <= kc; p += 8) {
-                        for (int rows = 0; rows < NR; rows += 8) {
-                            Transpose8.block(b, first + rows * ldb + p, ldb, dst, base + p * NR + rows, NR);
-                        }
+                for (; p + 8 <= kc; p += 8) {
+                    for (int rows = 0; rows < NR; rows += 8) {
+                        Transpose8.block(b, first + rows * ldb + p, ldb, dst, base + p * NR + rows, NR);
                     }
                 }
+            } else if (full) {
                 for (; p < kc; p++) {
-                    final int d = base + p * NR;
-                    for (int j = 0, src = first + p; j < nr; j++, src += ldb) dst[d + j] = b[src];
-                    for (int j = nr; j < NR; j++) dst[d + j] = 0f;
-                }
-            } else if (nr == NR) {
-                for (int p = 0; p < kc; p++) {
                     final int src = bOff + (pc + p) * ldb + jc + j0;
                     final int d = base + p * NR;
                     FloatVector.fromArray(S, b, src).intoArray(dst, d);
                     FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
                 }
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    final int src = bOff + (pc + p) * ldb + jc + j0;
-                    final int d = base + p * NR;
-                    for (int j = 0; j < nr; j++) dst[d + j] = b[src + j];
-                    for (int j = nr; j < NR; j++) dst[d + j] = 0f;
+            }
+            // Edge panels, and the depths the transposes leave: one value at a time.
+            for (; p < kc; p++) {
+                final int d = base + p * NR;
+                for (int j = 0; j < NR; j++) {
+                    final int col = jc + j0 + j;
+                    dst[d + j] = j < from || j >= nr ? 0f
+                            : b[transB ? bOff + col * ldb + pc + p : bOff + (pc + p) * ldb + col];
                 }
             }
         }

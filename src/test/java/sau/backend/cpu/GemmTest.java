@@ -63,6 +63,55 @@ class GemmTest {
     }
 
     @Test
+    void tilesStartOnCacheLinesOnlyWhenThatIsCheap() {
+        // C's element 0 lies HEADER floats into a line, so 4 columns left of it is a line start.
+        assertEquals(Gemm.HEADER, Gemm.lead(9, Gemm.WIDE * Gemm.NR, 0, Gemm.WIDE * Gemm.NR));
+        assertEquals(0, Gemm.lead(9, Gemm.WIDE * Gemm.NR, Gemm.LINE - Gemm.HEADER, Gemm.WIDE * Gemm.NR), "already on a line");
+        assertEquals(0, Gemm.lead(9, Gemm.WIDE * Gemm.NR, 0, Gemm.WIDE * Gemm.NR + 1), "rows start at different places in a line");
+        assertEquals(Gemm.HEADER, Gemm.lead(1, 100, 0, 101), "a single row has one place");
+        assertEquals(Gemm.HEADER, Gemm.lead(9, 2 * Gemm.NR - Gemm.HEADER, 0, 2 * Gemm.NR), "no extra column of tiles");
+        assertEquals(0, Gemm.lead(9, 2 * Gemm.NR, 0, 2 * Gemm.NR), "an extra column of tiles on narrow C");
+    }
+
+    @Test
+    void tilesLeftOfCGiveTheSameBits() {
+        // C at every offset within a line: the tiles start from 0 to 15 columns left of C, and
+        // each element must still be summed exactly as with no shift (offset LINE - HEADER), on
+        // one thread and with the columns split over two, for both layouts of B.
+        final int saved = Parallel.threads();
+        try {
+            final int m = Gemm.MR + 3, n = Gemm.WIDE * Gemm.NR + 5, k = Gemm.KC + 9, ldc = n + Gemm.LINE - n % Gemm.LINE;
+            for (boolean transB : new boolean[] {false, true}) {
+                final Inputs in = inputs(new Case(false, transB, m, n, k, 0, 1f));
+                final float[] c0 = random(new SplittableRandom(7), m * ldc);
+                final float[] reference = product(in, transB, m, n, k, c0, Gemm.LINE - Gemm.HEADER, ldc, 1);
+                final float[] naive = Arrays.copyOf(c0, c0.length);
+                Gemm.gemmReference(false, transB, m, n, k, in.a, in.aOff, in.lda, in.b, in.bOff, in.ldb, 1f, naive, 0, ldc);
+                for (int i = 0; i < naive.length; i++) {
+                    assertEquals(naive[i], reference[i], 4 * k * Math.ulp(1f), "transB " + transB + ", C[" + i + "]");
+                }
+                for (int cOff = 0; cOff < Gemm.LINE; cOff++) {
+                    for (int threads : new int[] {1, 2}) {
+                        assertArrayEquals(reference, product(in, transB, m, n, k, c0, cOff, ldc, threads),
+                                "transB " + transB + ", C at offset " + cOff + " on " + threads + " threads");
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    /** {@code c0 + op(A)·op(B)} computed with C placed at {@code cOff}; returns C without the offset. */
+    private static float[] product(Inputs in, boolean transB, int m, int n, int k, float[] c0, int cOff, int ldc, int threads) {
+        Parallel.setThreads(threads);
+        final float[] c = new float[cOff + c0.length];
+        System.arraycopy(c0, 0, c, cOff, c0.length);
+        Gemm.gemm(false, transB, m, n, k, in.a, in.aOff, in.lda, in.b, in.bOff, in.ldb, 1f, c, cOff, ldc);
+        return Arrays.copyOfRange(c, cOff, c.length);
+    }
+
+    @Test
     void zeroDepthScalesC() {
         final float[] c = {1f, 2f, Float.NaN, 4f};
         Gemm.gemm(false, false, 2, 2, 0, new float[0], 0, 1, new float[0], 0, 2, 0f, c, 0, 2);
