@@ -33,12 +33,12 @@ import jdk.incubator.vector.VectorSpecies;
  *       L1 while the kernel sweeps down the A block, {@code MC} so that the packed A block
  *       ({@code MC × KC}) stays in L2, and {@code NC} so that the packed B block stays in L3.
  *       Each packed value is then reused many times from a near cache.
- *   <li><b>Threads.</b> Each thread computes its own slice of C (rows, or columns when C is
- *       wider than tall) with packed copies of its own, so a call is one fork and one join: no
- *       thread ever waits for another's packing. The cost is that every thread packs the whole
- *       of the other operand, a few percent of the arithmetic. Every element of C is summed over
- *       k in the same order whatever the slicing, so the result is bit-identical with 1 or many
- *       threads.
+ *   <li><b>Threads.</b> Each thread computes its own slice of C. When C is at least as tall as
+ *       it is wide the slices are rows, and for every block of op(B) the threads first pack it
+ *       together, then each multiplies its rows by it: two short parallel regions per block.
+ *       When C is wider the slices are columns, each thread packs all of op(A) for itself, and a
+ *       call is one fork and one join. Every element of C is summed over k in the same order
+ *       whatever the slicing, so the result is bit-identical with 1 or many threads.
  * </ol>
  *
  * <p>The packing buffers live in thread-locals and only grow, so a call allocates nothing once
@@ -65,6 +65,9 @@ public final class Gemm {
      * calling thread alone: handing work to the pool costs tens of microseconds per block.
      */
     static final long PARALLEL_WORK = 1L << 23;
+
+    /** Panels of B that one part of a shared packing copies at least: 8 are 128 KiB. */
+    static final int PACK_GRAIN = 8;
 
     /**
      * Where Java puts an array's elements, in floats, relative to a 64-byte cache line: the
@@ -167,23 +170,18 @@ public final class Gemm {
                                  float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         final int lead = lead(m, n, cOff, ldc);
         final int mPanels = ceilDiv(m, MR), nPanels = ceilDiv(lead + n, NR);
-        // Each thread computes a slice of C with packed copies of its own. Splitting the rows makes
-        // every thread pack all of op(B) (k·n values), splitting the columns all of op(A) (m·k):
-        // split the side that duplicates less.
+        // Tall C: the threads split the rows and share each packed block of op(B). Wide C: they
+        // split the columns, and each packs all of op(A) (m·k values) for itself.
         final boolean byRows = n <= m;
         final int panels = byRows ? mPanels : nPanels;
         final int parts = (long) m * n * k >= PARALLEL_WORK ? Math.min(Parallel.threadsHere(), panels) : 1;
-        if (parts == 1) {
-            slice(transA, a, aOff, lda, packed, transB, 0, m, -lead, n, k, b, bOff, ldb, beta, c, cOff, ldc, BUFFERS.get());
+        if (parts == 1 || byRows) {
+            slice(transA, a, aOff, lda, packed, transB, 0, m, -lead, n, k, b, bOff, ldb, beta, c, cOff, ldc, parts);
             return;
         }
         Parallel.forChunks(parts, part -> {
             final int first = Parallel.chunkStart(panels, parts, part), last = Parallel.chunkStart(panels, parts, part + 1);
-            if (byRows) {
-                slice(transA, a, aOff, lda, packed, transB, first * MR, Math.min(m, last * MR), -lead, n, k, b, bOff, ldb, beta, c, cOff, ldc, BUFFERS.get());
-            } else {
-                slice(transA, a, aOff, lda, packed, transB, 0, m, first * NR - lead, Math.min(n, last * NR - lead), k, b, bOff, ldb, beta, c, cOff, ldc, BUFFERS.get());
-            }
+            slice(transA, a, aOff, lda, packed, transB, 0, m, first * NR - lead, Math.min(n, last * NR - lead), k, b, bOff, ldb, beta, c, cOff, ldc, 1);
         });
     }
 
@@ -206,26 +204,40 @@ public final class Gemm {
     }
 
     /**
-     * Rows {@code [i0, i1)} and columns {@code [j0, j1)} of C, on one thread: the depth is cut into
-     * blocks of equal size (at most {@code KC}, so that no thin last block reloads C for little
-     * work); for each block, op(B) is packed in {@code NC}-wide pieces and multiplied by op(A).
-     * The blocks depend only on k, so every element of C is summed in the same order whatever
-     * the slicing. A negative {@code j0} starts the tiles left of C (see {@link #lead}).
+     * Rows {@code [i0, i1)} and columns {@code [j0, j1)} of C: the depth is cut into blocks of equal
+     * size (at most {@code KC}, so that no thin last block reloads C for little work); for each
+     * block, op(B) is packed in {@code NC}-wide pieces and multiplied by op(A). The blocks depend
+     * only on k, so every element of C is summed in the same order whatever the slicing. A
+     * negative {@code j0} starts the tiles left of C (see {@link #lead}).
+     *
+     * <p>With {@code rowParts} above 1 the rows are split into that many parts run by the pool:
+     * for each block of B, all threads first pack it together into the calling thread's buffer,
+     * then each multiplies its rows by it. Both are parallel regions whose parts any thread may
+     * claim, so a thread that the machine pauses delays the others by its own part only.
      */
     private static void slice(boolean transA, float[] a, int aOff, int lda, PackedA packed, boolean transB,
                               int i0, int i1, int j0, int j1, int k, float[] b, int bOff, int ldb,
-                              float beta, float[] c, int cOff, int ldc, Buffers own) {
-        final int blocks = ceilDiv(k, KC);
-        for (int jc = j0; jc < j1; jc += NC) {
-            final int nc = Math.min(NC, j1 - jc);
-            final int left = Math.max(0, -jc);
+                              float beta, float[] c, int cOff, int ldc, int rowParts) {
+        final Buffers own = BUFFERS.get();
+        final int blocks = ceilDiv(k, KC), rowPanels = ceilDiv(i1 - i0, MR);
+        for (int j = j0; j < j1; j += NC) {
+            final int jc = j, nc = Math.min(NC, j1 - jc), left = Math.max(0, -jc), panels = ceilDiv(nc, NR);
             for (int block = 0; block < blocks; block++) {
                 final int pc = Parallel.chunkStart(k, blocks, block);
                 final int kc = Parallel.chunkStart(k, blocks, block + 1) - pc;
                 // Later depth blocks add onto what the first one wrote.
                 final float blockBeta = block == 0 ? beta : 1f;
-                packB(transB, b, bOff, ldb, pc, kc, jc, left, nc, own.packedB);
-                computeBlock(transA, a, aOff, lda, packed, i0, i1, left, nc, pc, kc, own.packedB, blockBeta, c, cOff + jc, ldc, own);
+                if (rowParts == 1) {
+                    packB(transB, b, bOff, ldb, pc, kc, jc, left, nc, 0, panels, own.packedB);
+                    computeBlock(transA, a, aOff, lda, packed, i0, i1, left, nc, pc, kc, own.packedB, blockBeta, c, cOff + jc, ldc, own);
+                    continue;
+                }
+                Parallel.forRange(panels, PACK_GRAIN, (q0, q1) -> packB(transB, b, bOff, ldb, pc, kc, jc, left, nc, q0, q1, own.packedB));
+                Parallel.forChunks(rowParts, part -> {
+                    final int first = i0 + Parallel.chunkStart(rowPanels, rowParts, part) * MR;
+                    final int last = Math.min(i1, i0 + Parallel.chunkStart(rowPanels, rowParts, part + 1) * MR);
+                    computeBlock(transA, a, aOff, lda, packed, first, last, left, nc, pc, kc, own.packedB, blockBeta, c, cOff + jc, ldc, BUFFERS.get());
+                });
             }
         }
     }
@@ -384,8 +396,8 @@ public final class Gemm {
      * the columns past {@code nc} are zero.
      */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
-                              int jc, int left, int nc, float[] dst) {
-        for (int q = 0; q < ceilDiv(nc, NR); q++) {
+                              int jc, int left, int nc, int q0, int q1, float[] dst) {
+        for (int q = q0; q < q1; q++) {
             final int j0 = q * NR;
             final int from = q == 0 ? left : 0, nr = Math.min(NR, nc - j0);
             final int base = B_AT + q * NR * kc;
