@@ -150,15 +150,15 @@ public final class Backward {
     private static void accumulateIntoLeaf(Tensor leaf, Tensor g) {
         if (leaf.grad() != null) {
             Backend.addInto(leaf.grad(), g);
-        } else if (!g.isCuda()) {
-            leaf.setGrad(new Tensor(g.toArray(), leaf.shape())); // a copy: g may be shared with other gradients
-        } else {
-            // On a GPU the copy goes into the memory of the gradient that zeroGrad dropped, if any,
-            // so that a training loop does not ask the allocator for every parameter at every step.
-            final Tensor spare = leaf.takeSpareGrad();
-            final Tensor copy = spare != null && spare.device().equals(g.device()) ? spare : Tensor.zeros(leaf.shape()).to(g.device());
-            Backend.copyInto(copy, g);
-            leaf.setGrad(copy);
+            return;
         }
+        // A copy, since g may be shared with other gradients. It goes into the memory of the
+        // gradient that zeroGrad dropped, if any, so that a training loop does not allocate every
+        // parameter's gradient again at every step (on the CPU, 2.7 MB per step of the MLP, which
+        // the JVM zeroes and the garbage collector then collects).
+        final Tensor spare = leaf.takeSpareGrad();
+        final Tensor copy = spare != null && spare.device().equals(g.device()) ? spare : Tensor.zeros(leaf.shape()).to(g.device());
+        Backend.copyInto(copy, g);
+        leaf.setGrad(copy);
     }
 }

@@ -34,7 +34,7 @@ public final class Tensor {
 
     private boolean requiresGrad;
     private Tensor grad;
-    private Tensor spareGrad; // a GPU gradient zeroGrad dropped, for the next backward to write into
+    private Tensor spareGrad; // the gradient zeroGrad dropped, for the next backward to write into
     private Node gradFn;
     private int outputIndex; // which output of gradFn this is (ops with several outputs)
 
@@ -378,15 +378,16 @@ public final class Tensor {
     }
 
     /**
-     * Forgets the accumulated gradient (PyTorch's {@code zero_grad(set_to_none=True)}). A gradient
-     * on a GPU is kept aside, and the next backward pass writes the new one into its memory.
+     * Forgets the accumulated gradient (PyTorch's {@code zero_grad(set_to_none=True)}). Its memory
+     * is kept aside, and the next backward pass writes the new gradient into it: a reference to
+     * the old gradient kept across {@code zeroGrad} sees the new values.
      */
     public void zeroGrad() {
-        if (grad != null && grad.isCuda() && grad.isDense()) spareGrad = grad;
+        if (grad != null && grad.isDense()) spareGrad = grad;
         grad = null;
     }
 
-    /** The memory of the GPU gradient that {@link #zeroGrad} dropped, once; null when there is none. */
+    /** The memory of the gradient that {@link #zeroGrad} dropped, once; null when there is none. */
     public Tensor takeSpareGrad() {
         final Tensor spare = spareGrad;
         spareGrad = null;

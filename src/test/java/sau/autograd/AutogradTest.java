@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +35,19 @@ class AutogradTest {
         assertEquals(8f, x.grad().item());
         x.zeroGrad();
         assertNull(x.grad());
+    }
+
+    @Test
+    void aZeroedGradientsMemoryTakesTheNextOne() {
+        // A training loop zeroes and recomputes every gradient at every step: the new gradient is
+        // written into the old one's array instead of a new one, and holds only the new values.
+        final Tensor x = Tensor.of(2f, 3f).requiresGrad(true);
+        Reductions.sum(Arithmetic.mul(x, x)).backward();
+        final float[] memory = x.grad().data();
+        x.zeroGrad();
+        Reductions.sum(Arithmetic.mul(x, Tensor.of(5f, 7f))).backward();
+        assertSame(memory, x.grad().data());
+        assertArrayEquals(new float[] {5f, 7f}, x.grad().toArray());
     }
 
     @Test
