@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import sau.backend.cpu.Parallel;
 import sau.backend.cuda.CudaOptim;
 import sau.tensor.Tensor;
 
@@ -83,39 +84,41 @@ public class Adam extends Optimizer {
         final float stepSize = (float) (lr / (1 - Math.pow(beta1, state.step)));
         final float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, state.step));
         final float e = (float) eps;
-        int i = 0;
-        for (final int bound = S.loopBound(n); i < bound; i += S.length()) {
-            FloatVector w = FloatVector.fromArray(S, p, pOff + i);
-            FloatVector d = FloatVector.fromArray(S, g, gOff + i);
-            if (decay != 1f) w = w.mul(decay);
-            if (l2 != 0f) d = d.add(w.mul(l2));
-            final FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(d.mul(c1));
-            FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(d.mul(d).mul(c2));
-            mi.intoArray(m, i);
-            vi.intoArray(v, i);
-            if (vMax != null) {
-                vi = FloatVector.fromArray(S, vMax, i).max(vi);
-                vi.intoArray(vMax, i);
+        Parallel.forRange(n, UPDATE_GRAIN, (from, to) -> {
+            int i = from;
+            for (final int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+                FloatVector w = FloatVector.fromArray(S, p, pOff + i);
+                FloatVector d = FloatVector.fromArray(S, g, gOff + i);
+                if (decay != 1f) w = w.mul(decay);
+                if (l2 != 0f) d = d.add(w.mul(l2));
+                final FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(d.mul(c1));
+                FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(d.mul(d).mul(c2));
+                mi.intoArray(m, i);
+                vi.intoArray(v, i);
+                if (vMax != null) {
+                    vi = FloatVector.fromArray(S, vMax, i).max(vi);
+                    vi.intoArray(vMax, i);
+                }
+                final FloatVector denom = vi.sqrt().div(bc2Sqrt).add(e);
+                w.sub(mi.div(denom).mul(stepSize)).intoArray(p, pOff + i);
             }
-            final FloatVector denom = vi.sqrt().div(bc2Sqrt).add(e);
-            w.sub(mi.div(denom).mul(stepSize)).intoArray(p, pOff + i);
-        }
-        for (; i < n; i++) {
-            float w = p[pOff + i];
-            float d = g[gOff + i];
-            if (decay != 1f) w = w * decay;
-            if (l2 != 0f) d = d + w * l2;
-            final float mi = m[i] * b1 + d * c1;
-            float vi = v[i] * b2 + d * d * c2;
-            m[i] = mi;
-            v[i] = vi;
-            if (vMax != null) {
-                vi = Math.max(vMax[i], vi);
-                vMax[i] = vi;
+            for (; i < to; i++) {
+                float w = p[pOff + i];
+                float d = g[gOff + i];
+                if (decay != 1f) w = w * decay;
+                if (l2 != 0f) d = d + w * l2;
+                final float mi = m[i] * b1 + d * c1;
+                float vi = v[i] * b2 + d * d * c2;
+                m[i] = mi;
+                v[i] = vi;
+                if (vMax != null) {
+                    vi = Math.max(vMax[i], vi);
+                    vMax[i] = vi;
+                }
+                final float denom = (float) Math.sqrt(vi) / bc2Sqrt + e;
+                p[pOff + i] = w - mi / denom * stepSize;
             }
-            final float denom = (float) Math.sqrt(vi) / bc2Sqrt + e;
-            p[pOff + i] = w - mi / denom * stepSize;
-        }
+        });
     }
 
     @Override

@@ -33,6 +33,13 @@ import sau.tensor.Tensor;
  */
 public abstract class Optimizer {
 
+    /**
+     * Values of a parameter per part when its update is split over the threads; a smaller
+     * parameter is updated on one thread. Each value's update depends on no other value, so the
+     * split never changes the result.
+     */
+    protected static final int UPDATE_GRAIN = 1 << 15;
+
     /** What the update rule remembers about one parameter between steps. */
     protected static final class ParamState {
         /** Updates received so far, counting the one in progress while {@link #update} runs. */

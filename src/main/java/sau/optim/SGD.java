@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import sau.backend.cpu.Parallel;
 import sau.backend.cuda.CudaOptim;
 import sau.tensor.Tensor;
 
@@ -58,28 +59,30 @@ public final class SGD extends Optimizer {
         final boolean first = !state.buffers.containsKey("momentum_buffer");
         final float[] buf = momentum == 0 ? null : state.buffer("momentum_buffer", n);
         final float lr = (float) lr(), wd = (float) weightDecay, mu = (float) momentum, keep = (float) (1 - dampening);
-        int i = 0;
-        for (final int bound = S.loopBound(n); i < bound; i += S.length()) {
-            final FloatVector w = FloatVector.fromArray(S, p, pOff + i);
-            FloatVector d = FloatVector.fromArray(S, g, gOff + i);
-            if (wd != 0) d = d.add(w.mul(wd));
-            if (buf != null) {
-                final FloatVector b = first ? d : FloatVector.fromArray(S, buf, i).mul(mu).add(d.mul(keep));
-                b.intoArray(buf, i);
-                d = nesterov ? d.add(b.mul(mu)) : b;
+        Parallel.forRange(n, UPDATE_GRAIN, (from, to) -> {
+            int i = from;
+            for (final int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+                final FloatVector w = FloatVector.fromArray(S, p, pOff + i);
+                FloatVector d = FloatVector.fromArray(S, g, gOff + i);
+                if (wd != 0) d = d.add(w.mul(wd));
+                if (buf != null) {
+                    final FloatVector b = first ? d : FloatVector.fromArray(S, buf, i).mul(mu).add(d.mul(keep));
+                    b.intoArray(buf, i);
+                    d = nesterov ? d.add(b.mul(mu)) : b;
+                }
+                w.sub(d.mul(lr)).intoArray(p, pOff + i);
             }
-            w.sub(d.mul(lr)).intoArray(p, pOff + i);
-        }
-        for (; i < n; i++) {
-            float d = g[gOff + i];
-            if (wd != 0) d = d + p[pOff + i] * wd;
-            if (buf != null) {
-                final float b = first ? d : buf[i] * mu + d * keep;
-                buf[i] = b;
-                d = nesterov ? d + b * mu : b;
+            for (; i < to; i++) {
+                float d = g[gOff + i];
+                if (wd != 0) d = d + p[pOff + i] * wd;
+                if (buf != null) {
+                    final float b = first ? d : buf[i] * mu + d * keep;
+                    buf[i] = b;
+                    d = nesterov ? d + b * mu : b;
+                }
+                p[pOff + i] = p[pOff + i] - d * lr;
             }
-            p[pOff + i] = p[pOff + i] - d * lr;
-        }
+        });
     }
 
     @Override
