@@ -109,6 +109,35 @@ class ElementwiseKernelsTest {
         assertArrayEquals(new float[] {Float.NEGATIVE_INFINITY, 2, Float.NEGATIVE_INFINITY}, w.toArray());
     }
 
+    @Test
+    void copyIntoSplitsLongRowsBetweenThreads() {
+        final int saved = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            // One contiguous row worth several parts: the parts start and end inside it.
+            final int n = 3 * Elementwise.GRAIN + 5;
+            final Tensor src = Tensor.rand(gen, n), dst = Tensor.zeros(n);
+            Elementwise.copyInto(dst, src);
+            assertArrayEquals(src.toArray(), dst.toArray());
+            // Rows longer than a part, written through a transposed view (stride 2), and read
+            // from a source broadcast over the rows (stride 0).
+            final int rows = 2, cols = 2 * Elementwise.GRAIN + 7; // 4 parts: two of them start inside a row
+            final Tensor wide = Tensor.rand(gen, rows, cols), tall = Tensor.zeros(cols, rows);
+            Elementwise.copyInto(Views.transpose(tall, 0, 1), wide);
+            final Tensor row = Tensor.rand(gen, cols), repeated = Tensor.zeros(rows, cols);
+            Elementwise.copyInto(repeated, row);
+            final float[] w = wide.toArray(), t = tall.toArray(), r = row.toArray(), rep = repeated.toArray();
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    assertEquals(w[i * cols + j], t[j * rows + i], "transposed (" + i + ", " + j + ")");
+                    assertEquals(r[j], rep[i * cols + j], "broadcast (" + i + ", " + j + ")");
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
     /** Values in [0.5, 2.5): valid for every op, including log, sqrt and pow. */
     private Tensor positive(int... shape) {
         final Tensor t = Tensor.rand(gen, shape);
