@@ -72,8 +72,9 @@ public final class Elementwise {
         final int rows = out.length / inner;
         final float[] ad = a.data(), bd = b.data();
         Parallel.forRange(rows, Math.max(1, GRAIN / inner), (start, end) -> {
-            for (int r = start; r < end; r++) {
-                run(op, ad, a.offset() + l.offsetOfRow(r, 0), l.innerStride(0), bd, b.offset() + l.offsetOfRow(r, 1), l.innerStride(1), out, r * inner, inner);
+            final Rows row = l.rows(start, a.offset(), b.offset());
+            for (int r = start; r < end; r++, row.next()) {
+                run(op, ad, row.at[0], l.innerStride(0), bd, row.at[1], l.innerStride(1), out, r * inner, inner);
             }
         });
         return new Tensor(out, shape);
@@ -177,9 +178,10 @@ public final class Elementwise {
         final float[] d = dst.data(), sd = src.data();
         Parallel.forRange(dst.numel(), GRAIN, (start, end) -> {
             // Element e is element e % inner of row e / inner; a range may start and end mid-row.
-            for (int e = start; e < end; ) {
-                final int r = e / inner, from = e - r * inner, count = Math.min(inner - from, end - e);
-                final int di = dst.offset() + l.offsetOfRow(r, 0) + from * ds, si = src.offset() + l.offsetOfRow(r, 1) + from * ss;
+            final Rows row = l.rows(start / inner, dst.offset(), src.offset());
+            for (int e = start, from = start % inner; e < end; from = 0, row.next()) {
+                final int count = Math.min(inner - from, end - e);
+                final int di = row.at[0] + from * ds, si = row.at[1] + from * ss;
                 if (ds == 1 && ss == 1) System.arraycopy(sd, si, d, di, count);
                 else for (int j = 0; j < count; j++) d[di + j * ds] = sd[si + j * ss];
                 e += count;
@@ -197,8 +199,9 @@ public final class Elementwise {
         final int cs = l.innerStride(0), as = l.innerStride(1), bs = l.innerStride(2);
         final float[] cd = cond.data(), ad = a.data(), bd = b.data();
         Parallel.forRange(out.length / inner, Math.max(1, GRAIN / inner), (start, end) -> {
-            for (int r = start; r < end; r++) {
-                final int ci = cond.offset() + l.offsetOfRow(r, 0), ai = a.offset() + l.offsetOfRow(r, 1), bi = b.offset() + l.offsetOfRow(r, 2);
+            final Rows row = l.rows(start, cond.offset(), a.offset(), b.offset());
+            for (int r = start; r < end; r++, row.next()) {
+                final int ci = row.at[0], ai = row.at[1], bi = row.at[2];
                 for (int j = 0, o = r * inner; j < inner; j++, o++) out[o] = cd[ci + j * cs] != 0 ? ad[ai + j * as] : bd[bi + j * bs];
             }
         });
@@ -232,6 +235,42 @@ public final class Elementwise {
                 r /= shape[d];
             }
             return p;
+        }
+
+        /** A walk over the rows from row {@code first} on, each operand's offsets starting from its {@code bases}. */
+        Rows rows(int first, int... bases) {
+            return new Rows(this, first, bases);
+        }
+    }
+
+    /**
+     * The start of each operand's current row, stepped to the next row by an odometer over the
+     * outer dimensions: an add per operand, where {@link Layout#offsetOfRow} divides by every
+     * dimension. On short rows (a 4×4 plane is 16 values) the divisions cost more than the row.
+     */
+    static final class Rows {
+        private final Layout l;
+        private final int[] index;
+        final int[] at;
+
+        private Rows(Layout l, int first, int[] bases) {
+            this.l = l;
+            index = new int[l.shape.length - 1];
+            for (int d = index.length - 1, r = first; d >= 0; d--) {
+                index[d] = r % l.shape[d];
+                r /= l.shape[d];
+            }
+            at = new int[bases.length];
+            for (int k = 0; k < bases.length; k++) at[k] = bases[k] + l.offsetOfRow(first, k);
+        }
+
+        void next() {
+            for (int d = index.length - 1; d >= 0; d--) {
+                for (int k = 0; k < at.length; k++) at[k] += l.strides[k][d];
+                if (++index[d] < l.shape[d]) return;
+                index[d] = 0;
+                for (int k = 0; k < at.length; k++) at[k] -= l.strides[k][d] * l.shape[d];
+            }
         }
     }
 

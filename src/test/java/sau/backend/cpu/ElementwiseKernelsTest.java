@@ -133,6 +133,19 @@ class ElementwiseKernelsTest {
                     assertEquals(r[j], rep[i * cols + j], "broadcast (" + i + ", " + j + ")");
                 }
             }
+            // Many short rows over three dimensions, so that the walk from row to row carries
+            // from one dimension into the next, in two parts.
+            final int n0 = 128, n1 = 33, n2 = 17;
+            final Tensor cube = Tensor.rand(gen, n0, n1, n2), reversed = Tensor.zeros(n2, n1, n0);
+            Elementwise.copyInto(Views.permute(reversed, 2, 1, 0), cube);
+            final float[] c = cube.toArray(), v = reversed.toArray();
+            for (int i = 0; i < n0; i++) {
+                for (int j = 0; j < n1; j++) {
+                    for (int k = 0; k < n2; k++) {
+                        assertEquals(c[(i * n1 + j) * n2 + k], v[(k * n1 + j) * n0 + i], "permuted (" + i + ", " + j + ", " + k + ")");
+                    }
+                }
+            }
         } finally {
             Parallel.setThreads(saved);
         }
