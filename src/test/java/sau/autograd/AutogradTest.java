@@ -48,6 +48,12 @@ class AutogradTest {
         Reductions.sum(Arithmetic.mul(x, Tensor.of(5f, 7f))).backward();
         assertSame(memory, x.grad().data());
         assertArrayEquals(new float[] {5f, 7f}, x.grad().toArray());
+        // A gradient set by hand with another shape is not written into.
+        x.setGrad(Tensor.of(1f, 2f, 3f));
+        x.zeroGrad();
+        Reductions.sum(Arithmetic.mul(x, Tensor.of(5f, 7f))).backward();
+        assertArrayEquals(new int[] {2}, x.grad().shape());
+        assertArrayEquals(new float[] {5f, 7f}, x.grad().toArray());
     }
 
     @Test

@@ -226,17 +226,6 @@ public final class Elementwise {
             return strides[operand][shape.length - 1];
         }
 
-        /** The element offset of the start of row {@code r} (all dimensions but the last). */
-        int offsetOfRow(int r, int operand) {
-            final int[] s = strides[operand];
-            int p = 0;
-            for (int d = shape.length - 2; d >= 0; d--) {
-                p += (r % shape[d]) * s[d];
-                r /= shape[d];
-            }
-            return p;
-        }
-
         /** A walk over the rows from row {@code first} on, each operand's offsets starting from its {@code bases}. */
         Rows rows(int first, int... bases) {
             return new Rows(this, first, bases);
@@ -244,9 +233,10 @@ public final class Elementwise {
     }
 
     /**
-     * The start of each operand's current row, stepped to the next row by an odometer over the
-     * outer dimensions: an add per operand, where {@link Layout#offsetOfRow} divides by every
-     * dimension. On short rows (a 4×4 plane is 16 values) the divisions cost more than the row.
+     * The start of each operand's current row (all dimensions but the last), stepped to the next
+     * row by an odometer over the outer dimensions: an add per operand, where finding a row's
+     * start from its number divides by every dimension. That is done once, for the first row; on
+     * short rows (a 4×4 plane is 16 values) the divisions would cost more than the row.
      */
     static final class Rows {
         private final Layout l;
@@ -260,8 +250,10 @@ public final class Elementwise {
                 index[d] = r % l.shape[d];
                 r /= l.shape[d];
             }
-            at = new int[bases.length];
-            for (int k = 0; k < bases.length; k++) at[k] = bases[k] + l.offsetOfRow(first, k);
+            at = bases.clone();
+            for (int k = 0; k < at.length; k++) {
+                for (int d = 0; d < index.length; d++) at[k] += index[d] * l.strides[k][d];
+            }
         }
 
         void next() {

@@ -45,6 +45,7 @@ final class Im2col {
      */
     static void im2col(ConvGeometry g, float[] x, int xOff, int oh0, int oh1, float[] cols, int colsOff, int ld) {
         final int h = g.inH(), w = g.inW(), outW = g.outW(), sw = g.strideW();
+        final boolean contiguous = tapIsContiguous(g);
         int row = colsOff;
         for (int c = 0; c < g.inChannels(); c++) {
             final int plane = xOff + c * h * w;
@@ -53,7 +54,7 @@ final class Im2col {
                     // iw = ow·sw + shift is inside [0, w) for ow in [lo, hi): the rest is padding.
                     final int shift = kj * g.dilationW() - g.padW();
                     final int lo = firstInside(shift, sw, outW), hi = endInside(shift, sw, w, outW, lo);
-                    if (tapIsContiguous(g)) {
+                    if (contiguous) {
                         contiguousTap(g, x, plane, ki, shift, lo, hi, oh0, oh1, cols, row);
                         continue;
                     }
@@ -143,6 +144,7 @@ final class Im2col {
      */
     static void col2im(ConvGeometry g, float[] cols, int colsOff, int ld, int oh0, int oh1, float[] dx, int dxOff) {
         final int h = g.inH(), w = g.inW(), outW = g.outW(), sw = g.strideW();
+        final boolean contiguous = tapIsContiguous(g);
         int row = colsOff;
         for (int c = 0; c < g.inChannels(); c++) {
             final int plane = dxOff + c * h * w;
@@ -150,7 +152,7 @@ final class Im2col {
                 for (int kj = 0; kj < g.kernelW(); kj++, row += ld) {
                     final int shift = kj * g.dilationW() - g.padW();
                     final int lo = firstInside(shift, sw, outW), hi = endInside(shift, sw, w, outW, lo);
-                    if (tapIsContiguous(g)) {
+                    if (contiguous) {
                         contiguousTapAdd(g, cols, row, ki, shift, lo, hi, oh0, oh1, dx, plane);
                         continue;
                     }
