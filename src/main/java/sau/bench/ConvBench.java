@@ -39,7 +39,7 @@ public final class ConvBench {
         for (int[] layer : LAYERS) {
             final int size = layer[1];
             final ConvGeometry g = ConvGeometry.of(batch, inChannels, size, size, layer[0], 3, 3, 1, 1, 1, 1, 1, 1, 1);
-            final Measure.Timing t = Measure.time(0.3, 1.0, 3, 100, layerStep(g));
+            final Measure.Timing t = Measure.time(0.3, 1.0, layerStep(g));
             final double flops = 3 * 2.0 * g.macs();
             totalSeconds += t.median();
             totalFlops += flops;

@@ -75,7 +75,7 @@ public final class TrainStepBench {
                 opt.step();
             }
         };
-        return List.of(row("train_ssd300_vgg16", Measure.time(3.0, 10.0, 3, 100, step), batch, Map.of("size", size)));
+        return List.of(row("train_ssd300_vgg16", Measure.time(3.0, 10.0, step), batch, Map.of("size", size)));
     }
 
     private static List<Map<String, Object>> model(String bench, String name, Map<String, Object> options, int classes, List<String> args) {
@@ -106,7 +106,7 @@ public final class TrainStepBench {
                 adam.step();
             }
         };
-        final Measure.Timing t = Measure.time(3.0, 10.0, 3, 100, step);
+        final Measure.Timing t = Measure.time(3.0, 10.0, step);
         return List.of(Table.row("bench", "train_transformer", "impl", "sau", "batch", batch, "length", length, "ms", t.median() * 1e3,
                 "spread_pct", t.spread() * 100, "tokens_per_s", batch * length / t.median(), "peak_rss_mb", Memory.peakResidentMb(),
                 "arena_mb", Arena.pooledBytes() / 1048576.0));
@@ -132,7 +132,7 @@ public final class TrainStepBench {
             }
         };
         // whole steps of a big model take seconds: a long warm-up lets the JIT finish compiling first
-        return row(name, Measure.time(3.0, 10.0, 3, 100, step), batch, Map.of());
+        return row(name, Measure.time(3.0, 10.0, step), batch, Map.of());
     }
 
     private static Map<String, Object> row(String name, Measure.Timing t, int batch, Map<String, Object> extra) {
