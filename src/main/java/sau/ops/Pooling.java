@@ -45,7 +45,7 @@ public final class Pooling {
             }, x);
         }
         final float[] y = Arena.floats(p.count * outH * outW);
-        final int[] argmax = new int[y.length];
+        final float[] argmax = Arena.uninitialized(y.length);
         Pool2dKernel.maxForward(in.data(), in.offset(), y, argmax, p.count, p.h, p.w, wh, ww, outH, outW);
         return Node.record("MaxPool2d", new Tensor(y, p.outShape(outH, outW)), g -> {
             final Tensor gc = g.contiguousData();

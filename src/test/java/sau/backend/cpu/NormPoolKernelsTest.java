@@ -99,23 +99,22 @@ class NormPoolKernelsTest {
         for (PoolCase p : POOLS) {
             final int outH = p.wh.outputSize(p.h, p.ceil), outW = p.ww.outputSize(p.w, p.ceil);
             final float[] x = randn(p.planes * p.h * p.w, 0, 1);
-            final int[] refIdx = new int[p.planes * outH * outW], idx = new int[refIdx.length];
+            final int[] refIdx = new int[p.planes * outH * outW];
             final float[] ref = Pool2dKernel.maxForwardReference(x, p.planes, p.h, p.w, p.wh, p.ww, outH, outW, refIdx);
-            final float[] y = new float[ref.length];
+            final float[] y = new float[ref.length], idx = new float[refIdx.length];
             Pool2dKernel.maxForward(x, 0, y, idx, p.planes, p.h, p.w, p.wh, p.ww, outH, outW);
             assertArrayEquals(ref, y, 0f, p.toString());
-            assertArrayEquals(refIdx, idx, p.toString());
+            assertArrayEquals(refIdx, indices(idx), p.toString());
         }
     }
 
     @Test
     void maxPoolPropagatesNaN() {
         final float[] x = {1, Float.NaN, 3, 4};
-        final float[] y = new float[1];
-        final int[] idx = new int[1];
+        final float[] y = new float[1], idx = new float[1];
         Pool2dKernel.maxForward(x, 0, y, idx, 1, 2, 2, new Window(2, 2, 0, 1), new Window(2, 2, 0, 1), 1, 1);
         assertEquals(Float.NaN, y[0]);
-        assertEquals(1, idx[0]);
+        assertEquals(1, Pool2dKernel.floatAsIndex(idx[0]));
     }
 
     /** The direct 2×2 stride-2 loop: first largest tap, the last NaN wins, −∞ everywhere still gives a tap. */
@@ -129,13 +128,13 @@ class NormPoolKernelsTest {
             7, nan, 0, 0, 2, 2, 1, 1, 1,
             8, 8, 8, 8, 8, 8, 8, 8, 8};
         final Window w = new Window(2, 2, 0, 1);
-        final int[] refIdx = new int[8], idx = new int[8];
+        final int[] refIdx = new int[8];
         final float[] ref = Pool2dKernel.maxForwardReference(x, 1, 5, 9, w, w, 2, 4, refIdx);
-        final float[] y = new float[8];
+        final float[] y = new float[8], idx = new float[8];
         Pool2dKernel.maxForward(x, 0, y, idx, 1, 5, 9, w, w, 2, 4);
         assertArrayEquals(ref, y, 0f);
-        assertArrayEquals(refIdx, idx);
-        assertArrayEquals(new int[] {1, 2, 4, 16, 28, 20, 22, 24}, idx);
+        assertArrayEquals(refIdx, indices(idx));
+        assertArrayEquals(new int[] {1, 2, 4, 16, 28, 20, 22, 24}, indices(idx));
     }
 
     @Test
@@ -192,5 +191,20 @@ class NormPoolKernelsTest {
                         "bilinear align=" + align + " " + java.util.Arrays.toString(s));
             }
         }
+    }
+
+    /** Indices kept as float bits come back exactly, also past 2^24 where a float value could not hold them. */
+    @Test
+    void maxPoolIndicesSurviveAFloatArray() {
+        final int[] indices = {0, 1, 77, 1 << 23, (1 << 24) + 1, 0x7F7FFFFF};
+        final float[] stored = new float[indices.length];
+        for (int i = 0; i < indices.length; i++) stored[i] = Pool2dKernel.indexAsFloat(indices[i]);
+        assertArrayEquals(indices, indices(java.util.Arrays.copyOf(stored, stored.length)));
+    }
+
+    private static int[] indices(float[] stored) {
+        final int[] out = new int[stored.length];
+        for (int i = 0; i < out.length; i++) out[i] = Pool2dKernel.floatAsIndex(stored[i]);
+        return out;
     }
 }
