@@ -39,12 +39,12 @@ public final class EmbeddingOp {
             final Tensor out = CudaIndex.select(w, Arena.to(indices, w.device()).contiguousData(), 1, vocab, dim, shape);
             return Node.record("Embedding", out, g -> new Tensor[] {CudaIndex.selectBackward(g.contiguousData(), idx, paddingIdx, 1, vocab, dim, weight.shape())}, weight);
         }
-        final float[] out = new float[idx.length * dim];
+        final float[] out = Arena.uninitialized(idx.length * dim);
         for (int i = 0; i < idx.length; i++) System.arraycopy(w.data(), w.offset() + idx[i] * dim, out, i * dim, dim);
         return Node.record("Embedding", new Tensor(out, shape), g -> {
             final Tensor gc = g.contiguousData();
             final float[] gd = gc.data();
-            final float[] dw = new float[vocab * dim];
+            final float[] dw = Arena.floats(vocab * dim);
             for (int i = 0; i < idx.length; i++) {
                 if (idx[i] == paddingIdx) continue;
                 final int src = gc.offset() + i * dim, dst = idx[i] * dim;

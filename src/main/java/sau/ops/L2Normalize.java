@@ -2,6 +2,7 @@ package sau.ops;
 
 import sau.autograd.Node;
 import sau.backend.cuda.CudaNorm;
+import sau.tensor.Arena;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
 
@@ -34,8 +35,8 @@ public final class L2Normalize {
         }
         final float[] v = in.data();
         final int off = in.offset();
-        final float[] y = new float[x.numel()];
-        final float[] norm = new float[n * plane];
+        final float[] y = Arena.uninitialized(x.numel());
+        final float[] norm = Arena.uninitialized(n * plane);
         final boolean[] clamped = new boolean[n * plane];
         for (int b = 0; b < n; b++) {
             final int base = b * c * plane;
@@ -56,7 +57,7 @@ public final class L2Normalize {
             final Tensor gc = g.contiguousData();
             final float[] gv = gc.data();
             final int go = gc.offset();
-            final float[] dx = new float[y.length];
+            final float[] dx = Arena.uninitialized(y.length);
             for (int b = 0; b < n; b++) {
                 final int base = b * c * plane;
                 for (int p = 0; p < plane; p++) {

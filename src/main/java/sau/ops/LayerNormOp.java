@@ -4,6 +4,7 @@ import sau.autograd.Node;
 import sau.backend.Devices;
 import sau.backend.cpu.LayerNormKernel;
 import sau.backend.cuda.CudaNorm;
+import sau.tensor.Arena;
 import sau.tensor.Shape;
 import sau.tensor.Tensor;
 
@@ -36,11 +37,11 @@ public final class LayerNormOp {
         }
         final float[] gamma = weight.contiguousData().toArray(), beta = bias.contiguousData().toArray();
         final int rows = xc.numel() / Math.max(1, n);
-        final float[] y = new float[xc.numel()], mean = new float[rows], rstd = new float[rows];
+        final float[] y = Arena.uninitialized(xc.numel()), mean = Arena.uninitialized(rows), rstd = Arena.uninitialized(rows);
         LayerNormKernel.forward(xc.data(), xc.offset(), gamma, beta, y, mean, rstd, rows, n, eps);
         return Node.record("LayerNorm", new Tensor(y, x.shape()), g -> {
             final Tensor gc = g.contiguousData();
-            final float[] dx = new float[xc.numel()], dgamma = new float[n], dbeta = new float[n];
+            final float[] dx = Arena.uninitialized(xc.numel()), dgamma = Arena.uninitialized(n), dbeta = Arena.uninitialized(n);
             LayerNormKernel.backward(gc.data(), gc.offset(), xc.data(), xc.offset(), gamma, mean, rstd, dx, dgamma, dbeta, rows, n);
             return new Tensor[] {new Tensor(dx, x.shape()), new Tensor(dgamma, n), new Tensor(dbeta, n)};
         }, x, weight, bias);
