@@ -34,8 +34,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       ({@code MC × KC}) stays in L2, and {@code NC} so that the packed B block stays in L3.
  *       Each packed value is then reused many times from a near cache.
  *   <li><b>Threads.</b> Each thread computes its own slice of C. When C is at least as tall as
- *       it is wide the slices are rows, and for every block of op(B) the threads first pack it
- *       together, then each multiplies its rows by it: two short parallel regions per block.
+ *       it is wide the slices are rows and the threads share each packed block of op(B): each
+ *       multiplies its rows by one block while the first to finish packs the next.
  *       When C is wider the slices are columns, each thread packs all of op(A) for itself, and a
  *       call is one fork and one join. Every element of C is summed over k in the same order
  *       whatever the slicing, so the result is bit-identical with 1 or many threads.
@@ -103,6 +103,18 @@ public final class Gemm {
         float[] packedA = new float[0];
         final float[] packedB = new float[B_AT + KC * NC];
         final float[] tile = new float[MR * NR];
+        private float[] otherB;
+
+        /**
+         * Where depth block {@code block} of a shared packing goes: {@code packedB} and a second
+         * buffer of the same size in turn, so that one block can be packed while the one before is
+         * multiplied (see {@link #slice}).
+         */
+        float[] packedB(int block) {
+            if (block % 2 == 0) return packedB;
+            if (otherB == null) otherB = new float[B_AT + KC * NC];
+            return otherB;
+        }
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -210,10 +222,12 @@ public final class Gemm {
      * only on k, so every element of C is summed in the same order whatever the slicing. A
      * negative {@code j0} starts the tiles left of C (see {@link #lead}).
      *
-     * <p>With {@code rowParts} above 1 the rows are split into that many parts run by the pool:
-     * for each block of B, all threads first pack it together into the calling thread's buffer,
-     * then each multiplies its rows by it. Both are parallel regions whose parts any thread may
-     * claim, so a thread that the machine pauses delays the others by its own part only.
+     * <p>With {@code rowParts} above 1 the rows are split into that many parts run by the pool,
+     * which share one packed B in the calling thread's buffers: all threads pack the first block
+     * together, then for each block each multiplies its rows by it, and a thread that is done
+     * with its rows packs pieces of the next block into the other buffer instead of waiting for
+     * the slower one. One parallel region per block; any thread may claim any piece of the
+     * packing, so a thread that the machine pauses delays the others by its own rows only.
      */
     private static void slice(boolean transA, float[] a, int aOff, int lda, PackedA packed, boolean transB,
                               int i0, int i1, int j0, int j1, int k, float[] b, int bOff, int ldb,
@@ -232,11 +246,21 @@ public final class Gemm {
                     computeBlock(transA, a, aOff, lda, packed, i0, i1, left, nc, pc, kc, own.packedB, blockBeta, c, cOff + jc, ldc, own);
                     continue;
                 }
-                Parallel.forRange(panels, PACK_GRAIN, (q0, q1) -> packB(transB, b, bOff, ldb, pc, kc, jc, left, nc, q0, q1, own.packedB));
-                Parallel.forChunks(rowParts, part -> {
+                final float[] current = own.packedB(block), next = own.packedB(block + 1);
+                if (block == 0) Parallel.forRange(panels, PACK_GRAIN, (q0, q1) -> packB(transB, b, bOff, ldb, pc, kc, jc, left, nc, q0, q1, current));
+                final int pcNext = Parallel.chunkStart(k, blocks, block + 1), kcNext = Parallel.chunkStart(k, blocks, block + 2) - pcNext;
+                // The pool hands out parts in order: the row parts first, then the pieces of the next
+                // block, which fall to whichever thread finishes its rows first.
+                final int packParts = block + 1 < blocks ? Math.max(1, panels / PACK_GRAIN) : 0;
+                Parallel.forChunks(rowParts + packParts, part -> {
+                    if (part >= rowParts) {
+                        final int q = part - rowParts;
+                        packB(transB, b, bOff, ldb, pcNext, kcNext, jc, left, nc, Parallel.chunkStart(panels, packParts, q), Parallel.chunkStart(panels, packParts, q + 1), next);
+                        return;
+                    }
                     final int first = i0 + Parallel.chunkStart(rowPanels, rowParts, part) * MR;
                     final int last = Math.min(i1, i0 + Parallel.chunkStart(rowPanels, rowParts, part + 1) * MR);
-                    computeBlock(transA, a, aOff, lda, packed, first, last, left, nc, pc, kc, own.packedB, blockBeta, c, cOff + jc, ldc, BUFFERS.get());
+                    computeBlock(transA, a, aOff, lda, packed, first, last, left, nc, pc, kc, current, blockBeta, c, cOff + jc, ldc, BUFFERS.get());
                 });
             }
         }
