@@ -131,27 +131,31 @@ final class BenchCommand implements Main.Command {
         for (String name : names) {
             if (!benches.containsKey(name)) throw new UserError("unknown benchmark \"" + name + "\"; choose from " + String.join(", ", benches.keySet()) + " or all");
         }
-        final List<Map<String, Object>> rows = new ArrayList<>();
-        for (String name : names) rows.addAll(benches.get(name).apply(options));
-        final Table table = new Table();
-        if (vsPytorch && cuda) {
-            final List<String> twins = new ArrayList<>();
-            for (String name : names) {
-                switch (name) {
-                    case "gemm", "sau" -> twins.add(name + "_cuda");
-                    case "vgg16" -> twins.add("train_vgg16_bn_cuda");
-                    case "shufflenet" -> twins.add("train_shufflenet_v2_x1_0_cuda");
-                    default -> { }
-                }
-            }
-            table.addAll(PyTorchBaseline.sideBySide(rows, PyTorchBaseline.runCuda(Path.of(System.getProperty("sau.home", ".")), twins, options)));
-        } else if (vsPytorch) {
-            final List<String> withBaseline = names.stream().filter(n -> !n.equals("peak")).toList();
-            table.addAll(PyTorchBaseline.sideBySide(rows, PyTorchBaseline.run(Path.of(System.getProperty("sau.home", ".")), withBaseline, Parallel.threads(), options)));
-        } else {
-            table.addAll(rows);
+        final List<Map<String, Object>> rows = new ArrayList<>(), pytorch = new ArrayList<>();
+        for (String name : names) {
+            rows.addAll(benches.get(name).apply(options));
+            // Each PyTorch twin runs right after sau's benchmark, not all of them after all of
+            // sau's: this machine's speed drifts over minutes, and both sides should see the same.
+            if (vsPytorch) pytorch.addAll(pytorchTwin(name, cuda, options));
         }
+        final Table table = new Table();
+        table.addAll(vsPytorch ? PyTorchBaseline.sideBySide(rows, pytorch) : rows);
         table.print(System.out, json);
         return 0;
+    }
+
+    /** The rows of the PyTorch benchmark that matches sau's {@code name}, if there is one. */
+    private static List<Map<String, Object>> pytorchTwin(String name, boolean cuda, List<String> options) throws IOException {
+        final Path home = Path.of(System.getProperty("sau.home", "."));
+        if (cuda) {
+            final String twin = switch (name) {
+                case "gemm", "sau" -> name + "_cuda";
+                case "vgg16" -> "train_vgg16_bn_cuda";
+                case "shufflenet" -> "train_shufflenet_v2_x1_0_cuda";
+                default -> null;
+            };
+            return twin == null ? List.of() : PyTorchBaseline.runCuda(home, List.of(twin), options);
+        }
+        return name.equals("peak") ? List.of() : PyTorchBaseline.run(home, List.of(name), Parallel.threads(), options);
     }
 }
