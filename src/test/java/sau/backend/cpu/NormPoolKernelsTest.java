@@ -3,6 +3,7 @@ package sau.backend.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 import sau.backend.cpu.Pool2dKernel.Window;
 import sau.tensor.Generator;
@@ -190,6 +191,33 @@ class NormPoolKernelsTest {
                 assertArrayEquals(UpsampleKernel.bilinearForwardReference(x, 2, s[0], s[1], s[2], s[3], align, rh, rw), y, 1e-5f,
                         "bilinear align=" + align + " " + java.util.Arrays.toString(s));
             }
+        }
+    }
+
+    /**
+     * The vector lanes of the 2×2 pool, against the reference: rows of 74 pixels (several vectors
+     * and a tail of single windows, with 8 or 16 lanes) and rows of exactly one vector (two rows
+     * of windows per vector, and an odd last row on its own); many ties, NaNs and −∞ in every
+     * position of a window.
+     */
+    @Test
+    void maxPool2x2VectorLanesKeepTheRules() {
+        final int lanes = FloatVector.SPECIES_PREFERRED.length();
+        final java.util.SplittableRandom rng = new java.util.SplittableRandom(11);
+        final Window win = new Window(2, 2, 0, 1);
+        for (int[] size : new int[][] {{6, 74}, {11, lanes}}) {
+            final int planes = 3, h = size[0], w = size[1], outH = h / 2, outW = w / 2;
+            final float[] x = new float[planes * h * w];
+            for (int i = 0; i < x.length; i++) {
+                final int pick = rng.nextInt(12);
+                x[i] = pick == 0 ? Float.NaN : pick == 1 ? Float.NEGATIVE_INFINITY : rng.nextInt(3);
+            }
+            final int[] refIdx = new int[planes * outH * outW];
+            final float[] ref = Pool2dKernel.maxForwardReference(x, planes, h, w, win, win, outH, outW, refIdx);
+            final float[] y = new float[ref.length], idx = new float[ref.length];
+            Pool2dKernel.maxForward(x, 0, y, idx, planes, h, w, win, win, outH, outW);
+            assertArrayEquals(ref, y, 0f, h + "x" + w);
+            assertArrayEquals(refIdx, indices(idx), h + "x" + w);
         }
     }
 
