@@ -44,33 +44,22 @@ public final class Losses {
         final float[] logp = Arena.floats(rows.numel());
         SoftmaxKernel.forward(rows.data(), rows.offset(), logp, n, classes, true);
 
-        final float eps = labelSmoothing;
         final float[] perRow = new float[n];
-        int counted = 0;
-        for (int i = 0; i < n; i++) {
-            if (t[i] == ignoreIndex) continue;
-            counted++;
-            double smooth = 0;
-            if (eps != 0) for (int c = 0; c < classes; c++) smooth += logp[i * classes + c];
-            perRow[i] = (float) (-(1 - eps) * logp[i * classes + t[i]] - eps / classes * smooth);
-        }
-        final int denominator = counted;
+        SoftmaxKernel.crossEntropyRows(logp, t, n, classes, labelSmoothing, ignoreIndex, perRow);
+        final int denominator = counted(t, ignoreIndex);
         final Tensor out = reduce(perRow, targetShape(logits), reduction, denominator);
         return Node.record("CrossEntropy", out, g -> {
             final float[] gv = g.toArray();
-            final float[] dx = Arena.floats(logp.length);
+            final float[] scale = new float[n];
             for (int i = 0; i < n; i++) {
-                if (t[i] == ignoreIndex) continue;
-                final float scale = switch (reduction) {
+                scale[i] = switch (reduction) {
                     case MEAN -> gv[0] / denominator;
                     case SUM -> gv[0];
                     case NONE -> gv[i];
                 };
-                for (int c = 0; c < classes; c++) {
-                    final float q = (c == t[i] ? 1 - eps : 0) + eps / classes;
-                    dx[i * classes + c] = scale * ((float) Math.exp(logp[i * classes + c]) - q);
-                }
             }
+            final float[] dx = Arena.floats(logp.length);
+            SoftmaxKernel.crossEntropyBackward(logp, t, scale, n, classes, labelSmoothing, ignoreIndex, dx);
             return new Tensor[] {classesBack(new Tensor(dx, rows.shape()), logits.shape())};
         }, logits);
     }

@@ -79,6 +79,54 @@ public final class SoftmaxKernel {
         });
     }
 
+    /**
+     * The cross entropy of each row of log-probabilities {@code logp = [rows, classes]} against
+     * target {@code t[r]} with label smoothing ε: {@code −(1−ε)·logp[t] − ε/C·Σ_c logp[c]}, and 0
+     * on rows whose target is {@code ignoreIndex}. Each row's sum is taken in order, in double.
+     */
+    public static void crossEntropyRows(float[] logp, int[] t, int rows, int classes, float smoothing, int ignoreIndex, float[] loss) {
+        Parallel.forRange(rows, Math.max(1, Elementwise.GRAIN / Math.max(1, classes)), (start, end) -> {
+            for (int r = start; r < end; r++) {
+                if (t[r] == ignoreIndex) continue;
+                final int row = r * classes;
+                double all = 0;
+                if (smoothing != 0) for (int c = 0; c < classes; c++) all += logp[row + c];
+                loss[r] = (float) (-(1 - smoothing) * logp[row + t[r]] - smoothing / classes * all);
+            }
+        });
+    }
+
+    /**
+     * dL/dlogits of {@link #crossEntropyRows}: {@code scale[r]·(p − q)} with {@code p = e^logp}
+     * and the smoothed target {@code q = (1−ε)·onehot(t) + ε/C}; ignored rows are left as they
+     * are (zero, in a fresh array). The rows are split over the threads; each exponential is
+     * {@link Math#exp}, as it always was here, so that training results keep their bits ({@link
+     * Exp#exp} would be several times faster, at about an ulp from it).
+     */
+    public static void crossEntropyBackward(float[] logp, int[] t, float[] scale, int rows, int classes, float smoothing, int ignoreIndex, float[] dx) {
+        final float elsewhere = smoothing / classes, atTarget = (1 - smoothing) + smoothing / classes;
+        Parallel.forRange(rows, Math.max(1, Elementwise.GRAIN / Math.max(1, classes)), (start, end) -> {
+            for (int r = start; r < end; r++) {
+                if (t[r] == ignoreIndex) continue;
+                final int row = r * classes;
+                final float s = scale[r];
+                for (int c = 0; c < classes; c++) dx[row + c] = s * ((float) Math.exp(logp[row + c]) - elsewhere);
+                dx[row + t[r]] = s * ((float) Math.exp(logp[row + t[r]]) - atTarget);
+            }
+        });
+    }
+
+    /** The definition of {@link #crossEntropyBackward}, one element at a time with {@link Math#exp}. */
+    public static void crossEntropyBackwardReference(float[] logp, int[] t, float[] scale, int rows, int classes, float smoothing, int ignoreIndex, float[] dx) {
+        for (int r = 0; r < rows; r++) {
+            if (t[r] == ignoreIndex) continue;
+            for (int c = 0; c < classes; c++) {
+                final double q = (c == t[r] ? 1 - smoothing : 0) + (double) smoothing / classes;
+                dx[r * classes + c] = (float) (scale[r] * (Math.exp(logp[r * classes + c]) - q));
+            }
+        }
+    }
+
     /** The scalar reference of {@link #forward}, in double. */
     public static void forwardReference(float[] x, int xOff, float[] y, int rows, int n, boolean log) {
         for (int r = 0; r < rows; r++) {
