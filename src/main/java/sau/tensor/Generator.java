@@ -33,10 +33,30 @@ public final class Generator {
     public record State(long counter, double spareNormal) {}
 
     public long nextLong() {
-        long z = (state += GOLDEN_GAMMA);
+        return mix(state += GOLDEN_GAMMA);
+    }
+
+    private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /**
+     * Moves past the next {@code n} draws at once and returns where they start, for
+     * {@link #floatAt}. The counter only ever adds a constant, so draw i is known without drawing
+     * the ones before it: several threads can fill one array with the same numbers, in the same
+     * places, as a loop of {@link #nextFloat} would.
+     */
+    public long skip(long n) {
+        final long start = state;
+        state += n * GOLDEN_GAMMA;
+        return start;
+    }
+
+    /** What {@link #nextFloat} returns as draw {@code i} (from 0) after the counter {@code start} that {@link #skip} returned. */
+    public static float floatAt(long start, long i) {
+        return (mix(start + (i + 1) * GOLDEN_GAMMA) >>> 40) * 0x1.0p-24f;
     }
 
     /** Uniform in [0, bound). */

@@ -45,6 +45,30 @@ class DropoutTest {
         assertArrayEquals(a, b);
     }
 
+    /**
+     * A mask long enough to be split over two threads is the one a loop of nextFloat() draws
+     * would give, element for element, and leaves the generator where that loop would.
+     */
+    @Test
+    void theMaskIsTheSequenceOfDrawsOnAnyNumberOfThreads() {
+        final int saved = sau.backend.cpu.Parallel.threads();
+        try {
+            final int n = 200_003;
+            final Generator sequential = new Generator(12);
+            final float[] expected = new float[n];
+            for (int i = 0; i < n; i++) expected[i] = sequential.nextFloat() >= 0.25f ? 1 / 0.75f : 0f;
+            final long drawAfter = sequential.nextLong();
+            for (int threads : new int[] {1, 2}) {
+                sau.backend.cpu.Parallel.setThreads(threads);
+                final Generator g = new Generator(12);
+                assertArrayEquals(expected, sau.backend.cpu.DropoutMask.sample(n, 0.25f, g), 0f, threads + " threads");
+                assertEquals(drawAfter, g.nextLong(), "the draw after the mask, on " + threads + " threads");
+            }
+        } finally {
+            sau.backend.cpu.Parallel.setThreads(saved);
+        }
+    }
+
     @Test
     void backwardUsesTheForwardMask() {
         final Tensor x = Tensor.randn(new Generator(4), 3, 4).requiresGrad(true);

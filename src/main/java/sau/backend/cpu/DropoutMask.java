@@ -9,8 +9,9 @@ import sau.tensor.Arena;
  * leaves the expected value of every element unchanged, which is why evaluation (no dropout)
  * needs no rescaling.
  *
- * <p>The draws are sequential, one {@link Generator#nextFloat()} per element in order, so a
- * seeded generator reproduces the same masks run after run (and after a checkpoint restore).
+ * <p>Element i gets the i-th of the next {@link Generator#nextFloat()} draws, so a seeded
+ * generator reproduces the same masks run after run (and after a checkpoint restore), whatever
+ * the number of threads that fill them ({@link Generator#floatAt}).
  */
 public final class DropoutMask {
 
@@ -19,11 +20,14 @@ public final class DropoutMask {
     /** A mask of {@code n} elements; {@code p = 1} drops everything. */
     public static float[] sample(int n, float p, Generator g) {
         if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("dropout probability must be in [0, 1], got " + p);
-        final float[] mask = Arena.floats(n);
-        if (p == 1) return mask;
+        if (p == 1) return Arena.floats(n);
+        final float[] mask = Arena.uninitialized(n);
         final float keep = 1 / (1 - p);
+        final long start = g.skip(n);
         // u is uniform in [0, 1), so u >= p happens with probability exactly 1 − p
-        for (int i = 0; i < n; i++) mask[i] = g.nextFloat() >= p ? keep : 0f;
+        Parallel.forRange(n, Elementwise.GRAIN, (first, last) -> {
+            for (int i = first; i < last; i++) mask[i] = Generator.floatAt(start, i) >= p ? keep : 0f;
+        });
         return mask;
     }
 }

@@ -62,20 +62,41 @@ public final class LayerNormKernel {
         Parallel.forRange(rows, Math.max(1, Elementwise.GRAIN / Math.max(1, n)), (start, end) -> {
             for (int r = start; r < end; r++) backwardRow(g, gOff + r * n, x, xOff + r * n, gamma, mean[r], rstd[r], dx, r * n, n);
         });
-        Parallel.forRange(n, S.length(), (c0, c1) -> {
-            for (int c = c0; c < c1; c++) {
-                dgamma[c] = 0;
-                dbeta[c] = 0;
-            }
-            for (int r = 0; r < rows; r++) {
-                final float mu = mean[r], rs = rstd[r];
-                final int gi = gOff + r * n, xi = xOff + r * n;
-                for (int c = c0; c < c1; c++) {
-                    dgamma[c] += g[gi + c] * (x[xi + c] - mu) * rs;
-                    dbeta[c] += g[gi + c];
-                }
+        // dγ and dβ are sums over the rows, column by column: the threads split the columns, a
+        // vector of them at a time, each summed down all the rows in registers.
+        final int L = S.length();
+        Parallel.forRange((n + L - 1) / L, 1, (v0, v1) -> {
+            for (int c = v0 * L, end = Math.min(n, v1 * L); c < end; c += L) {
+                if (c + L <= n) columnSums(g, gOff, x, xOff, mean, rstd, rows, n, c, dgamma, dbeta);
+                else for (int col = c; col < n; col++) columnSum(g, gOff, x, xOff, mean, rstd, rows, n, col, dgamma, dbeta);
             }
         });
+    }
+
+    /** dγ and dβ of the L columns from c: {@code dγ_c = Σ_r g·(x − μ_r)·rstd_r}, {@code dβ_c = Σ_r g}, rows in order. */
+    private static void columnSums(float[] g, int gOff, float[] x, int xOff, float[] mean, float[] rstd, int rows, int n, int c,
+                                   float[] dgamma, float[] dbeta) {
+        FloatVector dg = FloatVector.zero(S), db = FloatVector.zero(S);
+        for (int r = 0; r < rows; r++) {
+            final FloatVector gv = FloatVector.fromArray(S, g, gOff + r * n + c);
+            dg = dg.add(gv.mul(FloatVector.fromArray(S, x, xOff + r * n + c).sub(mean[r])).mul(rstd[r]));
+            db = db.add(gv);
+        }
+        dg.intoArray(dgamma, c);
+        db.intoArray(dbeta, c);
+    }
+
+    /** The same for the single column c (the columns that do not fill a vector). */
+    private static void columnSum(float[] g, int gOff, float[] x, int xOff, float[] mean, float[] rstd, int rows, int n, int c,
+                                  float[] dgamma, float[] dbeta) {
+        float dg = 0, db = 0;
+        for (int r = 0; r < rows; r++) {
+            final float gv = g[gOff + r * n + c];
+            dg += gv * (x[xOff + r * n + c] - mean[r]) * rstd[r];
+            db += gv;
+        }
+        dgamma[c] = dg;
+        dbeta[c] = db;
     }
 
     private static void backwardRow(float[] g, int gi, float[] x, int xi, float[] gamma, float mu, float r, float[] dx, int di, int n) {
