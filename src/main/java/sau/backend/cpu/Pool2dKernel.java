@@ -126,7 +126,7 @@ public final class Pool2dKernel {
      * <p>L windows of a row at a time: two vectors of each input row hold their 2L values, split
      * into the windows' left and right columns with shuffles; the four taps are then compared in
      * order with lane masks instead of branches. With branches, random data mispredicts about
-     * every other compare, and the loop took 8 times as long as reading its input from memory.
+     * every other compare, and the loop took about ten times as long as reading its input from memory.
      */
     private static void maxForward2x2(float[] x, int xOff, float[] y, float[] argmax, int planes, int inH, int inW, int outH, int outW) {
         final int inPlane = inH * inW, outPlane = outH * outW;
