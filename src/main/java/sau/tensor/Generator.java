@@ -56,7 +56,7 @@ public final class Generator {
 
     /** What {@link #nextFloat} returns as draw {@code i} (from 0) after the counter {@code start} that {@link #skip} returned. */
     public static float floatAt(long start, long i) {
-        return (mix(start + (i + 1) * GOLDEN_GAMMA) >>> 40) * 0x1.0p-24f;
+        return unitFloat(mix(start + (i + 1) * GOLDEN_GAMMA));
     }
 
     /** Uniform in [0, bound). */
@@ -72,7 +72,12 @@ public final class Generator {
 
     /** Uniform in [0, 1) with 24 random bits, so every value is exactly a float. */
     public float nextFloat() {
-        return (nextLong() >>> 40) * 0x1.0p-24f;
+        return unitFloat(nextLong());
+    }
+
+    /** The top 24 bits of a draw as a float in [0, 1). */
+    private static float unitFloat(long draw) {
+        return (draw >>> 40) * 0x1.0p-24f;
     }
 
     /** Standard normal, by the Box–Muller transform. */
