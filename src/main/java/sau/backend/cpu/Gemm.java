@@ -19,9 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  *       independent FMAs. A core starts two FMAs per cycle and each takes about 4 cycles, so 8
  *       independent chains keep both units busy, and 6 loads per 8 FMAs stay within the load
  *       ports. C is read and written only once per tile, at the end. The 6×16 tile that BLAS
- *       libraries use on AVX2 needs 12 accumulators; the JIT, which issues all the broadcasts
- *       of a step first, then runs out of AVX2's 16 registers and spills one accumulator to the
- *       stack, and the store-to-load round trip on that chain halves the speed (measured).
+ *       libraries use on AVX2 needs 12 accumulators; the JIT's default scheduling issues all the
+ *       broadcasts of a step first, then runs out of AVX2's 16 registers and spills one
+ *       accumulator to the stack, and the store-to-load round trip on that chain halves the
+ *       speed. (With {@code -XX:-OptoRegScheduling} it fits, and the product is no faster:
+ *       docs/performance.md.)
  *   <li><b>Packing.</b> Before the kernel runs, a {@code KC × NC} block of op(B) is copied into
  *       {@code NR}-wide column panels and an {@code MC × KC} block of op(A) into {@code MR}-high
  *       row panels, both laid out in exactly the order the kernel reads them, so its loads are
