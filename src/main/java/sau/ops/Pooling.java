@@ -44,7 +44,7 @@ public final class Pooling {
                 return new Tensor[] {gx};
             }, x);
         }
-        final float[] y = Arena.floats(p.count * outH * outW);
+        final float[] y = Arena.uninitialized(p.count * outH * outW);
         final float[] argmax = Arena.uninitialized(y.length);
         Pool2dKernel.maxForward(in.data(), in.offset(), y, argmax, p.count, p.h, p.w, wh, ww, outH, outW);
         return Node.record("MaxPool2d", new Tensor(y, p.outShape(outH, outW)), g -> {
@@ -79,7 +79,7 @@ public final class Pooling {
                 return new Tensor[] {gx};
             }, x);
         }
-        final float[] y = Arena.floats(p.count * outH * outW);
+        final float[] y = Arena.uninitialized(p.count * outH * outW);
         Pool2dKernel.avgForward(in.data(), in.offset(), y, p.count, p.h, p.w, wh, ww, outH, outW, countIncludePad);
         return Node.record("AvgPool2d", new Tensor(y, p.outShape(outH, outW)), g -> {
             final Tensor gc = g.contiguousData();
@@ -108,7 +108,7 @@ public final class Pooling {
                 return new Tensor[] {gx};
             }, x);
         }
-        final float[] y = Arena.floats(p.count * outH * outW);
+        final float[] y = Arena.uninitialized(p.count * outH * outW);
         Pool2dKernel.adaptiveAvgForward(in.data(), in.offset(), y, p.count, p.h, p.w, outH, outW);
         return Node.record("AdaptiveAvgPool2d", new Tensor(y, p.outShape(outH, outW)), g -> {
             final Tensor gc = g.contiguousData();
