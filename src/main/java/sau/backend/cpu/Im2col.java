@@ -130,6 +130,19 @@ final class Im2col {
 
     /** Zeroes the entries left of {@code lo} and from {@code hi} on in each of {@code rows} rows of {@code w} from {@code cols[at]}. */
     private static void zeroOutside(float[] cols, int at, int rows, int w, int lo, int hi) {
+        // The general loops at the end cost two loop set-ups a row. A tap in the centre column
+        // has nothing to zero, and one a column left or right of it (padding 1: every 3×3
+        // convolution here) one entry per row: one store. im2col of 64 channels at 32×32 went
+        // from 93 to 65–68 µs, at 16×16 with 128 from 63 to 46.
+        if (lo == 0 && hi == w) return;
+        if (lo == 1 && hi == w) {
+            for (int r = 0, row = at; r < rows; r++, row += w) cols[row] = 0f;
+            return;
+        }
+        if (lo == 0 && hi == w - 1) {
+            for (int r = 0, row = at + w - 1; r < rows; r++, row += w) cols[row] = 0f;
+            return;
+        }
         for (int r = 0, row = at; r < rows; r++, row += w) {
             for (int ow = 0; ow < lo; ow++) cols[row + ow] = 0f;
             for (int ow = hi; ow < w; ow++) cols[row + ow] = 0f;
