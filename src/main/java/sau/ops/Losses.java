@@ -41,7 +41,7 @@ public final class Losses {
         final int n = rows.size(0);
         final int[] t = targets(target, logits, classes, ignoreIndex);
         if (rows.isCuda()) return crossEntropyCuda(logits, rows, target, counted(t, ignoreIndex), labelSmoothing, ignoreIndex, reduction);
-        final float[] logp = Arena.floats(rows.numel());
+        final float[] logp = Arena.uninitialized(rows.numel());
         SoftmaxKernel.forward(rows.data(), rows.offset(), logp, n, classes, true);
 
         final float[] perRow = new float[n];
@@ -58,7 +58,7 @@ public final class Losses {
                     case NONE -> gv[i];
                 };
             }
-            final float[] dx = Arena.floats(logp.length);
+            final float[] dx = Arena.uninitialized(logp.length);
             SoftmaxKernel.crossEntropyBackward(logp, t, scale, n, classes, labelSmoothing, ignoreIndex, dx);
             return new Tensor[] {classesBack(new Tensor(dx, rows.shape()), logits.shape())};
         }, logits);

@@ -33,7 +33,7 @@ public final class Softmax {
         if (rows.isCuda()) {
             yRows = CudaSoftmax.forward(rows, count, n, log);
         } else {
-            final float[] y = Arena.floats(rows.numel());
+            final float[] y = Arena.uninitialized(rows.numel());
             SoftmaxKernel.forward(rows.data(), rows.offset(), y, count, n, log);
             yRows = new Tensor(y, rows.shape());
         }
@@ -44,7 +44,7 @@ public final class Softmax {
             if (gRows.isCuda()) {
                 dxRows = CudaSoftmax.backward(yRows, gRows, count, n, log);
             } else {
-                final float[] dx = Arena.floats(rows.numel());
+                final float[] dx = Arena.uninitialized(rows.numel());
                 SoftmaxKernel.backward(yRows.data(), gRows.data(), gRows.offset(), dx, count, n, log);
                 dxRows = new Tensor(dx, rows.shape());
             }

@@ -1,5 +1,6 @@
 package sau.backend.cpu;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -98,8 +99,8 @@ public final class SoftmaxKernel {
 
     /**
      * dL/dlogits of {@link #crossEntropyRows}: {@code scale[r]·(p − q)} with {@code p = e^logp}
-     * and the smoothed target {@code q = (1−ε)·onehot(t) + ε/C}; ignored rows are left as they
-     * are (zero, in a fresh array). The rows are split over the threads; each exponential is
+     * and the smoothed target {@code q = (1−ε)·onehot(t) + ε/C}, and 0 on ignored rows: every
+     * value of dx is written. The rows are split over the threads; each exponential is
      * {@link Math#exp}, as it always was here, so that training results keep their bits ({@link
      * Exp#exp} would be several times faster, at about an ulp from it).
      */
@@ -107,8 +108,11 @@ public final class SoftmaxKernel {
         final float elsewhere = smoothing / classes, atTarget = (1 - smoothing) + smoothing / classes;
         Parallel.forRange(rows, Math.max(1, Elementwise.GRAIN / Math.max(1, classes)), (start, end) -> {
             for (int r = start; r < end; r++) {
-                if (t[r] == ignoreIndex) continue;
                 final int row = r * classes;
+                if (t[r] == ignoreIndex) {
+                    Arrays.fill(dx, row, row + classes, 0f);
+                    continue;
+                }
                 final float s = scale[r];
                 for (int c = 0; c < classes; c++) dx[row + c] = s * ((float) Math.exp(logp[row + c]) - elsewhere);
                 dx[row + t[r]] = s * ((float) Math.exp(logp[row + t[r]]) - atTarget);
