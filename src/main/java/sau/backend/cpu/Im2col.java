@@ -253,12 +253,21 @@ final class Im2col {
         p.copyPixels(x, xOff + n0 * g.inChannels() * g.inPlane(), padded, true);
         final int[] index = b.table(p);
         final int taps = g.kernelH() * g.kernelW(), n = p.columns;
+        // When output rows are whole vectors at stride 1 (8×8 maps with 8-float vectors), each
+        // vector of columns is one output row, consecutive pixels of the padded image: a load
+        // from where its first pixel is, not a gather.
+        final boolean rowsAreVectors = g.strideW() == 1 && g.outW() % S.length() == 0;
         int row = colsOff;
         for (int c = 0; c < g.inChannels(); c++) {
             final int base = c * p.plane;
             for (int t = 0; t < taps; t++, row += ld) {
                 final int at = t * n;
                 int j = 0;
+                if (rowsAreVectors) {
+                    for (final int bound = S.loopBound(n); j < bound; j += S.length()) {
+                        FloatVector.fromArray(S, padded, base + index[at + j]).intoArray(cols, row + j);
+                    }
+                }
                 for (final int bound = S.loopBound(n); j < bound; j += S.length()) {
                     FloatVector.fromArray(S, padded, base, index, at + j).intoArray(cols, row + j);
                 }
