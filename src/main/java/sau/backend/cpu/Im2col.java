@@ -2,6 +2,7 @@ package sau.backend.cpu;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -240,8 +241,8 @@ final class Im2col {
         }
         final Buffers b = BUFFERS.get();
         final Padded p = new Padded(g, n1 - n0);
-        if (b.padded.length < p.length()) {
-            b.padded = new float[p.length()];
+        if (b.padded.length < p.length() + S.length()) {
+            b.padded = new float[p.length() + S.length()];
             b.bordersFor = null;
         }
         final float[] padded = b.padded;
@@ -253,10 +254,15 @@ final class Im2col {
         p.copyPixels(x, xOff + n0 * g.inChannels() * g.inPlane(), padded, true);
         final int[] index = b.table(p);
         final int taps = g.kernelH() * g.kernelW(), n = p.columns;
-        // When output rows are whole vectors at stride 1 (8×8 maps with 8-float vectors), each
-        // vector of columns is one output row, consecutive pixels of the padded image: a load
-        // from where its first pixel is, not a gather.
+        // At stride 1 an output row reads consecutive pixels of the padded image. Where rows are
+        // whole vectors (8×8 maps with 8-float vectors), each vector of a row of the columns is
+        // then one load from where its first pixel is, not a gather; where a vector holds two
+        // rows (4×4 maps), two loads, each with one of the rows in its place, and a blend (the
+        // buffer has a vector of slack at its end for the first load of the last row).
         final boolean rowsAreVectors = g.strideW() == 1 && g.outW() % S.length() == 0;
+        final int half = S.length() / 2;
+        final boolean rowsAreHalfVectors = g.strideW() == 1 && g.outW() == half;
+        final VectorMask<Float> upperHalf = S.indexInRange(-half, half);
         int row = colsOff;
         for (int c = 0; c < g.inChannels(); c++) {
             final int base = c * p.plane;
@@ -266,6 +272,12 @@ final class Im2col {
                 if (rowsAreVectors) {
                     for (final int bound = S.loopBound(n); j < bound; j += S.length()) {
                         FloatVector.fromArray(S, padded, base + index[at + j]).intoArray(cols, row + j);
+                    }
+                } else if (rowsAreHalfVectors) {
+                    for (final int bound = S.loopBound(n); j < bound; j += S.length()) {
+                        final FloatVector first = FloatVector.fromArray(S, padded, base + index[at + j]);
+                        final FloatVector second = FloatVector.fromArray(S, padded, base + index[at + j + half] - half);
+                        first.blend(second, upperHalf).intoArray(cols, row + j);
                     }
                 }
                 for (final int bound = S.loopBound(n); j < bound; j += S.length()) {

@@ -49,6 +49,7 @@ class Conv2dKernelTest {
             ConvGeometry.of(1, 2, 16, 16, 3, 3, 3, 1, 1, 20, 20, 20, 20, 1), // dilation 20: the outer taps see only padding
             ConvGeometry.of(2, 3, 17, 17, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1),   // rows of 17: GEMM panels of 16 pixels straddle rows, the last one partial
             ConvGeometry.of(3, 3, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // small 8×8 maps: with 8-float vectors, each row of the columns read as one load
+            ConvGeometry.of(3, 5, 4, 4, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // small 4×4 maps: with 8-float vectors, two rows read by two loads and a blend
             ConvGeometry.of(2, 3, 6, 16, 4, 3, 3, 1, 1, 1, 2, 1, 2, 1),    // small maps with rows of 16, dilated in width: two loads a row
             ConvGeometry.of(2, 4, 16, 16, 6, 3, 3, 1, 1, 1, 1, 1, 1, 2));  // two groups, each packed from its own channels
 
