@@ -36,6 +36,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class Im2col {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Four floats: the rows of a 4×4 map. */
+    private static final VectorSpecies<Float> Q = FloatVector.SPECIES_128;
 
     private Im2col() {}
 
@@ -307,15 +309,28 @@ final class Im2col {
         b.bordersFor = null; // the sums below land on the borders too
         final int[] index = b.table(p);
         final int taps = g.kernelH() * g.kernelW(), n = p.columns, outW = g.outW();
-        // At stride 1 an output row's entries land on a run of consecutive pixels for every tap:
-        // rows of at least a vector are added as runs (shorter ones gain nothing from it).
-        final boolean runs = g.strideW() == 1 && outW >= S.length();
+        // At stride 1 an output row's entries land on a run of consecutive pixels for every tap,
+        // added a vector at a time: a row of exactly one vector, or of one 4-float vector (4×4
+        // maps), in one add; a longer row by Elementwise.accumulate.
+        final boolean stride1 = g.strideW() == 1;
+        final boolean vectorRows = stride1 && outW == S.length(), quarterRows = stride1 && outW == Q.length() && Q.length() < S.length();
+        final boolean runs = stride1 && outW > S.length();
         int row = colsOff;
         for (int c = 0; c < g.inChannels(); c++) {
             final int base = c * p.plane;
             for (int t = 0; t < taps; t++, row += ld) {
                 final int at = t * n;
-                if (runs) {
+                if (vectorRows) {
+                    for (int j = 0; j < n; j += outW) {
+                        final int to = base + index[at + j];
+                        FloatVector.fromArray(S, padded, to).add(FloatVector.fromArray(S, cols, row + j)).intoArray(padded, to);
+                    }
+                } else if (quarterRows) {
+                    for (int j = 0; j < n; j += outW) {
+                        final int to = base + index[at + j];
+                        FloatVector.fromArray(Q, padded, to).add(FloatVector.fromArray(Q, cols, row + j)).intoArray(padded, to);
+                    }
+                } else if (runs) {
                     for (int j = 0; j < n; j += outW) Elementwise.accumulate(cols, row + j, padded, base + index[at + j], outW);
                 } else {
                     for (int j = 0; j < n; j++) padded[base + index[at + j]] += cols[row + j];
