@@ -313,24 +313,24 @@ final class Im2col {
         // added a vector at a time: a row of exactly one vector, or of one 4-float vector (4×4
         // maps), in one add; a longer row by Elementwise.accumulate.
         final boolean stride1 = g.strideW() == 1;
-        final boolean vectorRows = stride1 && outW == S.length(), quarterRows = stride1 && outW == Q.length() && Q.length() < S.length();
-        final boolean runs = stride1 && outW > S.length();
+        final boolean oneVectorRows = stride1 && outW == S.length(), fourFloatRows = stride1 && outW == Q.length() && Q.length() < S.length();
+        final boolean longRows = stride1 && outW > S.length();
         int row = colsOff;
         for (int c = 0; c < g.inChannels(); c++) {
             final int base = c * p.plane;
             for (int t = 0; t < taps; t++, row += ld) {
                 final int at = t * n;
-                if (vectorRows) {
+                if (oneVectorRows) {
                     for (int j = 0; j < n; j += outW) {
                         final int to = base + index[at + j];
                         FloatVector.fromArray(S, padded, to).add(FloatVector.fromArray(S, cols, row + j)).intoArray(padded, to);
                     }
-                } else if (quarterRows) {
+                } else if (fourFloatRows) {
                     for (int j = 0; j < n; j += outW) {
                         final int to = base + index[at + j];
                         FloatVector.fromArray(Q, padded, to).add(FloatVector.fromArray(Q, cols, row + j)).intoArray(padded, to);
                     }
-                } else if (runs) {
+                } else if (longRows) {
                     for (int j = 0; j < n; j += outW) Elementwise.accumulate(cols, row + j, padded, base + index[at + j], outW);
                 } else {
                     for (int j = 0; j < n; j++) padded[base + index[at + j]] += cols[row + j];
