@@ -26,7 +26,7 @@ import jdk.incubator.vector.VectorSpecies;
  * </ul>
  * The shifts and blends are cheap; the two swaps are lane permutes, 16 per block instead of the
  * 48 that three rounds of two-vector shuffles take (in-lane shuffles such as x86's {@code unpcklps}
- * have no Vector API form): 50 instead of 67 µs for a 576×256 block from L1. It always works on 8
+ * have no Vector API form): 48–49 instead of 69 µs for a 576×256 block from L1. It always works on 8
  * lanes ({@code SPECIES_256}), also where the preferred vectors are wider.
  */
 final class Transpose8 {
