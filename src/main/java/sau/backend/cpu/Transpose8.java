@@ -18,7 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <ul>
  *   <li>round 1 makes {@code r0[0] r1[0] r0[2] r1[2] | r0[4] r1[4] r0[6] r1[6]} from rows 0 and 1
  *       (and the odd columns in a second vector): r1 moved up by one float within each 64-bit
- *       pair, a shift of the pair seen as a long, and blended into the odd lanes of r0;</li>
+ *       pair, a shift of the pair seen as a long, and blended into the odd lanes of r0 (float
+ *       lane 2k is the low half of long k on a little-endian machine, such as x86 and ARM as
+ *       Java runs them; {@code Transpose8Test} would catch the other order);</li>
  *   <li>round 2 makes {@code r0[0] r1[0] r2[0] r3[0] | r0[4] r1[4] r2[4] r3[4]}: the pairs of one
  *       vector swapped within each 128-bit half and blended with the other's;</li>
  *   <li>round 3 joins the low halves of two such vectors (rows 0–3 and rows 4–7) into a column,
