@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 import sau.autograd.GradCheck;
+import sau.backend.cpu.DropoutMask;
+import sau.backend.cpu.Parallel;
 import sau.ops.DropoutOp;
 import sau.ops.Reductions;
 import sau.tensor.Generator;
@@ -51,7 +53,7 @@ class DropoutTest {
      */
     @Test
     void theMaskIsTheSequenceOfDrawsOnAnyNumberOfThreads() {
-        final int saved = sau.backend.cpu.Parallel.threads();
+        final int saved = Parallel.threads();
         try {
             final int n = 200_003;
             final Generator sequential = new Generator(12);
@@ -59,13 +61,13 @@ class DropoutTest {
             for (int i = 0; i < n; i++) expected[i] = sequential.nextFloat() >= 0.25f ? 1 / 0.75f : 0f;
             final long drawAfter = sequential.nextLong();
             for (int threads : new int[] {1, 2}) {
-                sau.backend.cpu.Parallel.setThreads(threads);
+                Parallel.setThreads(threads);
                 final Generator g = new Generator(12);
-                assertArrayEquals(expected, sau.backend.cpu.DropoutMask.sample(n, 0.25f, g), 0f, threads + " threads");
+                assertArrayEquals(expected, DropoutMask.sample(n, 0.25f, g), 0f, threads + " threads");
                 assertEquals(drawAfter, g.nextLong(), "the draw after the mask, on " + threads + " threads");
             }
         } finally {
-            sau.backend.cpu.Parallel.setThreads(saved);
+            Parallel.setThreads(saved);
         }
     }
 

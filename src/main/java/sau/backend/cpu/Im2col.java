@@ -36,8 +36,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class Im2col {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    /** Four floats: the rows of a 4×4 map. */
-    private static final VectorSpecies<Float> Q = FloatVector.SPECIES_128;
+    /** Four floats: a row of a 4×4 map. */
+    private static final VectorSpecies<Float> FOUR_FLOATS = FloatVector.SPECIES_128;
 
     private Im2col() {}
 
@@ -313,7 +313,7 @@ final class Im2col {
         // added a vector at a time: a row of exactly one vector, or of one 4-float vector (4×4
         // maps), in one add; a longer row by Elementwise.accumulate.
         final boolean stride1 = g.strideW() == 1;
-        final boolean oneVectorRows = stride1 && outW == S.length(), fourFloatRows = stride1 && outW == Q.length() && Q.length() < S.length();
+        final boolean oneVectorRows = stride1 && outW == S.length(), fourFloatRows = stride1 && outW == FOUR_FLOATS.length();
         final boolean longRows = stride1 && outW > S.length();
         int row = colsOff;
         for (int c = 0; c < g.inChannels(); c++) {
@@ -328,7 +328,7 @@ final class Im2col {
                 } else if (fourFloatRows) {
                     for (int j = 0; j < n; j += outW) {
                         final int to = base + index[at + j];
-                        FloatVector.fromArray(Q, padded, to).add(FloatVector.fromArray(Q, cols, row + j)).intoArray(padded, to);
+                        FloatVector.fromArray(FOUR_FLOATS, padded, to).add(FloatVector.fromArray(FOUR_FLOATS, cols, row + j)).intoArray(padded, to);
                     }
                 } else if (longRows) {
                     for (int j = 0; j < n; j += outW) Elementwise.accumulate(cols, row + j, padded, base + index[at + j], outW);

@@ -3,6 +3,7 @@ package sau.backend.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.SplittableRandom;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 import sau.backend.cpu.Pool2dKernel.Window;
@@ -203,7 +204,7 @@ class NormPoolKernelsTest {
     @Test
     void maxPool2x2VectorLanesKeepTheRules() {
         final int lanes = FloatVector.SPECIES_PREFERRED.length();
-        final java.util.SplittableRandom rng = new java.util.SplittableRandom(11);
+        final SplittableRandom rng = new SplittableRandom(11);
         final Window win = new Window(2, 2, 0, 1);
         for (int[] size : new int[][] {{6, 74}, {11, lanes}}) {
             final int planes = 3, h = size[0], w = size[1], outH = h / 2, outW = w / 2;
