@@ -12,18 +12,24 @@ import jdk.incubator.vector.VectorSpecies;
  * bottleneck instead of memory:
  *
  * <ol>
- *   <li><b>Micro-kernel.</b> The innermost routine computes a small {@code MR × NR} tile of C
- *       (4 rows × 2 vectors: 4×16 with 8-float AVX2 vectors, 4×32 with AVX-512) and keeps the
- *       whole tile in 8 vector registers for the entire k loop. Each step loads one row of
- *       {@code NR} values of B (2 vector loads), broadcasts 4 values of A, and issues 8
- *       independent FMAs. A core starts two FMAs per cycle and each takes about 4 cycles, so 8
- *       independent chains keep both units busy, and 6 loads per 8 FMAs stay within the load
- *       ports. C is read and written only once per tile, at the end. The 6×16 tile that BLAS
- *       libraries use on AVX2 needs 12 accumulators; the JIT's default scheduling issues all the
- *       broadcasts of a step first, then runs out of AVX2's 16 registers and spills one
- *       accumulator to the stack, and the store-to-load round trip on that chain halves the
- *       speed. (With {@code -XX:-OptoRegScheduling} it fits, and the product gains about 1%:
- *       docs/performance.md.)
+ *   <li><b>Micro-kernel.</b> The innermost routine computes a small {@code MR × NR} tile of C,
+ *       {@code NR} being two vectors, and keeps the whole tile in registers for the entire k
+ *       loop. Each step loads one row of {@code NR} values of B (2 vector loads), broadcasts
+ *       {@code MR} values of A, and issues {@code 2·MR} independent FMAs. A core starts two FMAs
+ *       per cycle and each takes about 4 cycles, so at least 8 independent chains are needed to
+ *       keep both units busy; more give the loads slack. C is read and written only once per
+ *       tile, at the end. How many rows fit depends on the registers:
+ *       <ul>
+ *         <li>AVX2 has 16: the tile is 4×16 (8 accumulators). The 6×16 tile that BLAS libraries
+ *             use needs 12 accumulators; the JIT's default scheduling issues all the broadcasts
+ *             of a step first, then runs out of registers and spills one accumulator to the
+ *             stack, and the store-to-load round trip on that chain halves the speed. (With
+ *             {@code -XX:-OptoRegScheduling} it fits, and the product gains about 1%:
+ *             docs/performance.md.)
+ *         <li>AVX-512 has 32: the tile is 6×32 (12 accumulators, 2 rows of B and 6 broadcasts
+ *             are 20 registers), 8–9% faster than 4×32 on a Zen 5 core, where it runs at 97%
+ *             of the peak with its data in L1.
+ *       </ul>
  *   <li><b>Packing.</b> Before the kernel runs, a {@code KC × NC} block of op(B) is copied into
  *       {@code NR}-wide column panels and an {@code MC × KC} block of op(A) into {@code MR}-high
  *       row panels, both laid out in exactly the order the kernel reads them, so its loads are
@@ -51,16 +57,21 @@ public final class Gemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
-    /** Rows of the register tile; {@link #kernel} and {@link #packA} are written out for 4. */
-    static final int MR = 4;
+    /** Rows of the register tile: 6 where there are 32 vector registers (AVX-512), else 4. */
+    static final int MR = L >= 16 ? 6 : 4;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
-    /** Depth of a packed block, so that one {@code KC × NR} B panel takes 16 KiB, half of L1. */
-    static final int KC = 4096 / NR;
-    /** Rows of a packed A block: {@code MC × KC} floats (80 KiB with AVX2) stay in L2. */
+    /**
+     * Depth of a packed block. 256 with AVX2, so that one {@code KC × NR} B panel takes 16 KiB,
+     * half of L1. 384 with AVX-512: its 48 KiB panel fills a Zen 5 core's L1 and spills to L2,
+     * which feeds it fast enough, while C, read and written once per depth block, makes 6 round
+     * trips at 2048³ instead of 8; measured 2–3% faster than 256 (docs/performance.md).
+     */
+    static final int KC = L >= 16 ? 384 : 256;
+    /** Rows of a packed A block: {@code MC × KC} floats (80 KiB with AVX2, 180 KiB with AVX-512) stay in L2. */
     static final int MC = 20 * MR;
-    /** Columns of a packed B block: {@code KC × NC} floats take 4 MiB, a share of L3. */
-    static final int NC = (1 << 20) / KC;
+    /** Columns of a packed B block, whole panels: {@code KC × NC} floats take about 4 MiB, a share of L3. */
+    static final int NC = (1 << 20) / KC / NR * NR;
 
     /**
      * Below this many multiply-adds (about 200³, 0.2 ms on one core) a product runs on the
@@ -294,7 +305,7 @@ public final class Gemm {
                 for (int ir = 0; ir < mc; ir += MR) {
                     final int mr = Math.min(MR, mc - ir);
                     final int cAt = cOff + (ic + ir) * ldc + jr;
-                    if (mr == MR && from == 0 && nr == NR) {
+                    if (mr == MR && from == 0 && nr == NR && (beta == 0f || beta == 1f)) {
                         kernel(kc, packedA, aBase + ir * kc, packedB, bp, beta, c, cAt, ldc);
                     } else {
                         final float[] tile = own.tile;
@@ -309,11 +320,22 @@ public final class Gemm {
     /**
      * The register-blocked micro-kernel: a full {@code MR × NR} tile of
      * {@code C = Ap·Bp + beta·C} from an {@code MR}-high A panel and an {@code NR}-wide B panel,
-     * both of depth {@code kc}. The 8 accumulators are plain locals so that the JIT keeps them
-     * in registers.
+     * both of depth {@code kc}. One method per tile height, each with its accumulators as plain
+     * locals so that the JIT keeps them in registers; {@code MR} is a constant, so the JIT
+     * compiles only the branch of this machine.
      */
     private static void kernel(int kc, float[] ap, int aAt, float[] bp, int bAt,
                                float beta, float[] c, int cAt, int ldc) {
+        if (MR == 6) {
+            kernel6(kc, ap, aAt, bp, bAt, beta, c, cAt, ldc);
+        } else {
+            kernel4(kc, ap, aAt, bp, bAt, beta, c, cAt, ldc);
+        }
+    }
+
+    /** The 4-row tile, 8 accumulators: AVX2's 16 registers. */
+    private static void kernel4(int kc, float[] ap, int aAt, float[] bp, int bAt,
+                                float beta, float[] c, int cAt, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -339,23 +361,84 @@ public final class Gemm {
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
         }
-        store(c00, c01, beta, c, cAt, ldc);
-        store(c10, c11, beta, c, cAt + ldc, ldc);
-        store(c20, c21, beta, c, cAt + 2 * ldc, ldc);
-        store(c30, c31, beta, c, cAt + 3 * ldc, ldc);
+        store(c00, c01, beta, c, cAt);
+        store(c10, c11, beta, c, cAt + ldc);
+        store(c20, c21, beta, c, cAt + 2 * ldc);
+        store(c30, c31, beta, c, cAt + 3 * ldc);
     }
 
-    /** Writes one tile row; beta 0 must not read C, which may hold garbage or NaN. */
-    private static void store(FloatVector v0, FloatVector v1, float beta, float[] c, int at, int ldc) {
+    /** The 6-row tile, 12 accumulators: AVX-512's 32 registers. */
+    private static void kernel6(int kc, float[] ap, int aAt, float[] bp, int bAt,
+                                float beta, float[] c, int cAt, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int ai = aAt, bi = bAt, end = aAt + kc * 6; ai < end; ai += 6, bi += NR) {
+            final FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            final FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        // Written out rather than through store(): with six calls the JIT stops inlining it, and
+        // an accumulator passed to a method that is not inlined becomes an object, allocated on
+        // every step of the loop (7× slower).
+        final int r1 = cAt + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        if (beta == 0f) {
+            c00.intoArray(c, cAt);
+            c01.intoArray(c, cAt + L);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + L);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + L);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + L);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + L);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + L);
+        } else {
+            c00.add(FloatVector.fromArray(S, c, cAt)).intoArray(c, cAt);
+            c01.add(FloatVector.fromArray(S, c, cAt + L)).intoArray(c, cAt + L);
+            c10.add(FloatVector.fromArray(S, c, r1)).intoArray(c, r1);
+            c11.add(FloatVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
+            c20.add(FloatVector.fromArray(S, c, r2)).intoArray(c, r2);
+            c21.add(FloatVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
+            c30.add(FloatVector.fromArray(S, c, r3)).intoArray(c, r3);
+            c31.add(FloatVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
+            c40.add(FloatVector.fromArray(S, c, r4)).intoArray(c, r4);
+            c41.add(FloatVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
+            c50.add(FloatVector.fromArray(S, c, r5)).intoArray(c, r5);
+            c51.add(FloatVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
+        }
+    }
+
+    /** Writes one tile row, for beta 0 or 1; beta 0 must not read C, which may hold garbage or NaN. */
+    private static void store(FloatVector v0, FloatVector v1, float beta, float[] c, int at) {
         if (beta == 0f) {
             v0.intoArray(c, at);
             v1.intoArray(c, at + L);
-        } else if (beta == 1f) {
+        } else {
             v0.add(FloatVector.fromArray(S, c, at)).intoArray(c, at);
             v1.add(FloatVector.fromArray(S, c, at + L)).intoArray(c, at + L);
-        } else {
-            FloatVector.fromArray(S, c, at).mul(beta).add(v0).intoArray(c, at);
-            FloatVector.fromArray(S, c, at + L).mul(beta).add(v1).intoArray(c, at + L);
         }
     }
 
@@ -385,31 +468,14 @@ public final class Gemm {
                 for (int p = 0; p < kc; p++) {
                     final int src = aOff + (pc + p) * lda + ic + ir;
                     final int d = base + p * MR;
-                    if (mr == MR) {
-                        // Spelled out so the JIT emits four plain moves, not a loop.
-                        dst[d] = a[src];
-                        dst[d + 1] = a[src + 1];
-                        dst[d + 2] = a[src + 2];
-                        dst[d + 3] = a[src + 3];
-                    } else {
-                        for (int i = 0; i < mr; i++) dst[d + i] = a[src + i];
-                        for (int i = mr; i < MR; i++) dst[d + i] = 0f;
-                    }
-                }
-            } else if (mr == MR) {
-                // The MR source rows are walked side by side, so that the panel is written in order.
-                final int r0 = aOff + (ic + ir) * lda + pc, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
-                for (int p = 0; p < kc; p++) {
-                    final int d = base + p * MR;
-                    dst[d] = a[r0 + p];
-                    dst[d + 1] = a[r1 + p];
-                    dst[d + 2] = a[r2 + p];
-                    dst[d + 3] = a[r3 + p];
+                    for (int i = 0; i < MR; i++) dst[d + i] = i < mr ? a[src + i] : 0f;
                 }
             } else {
-                for (int i = 0; i < MR; i++) {
-                    final int src = aOff + (ic + ir + i) * lda + pc;
-                    for (int p = 0; p < kc; p++) dst[base + p * MR + i] = i < mr ? a[src + p] : 0f;
+                // The MR source rows are walked side by side, so that the panel is written in order.
+                final int row0 = aOff + (ic + ir) * lda + pc;
+                for (int p = 0; p < kc; p++) {
+                    final int d = base + p * MR;
+                    for (int i = 0; i < MR; i++) dst[d + i] = i < mr ? a[row0 + i * lda + p] : 0f;
                 }
             }
         }
