@@ -38,6 +38,8 @@ final class Im2col {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** Four floats: a row of a 4×4 map. */
     private static final VectorSpecies<Float> FOUR_FLOATS = FloatVector.SPECIES_128;
+    /** Eight floats: a row of an 8×8 map, half a vector with AVX-512. */
+    private static final VectorSpecies<Float> EIGHT_FLOATS = FloatVector.SPECIES_256;
 
     private Im2col() {}
 
@@ -259,12 +261,18 @@ final class Im2col {
         // At stride 1 an output row reads consecutive pixels of the padded image. Where rows are
         // whole vectors (8×8 maps with 8-float vectors), each vector of a row of the columns is
         // then one load from where its first pixel is, not a gather; where a vector holds two
-        // rows (4×4 maps), two loads, each with one of the rows in its place, and a blend (the
-        // buffer has a vector of slack at its end for the first load of the last row).
+        // rows (4×4 maps with 8 floats, 8×8 with 16), two loads, each with one of the rows in its
+        // place, and a blend; four rows (2×2 maps with 8 floats, 4×4 with 16), four loads and
+        // three blends. The buffer has a vector of slack at its end for the first load of the
+        // last row, and row r of a tap starts at least r rows into the buffer, so its load from
+        // r rows' length before it stays inside.
         final boolean rowsAreVectors = g.strideW() == 1 && g.outW() % S.length() == 0;
-        final int half = S.length() / 2;
+        final int half = S.length() / 2, quarter = S.length() / 4;
         final boolean rowsAreHalfVectors = g.strideW() == 1 && g.outW() == half;
+        final boolean rowsAreQuarterVectors = g.strideW() == 1 && g.outW() == quarter;
         final VectorMask<Float> upperHalf = S.indexInRange(-half, half);
+        final VectorMask<Float> secondQuarter = S.indexInRange(-quarter, quarter), thirdQuarter = S.indexInRange(-2 * quarter, quarter),
+                fourthQuarter = S.indexInRange(-3 * quarter, quarter);
         int row = colsOff;
         for (int c = 0; c < g.inChannels(); c++) {
             final int base = c * p.plane;
@@ -280,6 +288,14 @@ final class Im2col {
                         final FloatVector first = FloatVector.fromArray(S, padded, base + index[at + j]);
                         final FloatVector second = FloatVector.fromArray(S, padded, base + index[at + j + half] - half);
                         first.blend(second, upperHalf).intoArray(cols, row + j);
+                    }
+                } else if (rowsAreQuarterVectors) {
+                    for (final int bound = S.loopBound(n); j < bound; j += S.length()) {
+                        FloatVector.fromArray(S, padded, base + index[at + j])
+                                .blend(FloatVector.fromArray(S, padded, base + index[at + j + quarter] - quarter), secondQuarter)
+                                .blend(FloatVector.fromArray(S, padded, base + index[at + j + 2 * quarter] - 2 * quarter), thirdQuarter)
+                                .blend(FloatVector.fromArray(S, padded, base + index[at + j + 3 * quarter] - 3 * quarter), fourthQuarter)
+                                .intoArray(cols, row + j);
                     }
                 }
                 for (final int bound = S.loopBound(n); j < bound; j += S.length()) {
@@ -310,10 +326,11 @@ final class Im2col {
         final int[] index = b.table(p);
         final int taps = g.kernelH() * g.kernelW(), n = p.columns, outW = g.outW();
         // At stride 1 an output row's entries land on a run of consecutive pixels for every tap,
-        // added a vector at a time: a row of exactly one vector, or of one 4-float vector (4×4
-        // maps), in one add; a longer row by Elementwise.accumulate.
+        // added a vector at a time: a row of exactly one vector, or of one 8- or 4-float vector
+        // (8×8 maps with AVX-512, 4×4 maps), in one add; a longer row by Elementwise.accumulate.
         final boolean stride1 = g.strideW() == 1;
-        final boolean oneVectorRows = stride1 && outW == S.length(), fourFloatRows = stride1 && outW == FOUR_FLOATS.length();
+        final boolean oneVectorRows = stride1 && outW == S.length();
+        final boolean eightFloatRows = stride1 && outW == EIGHT_FLOATS.length(), fourFloatRows = stride1 && outW == FOUR_FLOATS.length();
         final boolean longRows = stride1 && outW > S.length();
         int row = colsOff;
         for (int c = 0; c < g.inChannels(); c++) {
@@ -324,6 +341,11 @@ final class Im2col {
                     for (int j = 0; j < n; j += outW) {
                         final int to = base + index[at + j];
                         FloatVector.fromArray(S, padded, to).add(FloatVector.fromArray(S, cols, row + j)).intoArray(padded, to);
+                    }
+                } else if (eightFloatRows) {
+                    for (int j = 0; j < n; j += outW) {
+                        final int to = base + index[at + j];
+                        FloatVector.fromArray(EIGHT_FLOATS, padded, to).add(FloatVector.fromArray(EIGHT_FLOATS, cols, row + j)).intoArray(padded, to);
                     }
                 } else if (fourFloatRows) {
                     for (int j = 0; j < n; j += outW) {

@@ -52,8 +52,9 @@ class Conv2dKernelTest {
             ConvGeometry.of(2, 3, 20, 16, 4, 3, 3, 1, 1, 1, 2, 2, 2, 1),   // as wide as the input, dilated: each tap one shifted copy, rows at the top or bottom padded
             ConvGeometry.of(1, 2, 16, 16, 3, 3, 3, 1, 1, 20, 20, 20, 20, 1), // dilation 20: the outer taps see only padding
             ConvGeometry.of(2, 3, 17, 17, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1),   // rows of 17: GEMM panels of 16 pixels straddle rows, the last one partial
-            ConvGeometry.of(3, 3, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // small 8×8 maps: with 8-float vectors, each row of the columns read as one load
-            ConvGeometry.of(3, 5, 4, 4, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // small 4×4 maps: with 8-float vectors, two rows read by two loads and a blend
+            ConvGeometry.of(3, 3, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // small 8×8 maps: a row is one load with 8-float vectors, half a vector with 16
+            ConvGeometry.of(3, 5, 4, 4, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // small 4×4 maps: half a vector with 8-float vectors, a quarter with 16
+            ConvGeometry.of(5, 3, 2, 2, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // small 2×2 maps: a quarter of a vector with 8-float vectors
             ConvGeometry.of(2, 3, 6, 16, 4, 3, 3, 1, 1, 1, 2, 1, 2, 1),    // small maps with rows of 16, dilated in width: two loads a row
             ConvGeometry.of(2, 4, 16, 16, 6, 3, 3, 1, 1, 1, 1, 1, 1, 2));  // two groups, each packed from its own channels
 
