@@ -493,18 +493,24 @@ public final class Gemm {
             final int j0 = q * NR;
             final int from = q == 0 ? left : 0, nr = Math.min(NR, nc - j0);
             final int base = B_AT + q * NR * kc;
-            final boolean full = from == 0 && nr == NR;
             int p = 0;
-            if (full && transB) {
-                // op(B)[p][j] = B[j][p]: the panel's NR source rows are read side by side, 8 values
+            if (transB) {
+                // op(B)[p][j] = B[j][p]: the panel's source rows are read side by side, 8 values
                 // of 8 rows at a time transposed with vector shuffles; the panel is written in order.
+                // At the edges of op(B) (and left of it, see lead) only the blocks of 8 columns
+                // that lie wholly inside are transposed, the columns around them set one at a time.
+                final int lo = Math.min(nr, (from + 7) & ~7), hi = Math.max(lo, nr & ~7);
                 final int first = bOff + (jc + j0) * ldb + pc;
                 for (; p + 8 <= kc; p += 8) {
-                    for (int rows = 0; rows < NR; rows += 8) {
+                    for (int rows = lo; rows < hi; rows += 8) {
                         Transpose8.block(b, first + rows * ldb + p, ldb, dst, base + p * NR + rows, NR);
                     }
+                    for (int i = p; i < p + 8 && (lo > 0 || hi < NR); i++) {
+                        packRow(true, b, bOff, ldb, pc + i, jc + j0, from, nr, 0, lo, dst, base + i * NR);
+                        packRow(true, b, bOff, ldb, pc + i, jc + j0, from, nr, hi, NR, dst, base + i * NR);
+                    }
                 }
-            } else if (full) {
+            } else if (from == 0 && nr == NR) {
                 for (; p < kc; p++) {
                     final int src = bOff + (pc + p) * ldb + jc + j0;
                     final int d = base + p * NR;
@@ -512,15 +518,20 @@ public final class Gemm {
                     FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
                 }
             }
-            // Edge panels, and the depths the transposes leave: one value at a time.
-            for (; p < kc; p++) {
-                final int d = base + p * NR;
-                for (int j = 0; j < NR; j++) {
-                    final int col = jc + j0 + j;
-                    dst[d + j] = j < from || j >= nr ? 0f
-                            : b[transB ? bOff + col * ldb + pc + p : bOff + (pc + p) * ldb + col];
-                }
-            }
+            // Edge panels of B as stored, and the depths the transposes leave: one value at a time.
+            for (; p < kc; p++) packRow(transB, b, bOff, ldb, pc + p, jc + j0, from, nr, 0, NR, dst, base + p * NR);
+        }
+    }
+
+    /**
+     * Columns {@code [j0, j1)} of depth {@code p} of a panel whose first column is column
+     * {@code col0} of op(B), one value at a time: zero left of {@code from} and from {@code nr} on.
+     */
+    private static void packRow(boolean transB, float[] b, int bOff, int ldb, int p, int col0, int from, int nr,
+                                int j0, int j1, float[] dst, int d) {
+        for (int j = j0; j < j1; j++) {
+            final int col = col0 + j;
+            dst[d + j] = j < from || j >= nr ? 0f : b[transB ? bOff + col * ldb + p : bOff + p * ldb + col];
         }
     }
 

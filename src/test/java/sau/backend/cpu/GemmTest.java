@@ -36,6 +36,8 @@ class GemmTest {
         // Larger than MC, KC and (with AVX2 and AVX-512) several NR panels, with edges everywhere.
         check(new Case(false, false, Gemm.MC + 7, 3 * Gemm.NR + 5, Gemm.KC + 9, 1, 1f));
         check(new Case(true, true, Gemm.MC + 7, 3 * Gemm.NR + 5, Gemm.KC + 9, 0, 0f));
+        // B transposed with a last panel of whole blocks of 8 columns: transposed, then zeros.
+        check(new Case(false, true, 13, 2 * Gemm.NR + 8, Gemm.KC + 9, 0, 1f));
     }
 
     @Test
