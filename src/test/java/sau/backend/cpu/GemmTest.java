@@ -50,7 +50,10 @@ class GemmTest {
                     new Case(false, false, Gemm.MC + 7, 3 * Gemm.NR + 5, Gemm.KC + 9, 1, 1f),
                     new Case(true, true, 301, 97, 300, 2, 0f),
                     new Case(true, false, 13, 2000, 2 * Gemm.KC + 3, 0, 0.5f),
-                    new Case(false, true, 5, 7, 3, 0, 0f)}) {
+                    new Case(false, true, 5, 7, 3, 0, 0f),
+                    // large enough that the threads pack A's panels side by side
+                    new Case(false, false, 301, 40, 1000, 0, 1f),
+                    new Case(true, false, 301, 40, 1000, 1, 0f)}) {
                 for (int threads : new int[] {1, 2}) {
                     final float[] expected = run(cs, threads);
                     final Inputs in = inputs(cs);
