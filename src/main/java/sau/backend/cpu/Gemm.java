@@ -1,6 +1,7 @@
 package sau.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -451,15 +452,28 @@ public final class Gemm {
         }
     }
 
-    /** Copies the first {@code mr} rows, columns {@code [from, nr)}, of an edge tile into C. */
+    /**
+     * Copies the first {@code mr} rows, columns {@code [from, nr)}, of an edge tile into C,
+     * {@code C = tile + beta·C}: a row's two vectors with masks that touch only those columns.
+     */
     private static void addTile(float[] tile, int mr, int from, int nr, float beta, float[] c, int cAt, int ldc) {
+        final VectorMask<Float> first = columns(0, from, nr), second = columns(L, from, nr);
         for (int i = 0; i < mr; i++) {
             final int row = cAt + i * ldc;
-            for (int j = from; j < nr; j++) {
-                final float v = tile[i * NR + j];
-                c[row + j] = beta == 0f ? v : v + beta * c[row + j];
-            }
+            addMasked(tile, i * NR, beta, c, row, first);
+            if (nr > L) addMasked(tile, i * NR + L, beta, c, row + L, second);
         }
+    }
+
+    /** The lanes of the vector that starts at column {@code start} of a tile that lie in columns {@code [from, nr)}. */
+    private static VectorMask<Float> columns(int start, int from, int nr) {
+        return S.indexInRange(start - from, nr - from);
+    }
+
+    private static void addMasked(float[] tile, int t, float beta, float[] c, int at, VectorMask<Float> lanes) {
+        FloatVector v = FloatVector.fromArray(S, tile, t);
+        if (beta != 0f) v = v.add(FloatVector.fromArray(S, c, at, lanes).mul(beta));
+        v.intoArray(c, at, lanes);
     }
 
     /**
@@ -549,8 +563,17 @@ public final class Gemm {
                     FloatVector.fromArray(S, b, src).intoArray(dst, d);
                     FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
                 }
+            } else {
+                // An edge panel: masked loads read only columns [from, nr) and leave zeros elsewhere.
+                final VectorMask<Float> first = columns(0, from, nr), second = columns(L, from, nr);
+                for (; p < kc; p++) {
+                    final int src = bOff + (pc + p) * ldb + jc + j0;
+                    final int d = base + p * NR;
+                    FloatVector.fromArray(S, b, src, first).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + L, second).intoArray(dst, d + L);
+                }
             }
-            // Edge panels of B as stored, and the depths the transposes leave: one value at a time.
+            // The depths the transposes leave: one value at a time.
             for (; p < kc; p++) packRow(transB, b, bOff, ldb, pc + p, jc + j0, from, nr, 0, NR, dst, base + p * NR);
         }
     }
