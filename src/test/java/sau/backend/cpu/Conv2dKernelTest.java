@@ -214,14 +214,18 @@ class Conv2dKernelTest {
                 }
             }
             Parallel.setThreads(1);
-            assertEquals(1, Conv2dKernel.imageSets(cases.get(0)), "one thread: the whole batch of 2×2 planes in one set");
+            final int budget = Conv2dKernel.COLUMN_BUDGET;
+            assertEquals(1, Conv2dKernel.imageSets(cases.get(0), budget), "one thread: the whole batch of 2×2 planes in one set");
             Parallel.setThreads(2);
-            assertEquals(2, Conv2dKernel.imageSets(ConvGeometry.of(128, 128, 2, 2, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1)),
+            assertEquals(2, Conv2dKernel.imageSets(ConvGeometry.of(128, 128, 2, 2, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1), budget),
                     "two threads, a batch of 128 small images: one set each");
-            assertEquals(128, Conv2dKernel.imageSets(ConvGeometry.of(128, 3, 32, 32, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1)),
+            assertEquals(128, Conv2dKernel.imageSets(ConvGeometry.of(128, 3, 32, 32, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), budget),
                     "planes of 1024 pixels are a GEMM each");
+            final ConvGeometry wide = ConvGeometry.of(128, 512, 4, 4, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+            assertEquals(10, Conv2dKernel.imageSets(wide, budget), "512 channels × 3×3 × 16 pixels: 14 images fit the budget, 10 sets");
+            assertEquals(8, Conv2dKernel.imageSets(wide, Conv2dKernel.FORWARD_COLUMN_BUDGET), "forward's budget: 16 images a set");
             Parallel.setThreads(3);
-            assertEquals(3, Conv2dKernel.imageSets(cases.get(0)), "three threads, 7 images: sets of 2, 2 and 3");
+            assertEquals(3, Conv2dKernel.imageSets(cases.get(0), budget), "three threads, 7 images: sets of 2, 2 and 3");
         } finally {
             Parallel.setThreads(saved);
         }
