@@ -127,14 +127,14 @@ public final class Conv2dKernel {
         final int sets = imageSets(g, FORWARD_COLUMN_BUDGET);
         final boolean small = smallImages(g);
         final Gemm.PackedA[] packed = packWeights(g, w, wOff, false);
-        Parallel.forRange(sets, 1, (s0, s1) -> {
-            for (int set = s0; set < s1; set++) {
-                final int n0 = Parallel.chunkStart(g.batch(), sets, set), n1 = Parallel.chunkStart(g.batch(), sets, set + 1);
-                if (small) {
-                    forwardImages(g, x, xOff, packed, bias, bOff, y, yOff, n0, n1);
-                } else {
-                    forwardImage(g, x, xOff + n0 * g.inChannels() * g.inPlane(), packed, bias, bOff, y, yOff + n0 * g.outChannels() * g.outPlane());
-                }
+        // One part per set, claimed by the threads as they finish: ranges of sets would undo the
+        // equal shares that imageSets makes (10 sets in 8 ranges leave one thread 2 sets more).
+        Parallel.forChunks(sets, set -> {
+            final int n0 = Parallel.chunkStart(g.batch(), sets, set), n1 = Parallel.chunkStart(g.batch(), sets, set + 1);
+            if (small) {
+                forwardImages(g, x, xOff, packed, bias, bOff, y, yOff, n0, n1);
+            } else {
+                forwardImage(g, x, xOff + n0 * g.inChannels() * g.inPlane(), packed, bias, bOff, y, yOff + n0 * g.outChannels() * g.outPlane());
             }
         });
     }
@@ -229,14 +229,12 @@ public final class Conv2dKernel {
         final int sets = imageSets(g, COLUMN_BUDGET);
         final boolean small = smallImages(g);
         final Gemm.PackedA[] packed = packWeights(g, w, wOff, true);
-        Parallel.forRange(sets, 1, (s0, s1) -> {
-            for (int set = s0; set < s1; set++) {
-                final int n0 = Parallel.chunkStart(g.batch(), sets, set), n1 = Parallel.chunkStart(g.batch(), sets, set + 1);
-                if (small) {
-                    backwardDataImages(g, dy, dyOff, packed, dx, dxOff, n0, n1);
-                } else {
-                    backwardDataImage(g, dy, dyOff + n0 * g.outChannels() * g.outPlane(), packed, dx, dxOff + n0 * g.inChannels() * g.inPlane());
-                }
+        Parallel.forChunks(sets, set -> {
+            final int n0 = Parallel.chunkStart(g.batch(), sets, set), n1 = Parallel.chunkStart(g.batch(), sets, set + 1);
+            if (small) {
+                backwardDataImages(g, dy, dyOff, packed, dx, dxOff, n0, n1);
+            } else {
+                backwardDataImage(g, dy, dyOff + n0 * g.outChannels() * g.outPlane(), packed, dx, dxOff + n0 * g.inChannels() * g.inPlane());
             }
         });
     }
