@@ -5,12 +5,14 @@
     /usr/bin/python3 src/bench/python/bench_torch.py mlp gemm sau [--threads 2]
 
 With Debian's python3-torch, matrix products go through whatever libblas.so.3 points at: install
-libopenblas0-openmp (and set OPENBLAS_CORETYPE for your CPU) for a fair baseline; the row's
-"blas" field says which library was loaded.
+libopenblas0-openmp for a fair baseline. OpenBLAS 0.3.21 runs its AVX2 kernels on a Zen 4 or 5;
+`bin/sau bench --vs-pytorch` sets OPENBLAS_CORETYPE=SkylakeX on a CPU with AVX-512 unless the
+variable is already set. The row's "blas" field says which library was loaded, and the coretype.
 """
 import inspect
 import json
 import math
+import os
 import statistics
 import sys
 import time
@@ -22,9 +24,11 @@ def blas_library():
     try:
         with open("/proc/self/maps") as f:
             libs = {line.split()[-1] for line in f if "blas" in line.lower()}
-        return ", ".join(sorted(p.rsplit("/", 1)[-1] for p in libs)) or "unknown"
+        names = ", ".join(sorted(p.rsplit("/", 1)[-1] for p in libs)) or "unknown"
     except OSError:
         return "unknown"
+    coretype = os.environ.get("OPENBLAS_CORETYPE")
+    return names + (f" (OPENBLAS_CORETYPE={coretype})" if coretype and "openblas" in names else "")
 
 
 def peak_rss_mb():
