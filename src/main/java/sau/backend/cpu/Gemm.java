@@ -329,32 +329,25 @@ public final class Gemm {
 
     /**
      * The register-blocked micro-kernel: a full {@code MR × NR} tile of
-     * {@code C = Ap·Bp + beta·C} from an {@code MR}-high A panel and an {@code NR}-wide B panel,
-     * both of depth {@code kc}. One method per tile height, each with its accumulators as plain
-     * locals so that the JIT keeps them in registers; {@code MR} is a constant, so the JIT
-     * compiles only the branch of this machine.
+     * {@code C = Ap·Bp + beta·C}, for beta 0 or 1, from an {@code MR}-high A panel and an
+     * {@code NR}-wide B panel, both of depth {@code kc}. The accumulators are plain locals so that
+     * the JIT keeps them in registers. It is written for 6 rows; rows 4 and 5 are under
+     * {@code MR == 6}, a constant, so with 4 rows the JIT drops their code and their registers.
      */
     private static void kernel(int kc, float[] ap, int aAt, float[] bp, int bAt,
                                float beta, float[] c, int cAt, int ldc) {
-        if (MR == 6) {
-            kernel6(kc, ap, aAt, bp, bAt, beta, c, cAt, ldc);
-        } else {
-            kernel4(kc, ap, aAt, bp, bAt, beta, c, cAt, ldc);
-        }
-    }
-
-    /** The 4-row tile, 8 accumulators: AVX2's 16 registers. */
-    private static void kernel4(int kc, float[] ap, int aAt, float[] bp, int bAt,
-                                float beta, float[] c, int cAt, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        // Two indices stepped together, both linear in the trip count, so the JIT hoists every
-        // bounds check out of the loop, as it did when they were computed from p. Each step now
-        // spends 5 integer instructions on addresses and the loop test instead of 8; with 8 FMAs,
-        // 2 loads and 4 broadcasts that is 19 instructions for the 4 cycles the FMAs take, where
-        // the core issues at most 6 a cycle. 4-6% faster at 2048³ (in-process A/B, both orders).
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        // Two indices stepped together, both linear in the trip count, so the JIT hoists the
+        // bounds checks of A out of the loop, as it did when they were computed from p. Each step
+        // now spends 5 integer instructions on addresses and the loop test instead of 8; with 8
+        // FMAs, 2 loads and 4 broadcasts (4 rows) that is 19 instructions for the 4 cycles the
+        // FMAs take, where the core issues at most 6 a cycle. 4-6% faster at 2048³ on AVX2
+        // (in-process A/B, both orders).
         for (int ai = aAt, bi = bAt, end = aAt + kc * MR; ai < end; ai += MR, bi += NR) {
             final FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             final FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
@@ -370,49 +363,21 @@ public final class Gemm {
             av = FloatVector.broadcast(S, ap[ai + 3]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
+            if (MR == 6) {
+                av = FloatVector.broadcast(S, ap[ai + 4]);
+                c40 = av.fma(b0, c40);
+                c41 = av.fma(b1, c41);
+                av = FloatVector.broadcast(S, ap[ai + 5]);
+                c50 = av.fma(b0, c50);
+                c51 = av.fma(b1, c51);
+            }
         }
-        store(c00, c01, beta, c, cAt);
-        store(c10, c11, beta, c, cAt + ldc);
-        store(c20, c21, beta, c, cAt + 2 * ldc);
-        store(c30, c31, beta, c, cAt + 3 * ldc);
-    }
-
-    /** The 6-row tile, 12 accumulators: AVX-512's 32 registers. */
-    private static void kernel6(int kc, float[] ap, int aAt, float[] bp, int bAt,
-                                float beta, float[] c, int cAt, int ldc) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int ai = aAt, bi = bAt, end = aAt + kc * 6; ai < end; ai += 6, bi += NR) {
-            final FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            final FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector av = FloatVector.broadcast(S, ap[ai]);
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
-        }
-        // Written out rather than through store(): with six calls the JIT stops inlining it, and
-        // an accumulator passed to a method that is not inlined becomes an object, allocated on
-        // every step of the loop (7× slower).
+        // The rows written out rather than through a helper: called six times, the JIT stopped
+        // inlining it, and an accumulator passed to a method that is not inlined becomes an
+        // object, allocated at every step of the loop (7× slower).
         final int r1 = cAt + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
         if (beta == 0f) {
+            // C is not read: it may hold garbage or NaN.
             c00.intoArray(c, cAt);
             c01.intoArray(c, cAt + L);
             c10.intoArray(c, r1);
@@ -421,10 +386,12 @@ public final class Gemm {
             c21.intoArray(c, r2 + L);
             c30.intoArray(c, r3);
             c31.intoArray(c, r3 + L);
-            c40.intoArray(c, r4);
-            c41.intoArray(c, r4 + L);
-            c50.intoArray(c, r5);
-            c51.intoArray(c, r5 + L);
+            if (MR == 6) {
+                c40.intoArray(c, r4);
+                c41.intoArray(c, r4 + L);
+                c50.intoArray(c, r5);
+                c51.intoArray(c, r5 + L);
+            }
         } else {
             c00.add(FloatVector.fromArray(S, c, cAt)).intoArray(c, cAt);
             c01.add(FloatVector.fromArray(S, c, cAt + L)).intoArray(c, cAt + L);
@@ -434,21 +401,12 @@ public final class Gemm {
             c21.add(FloatVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
             c30.add(FloatVector.fromArray(S, c, r3)).intoArray(c, r3);
             c31.add(FloatVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
-            c40.add(FloatVector.fromArray(S, c, r4)).intoArray(c, r4);
-            c41.add(FloatVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
-            c50.add(FloatVector.fromArray(S, c, r5)).intoArray(c, r5);
-            c51.add(FloatVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
-        }
-    }
-
-    /** Writes one tile row, for beta 0 or 1; beta 0 must not read C, which may hold garbage or NaN. */
-    private static void store(FloatVector v0, FloatVector v1, float beta, float[] c, int at) {
-        if (beta == 0f) {
-            v0.intoArray(c, at);
-            v1.intoArray(c, at + L);
-        } else {
-            v0.add(FloatVector.fromArray(S, c, at)).intoArray(c, at);
-            v1.add(FloatVector.fromArray(S, c, at + L)).intoArray(c, at + L);
+            if (MR == 6) {
+                c40.add(FloatVector.fromArray(S, c, r4)).intoArray(c, r4);
+                c41.add(FloatVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
+                c50.add(FloatVector.fromArray(S, c, r5)).intoArray(c, r5);
+                c51.add(FloatVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
+            }
         }
     }
 
