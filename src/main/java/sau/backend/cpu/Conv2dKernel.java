@@ -70,9 +70,10 @@ public final class Conv2dKernel {
      * The budget of forward's sets of small images, twice the other. Forward's columns are read
      * once, by the GEMM's packing, while its weights are read again for every set; where the
      * weights are large (512 channels × 3×3 taps, 9 MiB) larger sets pass over them fewer times:
-     * VGG-16's 512->512@4 forward took 0.83 of the time with 16 images a set instead of 12–13
-     * (Zen 5, 2 threads). Backward-data's columns are the GEMM's output, read and written at every
-     * depth block and then scattered, and there twice the budget made 512->512@2 1.17× slower.
+     * VGG-16's 512->512@4 forward took 0.79 of the time with 16 images a set instead of 12–13
+     * (37.4 → 29.6 ms, Zen 5, 2 threads). Backward-data's columns are the GEMM's output, read
+     * and written at every depth block and then scattered, and there twice the budget made
+     * 512->512@2 1.17× slower.
      */
     static final int FORWARD_COLUMN_BUDGET = 2 * COLUMN_BUDGET;
 
