@@ -69,6 +69,7 @@ public final class PyTorchBaseline {
 
     private static List<Map<String, Object>> run(List<String> script, List<String> benches, List<String> extra, int threads, List<String> options) throws IOException {
         final List<Map<String, Object>> rows = new ArrayList<>();
+        final String coretype = openblasCoretype(System.getenv("OPENBLAS_CORETYPE"), cpuFlags());
         for (String bench : benches) {
             final List<String> command = new ArrayList<>(script);
             command.add(bench);
@@ -76,7 +77,6 @@ public final class PyTorchBaseline {
             command.addAll(options);
             final ProcessBuilder pb = new ProcessBuilder(command);
             pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
-            final String coretype = openblasCoretype(System.getenv("OPENBLAS_CORETYPE"), cpuFlags());
             if (coretype != null) pb.environment().put("OPENBLAS_CORETYPE", coretype);
             pb.redirectError(ProcessBuilder.Redirect.INHERIT);
             final Process p = pb.start();

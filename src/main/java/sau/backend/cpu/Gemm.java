@@ -497,7 +497,6 @@ public final class Gemm {
             final int j0 = q * NR;
             final int from = q == 0 ? left : 0, nr = Math.min(NR, nc - j0);
             final int base = B_AT + q * NR * kc;
-            int p = 0;
             if (transB) {
                 // op(B)[p][j] = B[j][p]: the panel's source rows are read side by side, 8 values
                 // of 8 rows at a time transposed with vector shuffles; the panel is written in order.
@@ -505,17 +504,20 @@ public final class Gemm {
                 // that lie wholly inside are transposed, the columns around them set one at a time.
                 final int lo = Math.min(nr, (from + 7) & ~7), hi = Math.max(lo, nr & ~7);
                 final int first = bOff + (jc + j0) * ldb + pc;
+                int p = 0;
                 for (; p + 8 <= kc; p += 8) {
                     for (int rows = lo; rows < hi; rows += 8) {
                         Transpose8.block(b, first + rows * ldb + p, ldb, dst, base + p * NR + rows, NR);
                     }
                     for (int i = p; i < p + 8 && (lo > 0 || hi < NR); i++) {
-                        packRow(true, b, bOff, ldb, pc + i, jc + j0, from, nr, 0, lo, dst, base + i * NR);
-                        packRow(true, b, bOff, ldb, pc + i, jc + j0, from, nr, hi, NR, dst, base + i * NR);
+                        packTransposed(b, bOff, ldb, pc + i, jc + j0, from, nr, 0, lo, dst, base + i * NR);
+                        packTransposed(b, bOff, ldb, pc + i, jc + j0, from, nr, hi, NR, dst, base + i * NR);
                     }
                 }
+                // The depths the transposes leave: one value at a time.
+                for (; p < kc; p++) packTransposed(b, bOff, ldb, pc + p, jc + j0, from, nr, 0, NR, dst, base + p * NR);
             } else if (from == 0 && nr == NR) {
-                for (; p < kc; p++) {
+                for (int p = 0; p < kc; p++) {
                     final int src = bOff + (pc + p) * ldb + jc + j0;
                     final int d = base + p * NR;
                     FloatVector.fromArray(S, b, src).intoArray(dst, d);
@@ -524,28 +526,24 @@ public final class Gemm {
             } else {
                 // An edge panel: masked loads read only columns [from, nr) and leave zeros elsewhere.
                 final VectorMask<Float> first = columns(0, from, nr), second = columns(L, from, nr);
-                for (; p < kc; p++) {
+                for (int p = 0; p < kc; p++) {
                     final int src = bOff + (pc + p) * ldb + jc + j0;
                     final int d = base + p * NR;
                     FloatVector.fromArray(S, b, src, first).intoArray(dst, d);
                     FloatVector.fromArray(S, b, src + L, second).intoArray(dst, d + L);
                 }
             }
-            // The depths the transposes leave: one value at a time.
-            for (; p < kc; p++) packRow(transB, b, bOff, ldb, pc + p, jc + j0, from, nr, 0, NR, dst, base + p * NR);
         }
     }
 
     /**
-     * Columns {@code [j0, j1)} of depth {@code p} of a panel whose first column is column
-     * {@code col0} of op(B), one value at a time: zero left of {@code from} and from {@code nr} on.
+     * Columns {@code [j0, j1)} of depth {@code p} of a panel of a transposed B whose first column
+     * is column {@code col0} of op(B), one value at a time: op(B)[p][col] = B[col][p], and zero
+     * left of {@code from} and from {@code nr} on.
      */
-    private static void packRow(boolean transB, float[] b, int bOff, int ldb, int p, int col0, int from, int nr,
-                                int j0, int j1, float[] dst, int d) {
-        for (int j = j0; j < j1; j++) {
-            final int col = col0 + j;
-            dst[d + j] = j < from || j >= nr ? 0f : b[transB ? bOff + col * ldb + p : bOff + p * ldb + col];
-        }
+    private static void packTransposed(float[] b, int bOff, int ldb, int p, int col0, int from, int nr,
+                                       int j0, int j1, float[] dst, int d) {
+        for (int j = j0; j < j1; j++) dst[d + j] = j < from || j >= nr ? 0f : b[bOff + (col0 + j) * ldb + p];
     }
 
     /** {@code C = beta·C}, the whole product when k is 0. */
