@@ -125,6 +125,10 @@ public final class Conv2dKernel {
             DepthwiseConvKernel.forward(g, x, xOff, w, wOff, bias, bOff, y, yOff);
             return;
         }
+        if (DenseSmallMaps.fits(g)) {
+            DenseSmallMaps.forward(g, x, xOff, w, wOff, bias, bOff, y, yOff);
+            return;
+        }
         final int sets = imageSets(g, FORWARD_COLUMN_BUDGET);
         final boolean small = smallImages(g);
         final Gemm.PackedA[] packed = packWeights(g, w, wOff, false);
@@ -227,6 +231,10 @@ public final class Conv2dKernel {
             DepthwiseConvKernel.backwardData(g, dy, dyOff, w, wOff, dx, dxOff);
             return;
         }
+        if (DenseSmallMaps.fits(g)) {
+            DenseSmallMaps.backwardData(g, dy, dyOff, w, wOff, dx, dxOff);
+            return;
+        }
         final int sets = imageSets(g, COLUMN_BUDGET);
         final boolean small = smallImages(g);
         final Gemm.PackedA[] packed = packWeights(g, w, wOff, true);
@@ -315,6 +323,10 @@ public final class Conv2dKernel {
     public static void backwardWeight(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
         if (g.isDepthwise()) {
             DepthwiseConvKernel.backwardWeight(g, x, xOff, dy, dyOff, dw, dwOff);
+            return;
+        }
+        if (DenseSmallMaps.fits(g)) {
+            DenseSmallMaps.backwardWeight(g, x, xOff, dy, dyOff, dw, dwOff);
             return;
         }
         final int length = g.weightLength(), totalRows = g.batch() * g.outH();

@@ -54,7 +54,12 @@ class Conv2dKernelTest {
             ConvGeometry.of(2, 3, 17, 17, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1),   // rows of 17: GEMM panels of 16 pixels straddle rows, the last one partial
             ConvGeometry.of(3, 3, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // small 8×8 maps: a row is one load with 8-float vectors, half a vector with 16
             ConvGeometry.of(3, 5, 4, 4, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // small 4×4 maps: half a vector with 8-float vectors, a quarter with 16
-            ConvGeometry.of(5, 3, 2, 2, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // small 2×2 maps: a quarter of a vector with 8-float vectors
+            ConvGeometry.of(5, 3, 2, 2, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // 2×2 maps, 3×3 kernel: a dense layer (DenseSmallMaps)
+            ConvGeometry.of(5, 4, 2, 2, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2),     // 2×2 maps in two groups: im2col, a quarter of a vector with 8-float vectors
+            ConvGeometry.of(3, 4, 1, 1, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // 1×1 maps: dense, only the centre tap links a pair
+            ConvGeometry.of(2, 3, 2, 2, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1),     // 2×2 at stride 2: one output pixel reading all four, dense
+            ConvGeometry.of(2, 3, 1, 3, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // a 1×3 map: dense, pairs two apart linked by no tap
+            ConvGeometry.of(2, 3, 2, 2, 4, 3, 3, 1, 1, 2, 2, 2, 2, 1),     // 2×2 dilated by 2: dense, some taps only ever read padding
             ConvGeometry.of(2, 3, 6, 16, 4, 3, 3, 1, 1, 1, 2, 1, 2, 1),    // small maps with rows of 16, dilated in width: two loads a row
             ConvGeometry.of(2, 4, 16, 16, 6, 3, 3, 1, 1, 1, 1, 1, 1, 2));  // two groups, each packed from its own channels
 
@@ -72,6 +77,21 @@ class Conv2dKernelTest {
         // At stride 2 a vector must hold whole output rows: rows of 16 do with 16-float vectors only.
         assertEquals(L % 16 == 0, DepthwiseSmallMaps.fits(ConvGeometry.of(2, 58, 32, 32, 58, 3, 3, 2, 2, 1, 1, 1, 1, 58)), "stride 2 with rows of 16");
         assertFalse(DepthwiseSmallMaps.fits(ConvGeometry.of(2, 24, 17, 17, 24, 3, 3, 1, 1, 1, 1, 1, 1, 24)), "rows of 17");
+    }
+
+    @Test
+    void vggsTwoByTwoMapsAreDenseLayers() {
+        // The CASES above reach DenseSmallMaps only if these shapes do.
+        assertTrue(DenseSmallMaps.fits(ConvGeometry.of(2, 512, 2, 2, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "VGG-16's 2×2 maps");
+        assertTrue(DenseSmallMaps.fits(ConvGeometry.of(3, 4, 1, 1, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "1×1 maps");
+        assertTrue(DenseSmallMaps.fits(ConvGeometry.of(2, 3, 1, 3, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "1×3 maps");
+        assertFalse(DenseSmallMaps.fits(ConvGeometry.of(2, 512, 4, 4, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "4×4 maps: 16 input pixels, more than the 9 taps");
+        assertFalse(DenseSmallMaps.fits(ConvGeometry.of(2, 3, 2, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "2×4 maps: M four times the weights");
+        assertFalse(DenseSmallMaps.fits(ConvGeometry.of(5, 4, 2, 2, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2)), "two groups");
+        assertFalse(DenseSmallMaps.fits(ConvGeometry.of(2, 3, 2, 2, 4, 1, 1, 1, 1, 0, 0, 1, 1, 1)), "pointwise: 4 input pixels, more than its one tap");
+        // Output (0, 0) of a 2×2 map reads input (1, 1) through the bottom-right tap, and nothing links pixels two apart.
+        assertEquals(8, DenseSmallMaps.tapOf(ConvGeometry.of(1, 1, 2, 2, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1))[3]);
+        assertEquals(-1, DenseSmallMaps.tapOf(ConvGeometry.of(1, 1, 1, 3, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1))[2]);
     }
 
     @Test
