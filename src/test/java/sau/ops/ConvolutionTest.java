@@ -51,6 +51,8 @@ class ConvolutionTest {
         CHECK.check(t -> Convolution.conv2d(t[0], t[1], null, p(1, 1), p(2, 2), p(2, 2), 1), randn(2, 3, 5, 5), randn(2, 3, 3, 3));
         CHECK.check(t -> Convolution.conv2d(t[0], t[1], t[2], p(2, 2), p(1, 1), p(1, 1), 3), randn(2, 3, 6, 5), randn(3, 1, 3, 3), randn(3));
         CHECK.check(t -> Convolution.conv2d(t[0], t[1], t[2], p(1, 1), p(0, 0), p(1, 1), 1), randn(2, 3, 4, 3), randn(5, 3, 1, 1), randn(5));
+        // 2×2 maps under a 3×3 kernel: computed as a dense layer (DenseSmallMaps)
+        CHECK.check(t -> Convolution.conv2d(t[0], t[1], t[2], p(1, 1), p(1, 1), p(1, 1), 1), randn(3, 3, 2, 2), randn(4, 3, 3, 3), randn(4));
     }
 
     @Test
