@@ -23,7 +23,8 @@ import jdk.incubator.vector.VectorSpecies;
  * and {@code dcols = Wᵀ·dY}, and col2im carries {@code dcols} back onto the pixels that im2col
  * copied. Depthwise convolutions (one 3×3 filter per channel) make GEMMs with one row, which
  * waste the register tile, so they go to the direct vectorised {@link DepthwiseConvKernel}
- * instead.
+ * instead; and maps with fewer pixels than the kernel has taps (VGG-16's 2×2 maps under 3×3
+ * kernels), where most of im2col's multiply-adds would read padding, to {@link DenseSmallMaps}.
  *
  * <p><b>Several images per GEMM.</b> Done image by image, forward and backward-data would run
  * one GEMM per image, and deep layers have tiny planes (4×4 or 2×2 pixels on 32×32 inputs)
