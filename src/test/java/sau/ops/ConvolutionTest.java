@@ -53,6 +53,8 @@ class ConvolutionTest {
         CHECK.check(t -> Convolution.conv2d(t[0], t[1], t[2], p(1, 1), p(0, 0), p(1, 1), 1), randn(2, 3, 4, 3), randn(5, 3, 1, 1), randn(5));
         // 2×2 maps under a 3×3 kernel: computed as a dense layer (DenseSmallMaps)
         CHECK.check(t -> Convolution.conv2d(t[0], t[1], t[2], p(1, 1), p(1, 1), p(1, 1), 1), randn(3, 3, 2, 2), randn(4, 3, 3, 3), randn(4));
+        // 4×4 maps: forward and backward-data one GEMM per tap and row (TapwiseSmallMaps)
+        CHECK.check(t -> Convolution.conv2d(t[0], t[1], t[2], p(1, 1), p(1, 1), p(1, 1), 1), randn(2, 3, 4, 4), randn(4, 3, 3, 3), randn(4));
     }
 
     @Test

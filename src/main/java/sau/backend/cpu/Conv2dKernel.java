@@ -130,6 +130,10 @@ public final class Conv2dKernel {
             DenseSmallMaps.forward(g, x, xOff, w, wOff, bias, bOff, y, yOff);
             return;
         }
+        if (TapwiseSmallMaps.fits(g)) {
+            TapwiseSmallMaps.forward(g, x, xOff, w, wOff, bias, bOff, y, yOff);
+            return;
+        }
         final int sets = imageSets(g, FORWARD_COLUMN_BUDGET);
         final boolean small = smallImages(g);
         final Gemm.PackedA[] packed = packWeights(g, w, wOff, false);
@@ -234,6 +238,10 @@ public final class Conv2dKernel {
         }
         if (DenseSmallMaps.fits(g)) {
             DenseSmallMaps.backwardData(g, dy, dyOff, w, wOff, dx, dxOff);
+            return;
+        }
+        if (TapwiseSmallMaps.fits(g)) {
+            TapwiseSmallMaps.backwardData(g, dy, dyOff, w, wOff, dx, dxOff);
             return;
         }
         final int sets = imageSets(g, COLUMN_BUDGET);

@@ -53,7 +53,9 @@ class Conv2dKernelTest {
             ConvGeometry.of(1, 2, 16, 16, 3, 3, 3, 1, 1, 20, 20, 20, 20, 1), // dilation 20: the outer taps see only padding
             ConvGeometry.of(2, 3, 17, 17, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1),   // rows of 17: GEMM panels of 16 pixels straddle rows, the last one partial
             ConvGeometry.of(3, 3, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // small 8×8 maps: a row is one load with 8-float vectors, half a vector with 16
-            ConvGeometry.of(3, 5, 4, 4, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // small 4×4 maps: half a vector with 8-float vectors, a quarter with 16
+            ConvGeometry.of(3, 5, 4, 4, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // 4×4 maps: forward and backward-data tap by tap (TapwiseSmallMaps), backward-weights im2col
+            ConvGeometry.of(3, 6, 4, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2),     // 4×4 maps in two groups: im2col, half a vector with 8-float vectors, a quarter with 16
+            ConvGeometry.of(2, 3, 5, 3, 4, 3, 5, 1, 1, 2, 1, 2, 1, 1),     // tap by tap: rectangular kernel and map, dilated rows, taps that reach no output
             ConvGeometry.of(5, 3, 2, 2, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // 2×2 maps, 3×3 kernel: a dense layer (DenseSmallMaps)
             ConvGeometry.of(5, 4, 2, 2, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2),     // 2×2 maps in two groups: im2col, a quarter of a vector with 8-float vectors
             ConvGeometry.of(3, 4, 1, 1, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // 1×1 maps: dense, only the centre tap links a pair
@@ -92,6 +94,21 @@ class Conv2dKernelTest {
         // Output (0, 0) of a 2×2 map reads input (1, 1) through the bottom-right tap, and nothing links pixels two apart.
         assertEquals(8, DenseSmallMaps.tapOf(ConvGeometry.of(1, 1, 2, 2, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1))[3]);
         assertEquals(-1, DenseSmallMaps.tapOf(ConvGeometry.of(1, 1, 1, 3, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1))[2]);
+    }
+
+    @Test
+    void vggsFourByFourMapsGoTapByTap() {
+        // The CASES above reach TapwiseSmallMaps only if these shapes do.
+        assertTrue(TapwiseSmallMaps.fits(ConvGeometry.of(2, 512, 4, 4, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "VGG-16's 4×4 maps");
+        assertTrue(TapwiseSmallMaps.fits(ConvGeometry.of(3, 5, 4, 4, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1)));
+        assertTrue(TapwiseSmallMaps.fits(ConvGeometry.of(2, 3, 5, 3, 4, 3, 5, 1, 1, 2, 1, 2, 1, 1)));
+        assertTrue(TapwiseSmallMaps.fits(ConvGeometry.of(2, 3, 3, 3, 4, 3, 3, 1, 1, 6, 6, 6, 6, 1)), "dilation 6: only the centre tap reads the image");
+        assertFalse(TapwiseSmallMaps.fits(ConvGeometry.of(2, 256, 8, 8, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "8×8 maps: 16% of the taps read padding");
+        assertFalse(TapwiseSmallMaps.fits(ConvGeometry.of(2, 512, 2, 2, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "2×2 maps are dense layers");
+        assertFalse(TapwiseSmallMaps.fits(ConvGeometry.of(3, 6, 4, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2)), "two groups");
+        assertFalse(TapwiseSmallMaps.fits(ConvGeometry.of(2, 3, 7, 7, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1)), "stride 2");
+        // 4×4 with padding 1: each axis has taps reaching 3, 4 and 3 outputs, so 10·10 of the 9·16 pairs read the image.
+        assertEquals(100, TapwiseSmallMaps.reached(ConvGeometry.of(1, 1, 4, 4, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1)));
     }
 
     @Test

@@ -1,0 +1,207 @@
+package sau.backend.cpu;
+
+import java.util.Arrays;
+
+/**
+ * Forward and backward-data of a stride-1 convolution on small maps, one GEMM per tap and output
+ * row, so that no multiply-add reads padding: VGG-16's 4×4 maps under 3×3 kernels.
+ *
+ * <p>im2col makes a column of {@code C·kh·kw} values for every output pixel, zeros included where
+ * a tap reads padding; on a 4×4 map with padding 1 that is 44 of every 144 taps, and the GEMM
+ * multiplies them all. Here the sum over taps is taken outside the GEMMs. Tap (ki, kj) adds
+ * {@code W_t · x} to every output pixel it reaches, where {@code W_t = w[·, ·, ki, kj]} is a
+ * {@code K × C} matrix: output row oh reads input row {@code oh − padH + ki·dilationH}, and at
+ * stride 1 the output columns it reaches in that row read consecutive input columns. With a set
+ * of images laid out pixel-major ({@code [channel][pixel][image]}), those outputs and those inputs
+ * are each one contiguous run of columns, so each (tap, output row) is one GEMM:
+ *
+ * <pre>
+ *   forward        Y[:, run of row oh]  += W_t  · X[:, run of row oh − padH + ki·dilationH, shifted by kj·dilationW − padW]
+ *   backward-data  dX[:, the same input run] += W_tᵀ · dY[:, run of row oh]
+ * </pre>
+ *
+ * <p>Backward-data follows from forward: the gradient of {@code Y_run += W_t·X_run} with respect to
+ * {@code X_run} is {@code W_tᵀ·dY_run}, added up over every (tap, row) that read the pixel. Each
+ * output sums its taps in tap order, each tap's product over the channels in the GEMM's order,
+ * whatever the set of images or the thread, so the results do not depend on the thread count;
+ * they differ from im2col's by rounding. Backward-weights keeps im2col: its GEMMs sum over the
+ * batch, and the zeros cost it the same share, but they fall out of a single product there.
+ */
+final class TapwiseSmallMaps {
+
+    /** Floats in one set's pixel-major input or output: 4 MiB, as {@link Conv2dKernel#COLUMN_BUDGET}. */
+    private static final int SET_BUDGET = Conv2dKernel.COLUMN_BUDGET;
+
+    /** Per-thread buffers that only grow: a set's input and output, pixel-major, and the weights split by tap. */
+    private static final class Scratch {
+        float[] in = new float[0];
+        float[] out = new float[0];
+        float[] byTap = new float[0];
+        final float[][] packed = new float[64][];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private TapwiseSmallMaps() {}
+
+    /**
+     * Whether {@code g} takes this path: stride 1, one group, a small map (fewer output pixels than
+     * {@link Conv2dKernel#GEMM_COLUMNS}, the maps that im2col puts several images in one GEMM
+     * for), and at least a quarter of im2col's multiply-adds reading padding.
+     */
+    static boolean fits(ConvGeometry g) {
+        final int taps = g.kernelH() * g.kernelW();
+        return g.groups() == 1 && g.strideH() == 1 && g.strideW() == 1 && taps > 1 && taps <= 64
+                && g.outPlane() < Conv2dKernel.GEMM_COLUMNS && !DenseSmallMaps.fits(g)
+                && 4L * reached(g) <= 3L * taps * g.outPlane();
+    }
+
+    /** The (tap, output pixel) pairs that read the image, not padding. */
+    static long reached(ConvGeometry g) {
+        long pairs = 0;
+        for (int ki = 0; ki < g.kernelH(); ki++) {
+            for (int kj = 0; kj < g.kernelW(); kj++) {
+                final Run rows = Run.of(g.outH(), g.inH(), ki * g.dilationH() - g.padH());
+                final Run cols = Run.of(g.outW(), g.inW(), kj * g.dilationW() - g.padW());
+                pairs += (long) rows.length() * cols.length();
+            }
+        }
+        return pairs;
+    }
+
+    /**
+     * The outputs {@code [first, first + length)} of one axis whose input {@code o + shift} lies in
+     * {@code [0, in)}: a tap reaches a run of consecutive outputs at stride 1.
+     */
+    private record Run(int first, int length) {
+        static Run of(int out, int in, int shift) {
+            final int first = Math.max(0, -shift), end = Math.min(out, in - shift);
+            return new Run(first, Math.max(0, end - first));
+        }
+    }
+
+    /** {@code y = conv(x, w) + bias}, as {@link Conv2dKernel#forward}. */
+    static void forward(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff, float[] y, int yOff) {
+        final Gemm.PackedA[] byTap = packByTap(g, w, wOff, false);
+        final int outC = g.outChannels(), inC = g.inChannels(), inPlane = g.inPlane(), outPlane = g.outPlane();
+        final int sets = sets(g);
+        Parallel.forChunks(sets, set -> {
+            final int n0 = Parallel.chunkStart(g.batch(), sets, set), n1 = Parallel.chunkStart(g.batch(), sets, set + 1), count = n1 - n0;
+            final Scratch s = SCRATCH.get();
+            final float[] in = s.in = grow(s.in, inC * inPlane * count), out = s.out = grow(s.out, outC * outPlane * count);
+            pixelMajor(x, xOff, inC, inPlane, n0, n1, in, true);
+            Arrays.fill(out, 0, outC * outPlane * count, 0f);
+            forEachRun(g, (tap, inAt, outAt, pixels) -> Gemm.gemm(byTap[tap], false, pixels * count, in, inAt * count, inPlane * count,
+                    1f, out, outAt * count, outPlane * count));
+            pixelMajor(y, yOff, outC, outPlane, n0, n1, out, false);
+            if (bias != null) Conv2dKernel.addBias(y, yOff + n0 * outC * outPlane, count, outC, outPlane, bias, bOff);
+        });
+    }
+
+    /** dL/dx from dL/dy (into {@code dx}, overwritten), as {@link Conv2dKernel#backwardData}. */
+    static void backwardData(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
+        final Gemm.PackedA[] byTap = packByTap(g, w, wOff, true);
+        final int outC = g.outChannels(), inC = g.inChannels(), inPlane = g.inPlane(), outPlane = g.outPlane();
+        final int sets = sets(g);
+        Parallel.forChunks(sets, set -> {
+            final int n0 = Parallel.chunkStart(g.batch(), sets, set), n1 = Parallel.chunkStart(g.batch(), sets, set + 1), count = n1 - n0;
+            final Scratch s = SCRATCH.get();
+            final float[] grad = s.out = grow(s.out, outC * outPlane * count), in = s.in = grow(s.in, inC * inPlane * count);
+            pixelMajor(dy, dyOff, outC, outPlane, n0, n1, grad, true);
+            Arrays.fill(in, 0, inC * inPlane * count, 0f);
+            forEachRun(g, (tap, inAt, outAt, pixels) -> Gemm.gemm(byTap[tap], false, pixels * count, grad, outAt * count, outPlane * count,
+                    1f, in, inAt * count, inPlane * count));
+            pixelMajor(dx, dxOff, inC, inPlane, n0, n1, in, false);
+        });
+    }
+
+    /** One GEMM's worth: tap {@code tap} maps the input pixels from {@code inAt} to the output pixels from {@code outAt}, {@code pixels} of each. */
+    @FunctionalInterface
+    private interface RunBody {
+        void run(int tap, int inAt, int outAt, int pixels);
+    }
+
+    /** Every (tap, output row) that reads the image, in tap order, then row order. */
+    private static void forEachRun(ConvGeometry g, RunBody body) {
+        for (int ki = 0; ki < g.kernelH(); ki++) {
+            final int rowShift = ki * g.dilationH() - g.padH();
+            final Run rows = Run.of(g.outH(), g.inH(), rowShift);
+            for (int kj = 0; kj < g.kernelW(); kj++) {
+                final int colShift = kj * g.dilationW() - g.padW();
+                final Run cols = Run.of(g.outW(), g.inW(), colShift);
+                if (cols.length() == 0) continue;
+                for (int oh = rows.first(); oh < rows.first() + rows.length(); oh++) {
+                    final int outAt = oh * g.outW() + cols.first();
+                    final int inAt = (oh + rowShift) * g.inW() + cols.first() + colShift;
+                    body.run(ki * g.kernelW() + kj, inAt, outAt, cols.length());
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code W_t} of every tap, packed: {@code K × C} for forward, {@code C × K} (transposed) for
+     * backward-data. The taps are first copied out of w, where a tap's values lie {@code kh·kw}
+     * apart, into one {@code K × C} matrix each.
+     */
+    private static Gemm.PackedA[] packByTap(ConvGeometry g, float[] w, int wOff, boolean transposed) {
+        final int outC = g.outChannels(), inC = g.inChannels(), taps = g.kernelH() * g.kernelW(), size = outC * inC;
+        final Scratch s = SCRATCH.get();
+        final float[] byTap = s.byTap = grow(s.byTap, taps * size);
+        Parallel.forRange(outC, Math.max(1, (1 << 15) / (inC * taps)), (k0, k1) -> {
+            for (int k = k0; k < k1; k++) {
+                for (int c = 0; c < inC; c++) {
+                    final int from = wOff + (k * inC + c) * taps, to = k * inC + c;
+                    for (int t = 0; t < taps; t++) byTap[t * size + to] = w[from + t];
+                }
+            }
+        });
+        final Gemm.PackedA[] packed = new Gemm.PackedA[taps];
+        for (int t = 0; t < taps; t++) {
+            packed[t] = transposed ? Gemm.pack(true, inC, outC, byTap, t * size, inC, s.packed[t])
+                    : Gemm.pack(false, outC, inC, byTap, t * size, inC, s.packed[t]);
+            s.packed[t] = packed[t].data();
+        }
+        return packed;
+    }
+
+    /**
+     * How many sets of consecutive images: as large as the budget allows, so that each GEMM has many
+     * columns (a tap's run of pixels times the set's images), and at least one per thread, a
+     * multiple of the threads. Depends on the sizes and the thread count only; the results do not
+     * depend on it.
+     */
+    private static int sets(ConvGeometry g) {
+        final int batch = g.batch(), threads = Parallel.threads();
+        if (batch == 0) return 0;
+        final int perImage = Math.max(g.inChannels() * g.inPlane(), g.outChannels() * g.outPlane());
+        final int perSet = Math.max(1, Math.min(SET_BUDGET / perImage, ceilDiv(batch, threads)));
+        return Math.min(batch, ceilDiv(ceilDiv(batch, perSet), threads) * threads);
+    }
+
+    /**
+     * Images {@code [n0, n1)} of an NCHW array between their NCHW layout and the pixel-major
+     * {@code [channel][pixel][image]} of a set: {@code into} copies from the images into
+     * {@code matrix}, otherwise back (overwriting the images).
+     */
+    private static void pixelMajor(float[] images, int off, int channels, int plane, int n0, int n1, float[] matrix, boolean into) {
+        final int count = n1 - n0;
+        for (int c = 0; c < channels; c++) {
+            for (int n = n0; n < n1; n++) {
+                final int image = off + (n * channels + c) * plane, at = c * plane * count + (n - n0);
+                for (int p = 0; p < plane; p++) {
+                    if (into) matrix[at + p * count] = images[image + p];
+                    else images[image + p] = matrix[at + p * count];
+                }
+            }
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static float[] grow(float[] buffer, int size) {
+        return buffer.length >= size ? buffer : new float[size];
+    }
+}
