@@ -338,6 +338,10 @@ public final class Conv2dKernel {
             DenseSmallMaps.backwardWeight(g, x, xOff, dy, dyOff, dw, dwOff);
             return;
         }
+        if (TapwiseSmallMaps.fits(g)) {
+            TapwiseSmallMaps.backwardWeight(g, x, xOff, dy, dyOff, dw, dwOff);
+            return;
+        }
         final int length = g.weightLength(), totalRows = g.batch() * g.outH();
         if (totalRows == 0) {
             Arrays.fill(dw, dwOff, dwOff + length, 0f);

@@ -3,8 +3,8 @@ package sau.backend.cpu;
 import java.util.Arrays;
 
 /**
- * Forward and backward-data of a stride-1 convolution on small maps, one GEMM per tap and output
- * row, so that no multiply-add reads padding: VGG-16's 4×4 maps under 3×3 kernels.
+ * A stride-1 convolution on small maps, one GEMM per tap and output row in each of its three
+ * passes, so that no multiply-add reads padding: VGG-16's 4×4 maps under 3×3 kernels.
  *
  * <p>im2col makes a column of {@code C·kh·kw} values for every output pixel, zeros included where
  * a tap reads padding; on a 4×4 map with padding 1 that is 44 of every 144 taps, and the GEMM
@@ -24,8 +24,8 @@ import java.util.Arrays;
  * {@code X_run} is {@code W_tᵀ·dY_run}, added up over every (tap, row) that read the pixel. Each
  * output sums its taps in tap order, each tap's product over the channels in the GEMM's order,
  * whatever the set of images or the thread, so the results do not depend on the thread count;
- * they differ from im2col's by rounding. Backward-weights keeps im2col: its GEMMs sum over the
- * batch, and the zeros cost it the same share, but they fall out of a single product there.
+ * they differ from im2col's by rounding. Backward-weights is the same walk once more:
+ * {@code dW_t += dY_run · X_runᵀ} for every (tap, row), summed over the batch.
  */
 final class TapwiseSmallMaps {
 
@@ -113,6 +113,57 @@ final class TapwiseSmallMaps {
                     1f, in, inAt * count, inPlane * count));
             pixelMajor(dx, dxOff, inC, inPlane, n0, n1, in, false);
         });
+    }
+
+    /**
+     * dL/dw (into {@code dw}, overwritten): {@code dW_t = Σ over (tap t, row) runs of dY_run · X_runᵀ},
+     * summed over the batch in {@link Conv2dKernel#WEIGHT_PARTS} parts of consecutive images, each
+     * by one thread into its own partial, the parts added in order: as many parts whatever the
+     * number of threads, so the same bits on any.
+     */
+    static void backwardWeight(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
+        final int outC = g.outChannels(), inC = g.inChannels(), taps = g.kernelH() * g.kernelW(), size = outC * inC;
+        final int parts = Math.min(Conv2dKernel.WEIGHT_PARTS, g.batch());
+        if (parts == 0) {
+            Arrays.fill(dw, dwOff, dwOff + taps * size, 0f);
+            return;
+        }
+        final Scratch own = SCRATCH.get();
+        final float[] partials = own.byTap = grow(own.byTap, parts * taps * size);
+        Parallel.forRange(parts, 1, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                weightPart(g, x, xOff, dy, dyOff, Parallel.chunkStart(g.batch(), parts, p), Parallel.chunkStart(g.batch(), parts, p + 1), partials, p * taps * size);
+            }
+        });
+        // dw[k, c, t] = Σ_parts partial[t][k][c], the parts in order.
+        Parallel.forRange(outC, Math.max(1, (1 << 15) / (inC * taps * parts)), (k0, k1) -> {
+            for (int k = k0; k < k1; k++) {
+                for (int c = 0; c < inC; c++) {
+                    for (int t = 0; t < taps; t++) {
+                        final int entry = t * size + k * inC + c;
+                        float sum = partials[entry];
+                        for (int p = 1; p < parts; p++) sum += partials[p * taps * size + entry];
+                        dw[dwOff + (k * inC + c) * taps + t] = sum;
+                    }
+                }
+            }
+        });
+    }
+
+    /** The weight gradient of images {@code [n0, n1)}, tap by tap ({@code [tap][k][c]}), into {@code partial[at...]} (overwritten), on this thread. */
+    private static void weightPart(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, int n0, int n1, float[] partial, int at) {
+        final int outC = g.outChannels(), inC = g.inChannels(), inPlane = g.inPlane(), outPlane = g.outPlane(), size = outC * inC;
+        Arrays.fill(partial, at, at + g.kernelH() * g.kernelW() * size, 0f);
+        final int perSet = Math.max(1, SET_BUDGET / Math.max(inC * inPlane, outC * outPlane));
+        final Scratch s = SCRATCH.get();
+        for (int m0 = n0; m0 < n1; m0 += perSet) {
+            final int m1 = Math.min(n1, m0 + perSet), count = m1 - m0;
+            final float[] in = s.in = grow(s.in, inC * inPlane * count), grad = s.out = grow(s.out, outC * outPlane * count);
+            pixelMajor(x, xOff, inC, inPlane, m0, m1, in, true);
+            pixelMajor(dy, dyOff, outC, outPlane, m0, m1, grad, true);
+            forEachRun(g, (tap, inAt, outAt, pixels) -> Gemm.gemm(false, true, outC, inC, pixels * count, grad, outAt * count, outPlane * count,
+                    in, inAt * count, inPlane * count, 1f, partial, at + tap * size, inC));
+        }
     }
 
     /** One GEMM's worth: tap {@code tap} maps the input pixels from {@code inAt} to the output pixels from {@code outAt}, {@code pixels} of each. */
