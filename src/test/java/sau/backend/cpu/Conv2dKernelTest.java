@@ -178,8 +178,10 @@ class Conv2dKernelTest {
         final ConvGeometry depthwise = ConvGeometry.of(4, 24, 17, 17, 24, 3, 3, 2, 2, 1, 1, 1, 1, 24);
         final ConvGeometry depthwiseSmall = ConvGeometry.of(16, 24, 4, 4, 24, 3, 3, 1, 1, 1, 1, 1, 1, 24);
         final ConvGeometry depthwiseSmallStrided = ConvGeometry.of(16, 24, 8, 8, 24, 3, 3, 2, 2, 1, 1, 1, 1, 24);
+        final ConvGeometry tapwise = ConvGeometry.of(11, 12, 4, 4, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        final ConvGeometry denseLayer = ConvGeometry.of(11, 12, 2, 2, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1);
         try {
-            for (ConvGeometry g : List.of(dense, depthwise, depthwiseSmall, depthwiseSmallStrided)) {
+            for (ConvGeometry g : List.of(dense, depthwise, depthwiseSmall, depthwiseSmallStrided, tapwise, denseLayer)) {
                 final SplittableRandom r = new SplittableRandom(9);
                 final float[] x = random(r, g.inputLength()), dy = random(r, g.outputLength());
                 final float[][] dw = new float[3][g.weightLength()], db = new float[3][g.outChannels()];
