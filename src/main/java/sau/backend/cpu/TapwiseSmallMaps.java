@@ -82,36 +82,34 @@ final class TapwiseSmallMaps {
 
     /** {@code y = conv(x, w) + bias}, as {@link Conv2dKernel#forward}. */
     static void forward(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff, float[] y, int yOff) {
-        final Gemm.PackedA[] byTap = packByTap(g, w, wOff, false);
-        final int outC = g.outChannels(), inC = g.inChannels(), inPlane = g.inPlane(), outPlane = g.outPlane();
-        final int sets = sets(g);
-        Parallel.forChunks(sets, set -> {
-            final int n0 = Parallel.chunkStart(g.batch(), sets, set), n1 = Parallel.chunkStart(g.batch(), sets, set + 1), count = n1 - n0;
-            final Scratch s = SCRATCH.get();
-            final float[] in = s.in = grow(s.in, inC * inPlane * count), out = s.out = grow(s.out, outC * outPlane * count);
-            pixelMajor(x, xOff, inC, inPlane, n0, n1, in, true);
-            Arrays.fill(out, 0, outC * outPlane * count, 0f);
-            forEachRun(g, (tap, inAt, outAt, pixels) -> Gemm.gemm(byTap[tap], false, pixels * count, in, inAt * count, inPlane * count,
-                    1f, out, outAt * count, outPlane * count));
-            pixelMajor(y, yOff, outC, outPlane, n0, n1, out, false);
-            if (bias != null) Conv2dKernel.addBias(y, yOff + n0 * outC * outPlane, count, outC, outPlane, bias, bOff);
-        });
+        throughTaps(g, packByTap(g, w, wOff, false), true, x, xOff, y, yOff, bias, bOff);
     }
 
     /** dL/dx from dL/dy (into {@code dx}, overwritten), as {@link Conv2dKernel#backwardData}. */
     static void backwardData(ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
-        final Gemm.PackedA[] byTap = packByTap(g, w, wOff, true);
-        final int outC = g.outChannels(), inC = g.inChannels(), inPlane = g.inPlane(), outPlane = g.outPlane();
+        throughTaps(g, packByTap(g, w, wOff, true), false, dy, dyOff, dx, dxOff, null, 0);
+    }
+
+    /**
+     * Forward (x to y through {@code W_t}) or backward-data (dy to dx through {@code W_tᵀ}), a set
+     * of images at a time: the set's source planes pixel-major, every run's product added into
+     * the destination's, which then overwrites the destination images (with the bias added).
+     */
+    private static void throughTaps(ConvGeometry g, Gemm.PackedA[] byTap, boolean forward, float[] src, int srcOff, float[] dst, int dstOff,
+                                    float[] bias, int bOff) {
+        final int srcC = forward ? g.inChannels() : g.outChannels(), srcPlane = forward ? g.inPlane() : g.outPlane();
+        final int dstC = forward ? g.outChannels() : g.inChannels(), dstPlane = forward ? g.outPlane() : g.inPlane();
         final int sets = sets(g);
         Parallel.forChunks(sets, set -> {
             final int n0 = Parallel.chunkStart(g.batch(), sets, set), n1 = Parallel.chunkStart(g.batch(), sets, set + 1), count = n1 - n0;
             final Scratch s = SCRATCH.get();
-            final float[] grad = s.out = grow(s.out, outC * outPlane * count), in = s.in = grow(s.in, inC * inPlane * count);
-            pixelMajor(dy, dyOff, outC, outPlane, n0, n1, grad, true);
-            Arrays.fill(in, 0, inC * inPlane * count, 0f);
-            forEachRun(g, (tap, inAt, outAt, pixels) -> Gemm.gemm(byTap[tap], false, pixels * count, grad, outAt * count, outPlane * count,
-                    1f, in, inAt * count, inPlane * count));
-            pixelMajor(dx, dxOff, inC, inPlane, n0, n1, in, false);
+            final float[] from = s.in = grow(s.in, srcC * srcPlane * count), to = s.out = grow(s.out, dstC * dstPlane * count);
+            pixelMajor(src, srcOff, srcC, srcPlane, n0, n1, from, true);
+            Arrays.fill(to, 0, dstC * dstPlane * count, 0f);
+            forEachRun(g, (tap, inAt, outAt, pixels) -> Gemm.gemm(byTap[tap], false, pixels * count, from, (forward ? inAt : outAt) * count,
+                    srcPlane * count, 1f, to, (forward ? outAt : inAt) * count, dstPlane * count));
+            pixelMajor(dst, dstOff, dstC, dstPlane, n0, n1, to, false);
+            if (bias != null) Conv2dKernel.addBias(dst, dstOff + n0 * dstC * dstPlane, count, dstC, dstPlane, bias, bOff);
         });
     }
 
