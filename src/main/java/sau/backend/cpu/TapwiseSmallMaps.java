@@ -115,53 +115,36 @@ final class TapwiseSmallMaps {
 
     /**
      * dL/dw (into {@code dw}, overwritten): {@code dW_t = Σ over (tap t, row) runs of dY_run · X_runᵀ},
-     * summed over the batch in {@link Conv2dKernel#WEIGHT_PARTS} parts of consecutive images, each
-     * by one thread into its own partial, the parts added in order: as many parts whatever the
-     * number of threads, so the same bits on any.
+     * over the batch in sets of consecutive images taken in order. Unlike forward's, these GEMMs
+     * all add into the same {@code K × C} slices, so the sets run one after the other and
+     * {@link Gemm} splits each product over the threads; the sets depend on the sizes only, so the
+     * result is the same bits on any number of threads. Large sets matter here: each GEMM reads and
+     * writes its tap's whole slice for the set's columns, and with the batch in four parts of 32
+     * images, one per thread, VGG-16's 512->512@4 took 27–28 ms instead of 20.
      */
     static void backwardWeight(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
-        final int outC = g.outChannels(), inC = g.inChannels(), taps = g.kernelH() * g.kernelW(), size = outC * inC;
-        final int parts = Math.min(Conv2dKernel.WEIGHT_PARTS, g.batch());
-        if (parts == 0) {
-            Arrays.fill(dw, dwOff, dwOff + taps * size, 0f);
-            return;
+        final int outC = g.outChannels(), inC = g.inChannels(), inPlane = g.inPlane(), outPlane = g.outPlane();
+        final int taps = g.kernelH() * g.kernelW(), size = outC * inC;
+        final Scratch s = SCRATCH.get();
+        final float[] byTap = s.byTap = grow(s.byTap, taps * size);
+        Arrays.fill(byTap, 0, taps * size, 0f);
+        final int perSet = Math.max(1, SET_BUDGET / Math.max(inC * inPlane, outC * outPlane));
+        for (int n0 = 0; n0 < g.batch(); n0 += perSet) {
+            final int n1 = Math.min(g.batch(), n0 + perSet), count = n1 - n0;
+            final float[] in = s.in = grow(s.in, inC * inPlane * count), grad = s.out = grow(s.out, outC * outPlane * count);
+            pixelMajor(x, xOff, inC, inPlane, n0, n1, in, true);
+            pixelMajor(dy, dyOff, outC, outPlane, n0, n1, grad, true);
+            forEachRun(g, (tap, inAt, outAt, pixels) -> Gemm.gemm(false, true, outC, inC, pixels * count, grad, outAt * count, outPlane * count,
+                    in, inAt * count, inPlane * count, 1f, byTap, tap * size, inC));
         }
-        final Scratch own = SCRATCH.get();
-        final float[] partials = own.byTap = grow(own.byTap, parts * taps * size);
-        Parallel.forRange(parts, 1, (p0, p1) -> {
-            for (int p = p0; p < p1; p++) {
-                weightPart(g, x, xOff, dy, dyOff, Parallel.chunkStart(g.batch(), parts, p), Parallel.chunkStart(g.batch(), parts, p + 1), partials, p * taps * size);
-            }
-        });
-        // dw[k, c, t] = Σ_parts partial[t][k][c], the parts in order.
-        Parallel.forRange(outC, Math.max(1, (1 << 15) / (inC * taps * parts)), (k0, k1) -> {
+        // dw[k, c, t] = dW_t[k][c]
+        Parallel.forRange(outC, Math.max(1, (1 << 15) / (inC * taps)), (k0, k1) -> {
             for (int k = k0; k < k1; k++) {
                 for (int c = 0; c < inC; c++) {
-                    for (int t = 0; t < taps; t++) {
-                        final int entry = t * size + k * inC + c;
-                        float sum = partials[entry];
-                        for (int p = 1; p < parts; p++) sum += partials[p * taps * size + entry];
-                        dw[dwOff + (k * inC + c) * taps + t] = sum;
-                    }
+                    for (int t = 0; t < taps; t++) dw[dwOff + (k * inC + c) * taps + t] = byTap[t * size + k * inC + c];
                 }
             }
         });
-    }
-
-    /** The weight gradient of images {@code [n0, n1)}, tap by tap ({@code [tap][k][c]}), into {@code partial[at...]} (overwritten), on this thread. */
-    private static void weightPart(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, int n0, int n1, float[] partial, int at) {
-        final int outC = g.outChannels(), inC = g.inChannels(), inPlane = g.inPlane(), outPlane = g.outPlane(), size = outC * inC;
-        Arrays.fill(partial, at, at + g.kernelH() * g.kernelW() * size, 0f);
-        final int perSet = Math.max(1, SET_BUDGET / Math.max(inC * inPlane, outC * outPlane));
-        final Scratch s = SCRATCH.get();
-        for (int m0 = n0; m0 < n1; m0 += perSet) {
-            final int m1 = Math.min(n1, m0 + perSet), count = m1 - m0;
-            final float[] in = s.in = grow(s.in, inC * inPlane * count), grad = s.out = grow(s.out, outC * outPlane * count);
-            pixelMajor(x, xOff, inC, inPlane, m0, m1, in, true);
-            pixelMajor(dy, dyOff, outC, outPlane, m0, m1, grad, true);
-            forEachRun(g, (tap, inAt, outAt, pixels) -> Gemm.gemm(false, true, outC, inC, pixels * count, grad, outAt * count, outPlane * count,
-                    in, inAt * count, inPlane * count, 1f, partial, at + tap * size, inC));
-        }
     }
 
     /** One GEMM's worth: tap {@code tap} maps the input pixels from {@code inAt} to the output pixels from {@code outAt}, {@code pixels} of each. */
@@ -231,19 +214,22 @@ final class TapwiseSmallMaps {
     /**
      * Images {@code [n0, n1)} of an NCHW array between their NCHW layout and the pixel-major
      * {@code [channel][pixel][image]} of a set: {@code into} copies from the images into
-     * {@code matrix}, otherwise back (overwriting the images).
+     * {@code matrix}, otherwise back (overwriting the images). Split over the threads by channel
+     * when not already inside a parallel region.
      */
     private static void pixelMajor(float[] images, int off, int channels, int plane, int n0, int n1, float[] matrix, boolean into) {
         final int count = n1 - n0;
-        for (int c = 0; c < channels; c++) {
-            for (int n = n0; n < n1; n++) {
-                final int image = off + (n * channels + c) * plane, at = c * plane * count + (n - n0);
-                for (int p = 0; p < plane; p++) {
-                    if (into) matrix[at + p * count] = images[image + p];
-                    else images[image + p] = matrix[at + p * count];
+        Parallel.forRange(channels, Math.max(1, (1 << 15) / (plane * count)), (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                for (int n = n0; n < n1; n++) {
+                    final int image = off + (n * channels + c) * plane, at = c * plane * count + (n - n0);
+                    for (int p = 0; p < plane; p++) {
+                        if (into) matrix[at + p * count] = images[image + p];
+                        else images[image + p] = matrix[at + p * count];
+                    }
                 }
             }
-        }
+        });
     }
 
     private static int ceilDiv(int a, int b) {
