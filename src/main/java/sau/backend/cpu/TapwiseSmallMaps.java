@@ -16,28 +16,32 @@ import java.util.Arrays;
  * are each one contiguous run of columns, so each (tap, output row) is one GEMM:
  *
  * <pre>
- *   forward        Y[:, run of row oh]  += W_t  · X[:, run of row oh − padH + ki·dilationH, shifted by kj·dilationW − padW]
- *   backward-data  dX[:, the same input run] += W_tᵀ · dY[:, run of row oh]
+ *   forward           Y_run  += W_t  · X_run     (Y_run: the run of row oh; X_run: the inputs it reads)
+ *   backward-data     dX_run += W_tᵀ · dY_run
+ *   backward-weights  dW_t   += dY_run · X_runᵀ,  over every (tap, row) and the whole batch
  * </pre>
  *
- * <p>Backward-data follows from forward: the gradient of {@code Y_run += W_t·X_run} with respect to
- * {@code X_run} is {@code W_tᵀ·dY_run}, added up over every (tap, row) that read the pixel. Each
- * output sums its taps in tap order, each tap's product over the channels in the GEMM's order,
- * whatever the set of images or the thread, so the results do not depend on the thread count;
- * they differ from im2col's by rounding. Backward-weights is the same walk once more:
- * {@code dW_t += dY_run · X_runᵀ} for every (tap, row), summed over the batch.
+ * <p>The two gradients are those of a product: from {@code Y_run += W_t·X_run}, the gradient
+ * with respect to {@code X_run} is {@code W_tᵀ·dY_run} and with respect to {@code W_t} is
+ * {@code dY_run·X_runᵀ}, added up over every (tap, row) that read the pixel or used the weight.
+ * Each output sums its taps in tap order, each tap's product over the channels in the GEMM's
+ * order, whatever the set of images or the thread, so the results do not depend on the thread
+ * count; they differ from im2col's by rounding.
  */
 final class TapwiseSmallMaps {
 
     /** Floats in one set's pixel-major input or output: 4 MiB, as {@link Conv2dKernel#COLUMN_BUDGET}. */
     private static final int SET_BUDGET = Conv2dKernel.COLUMN_BUDGET;
 
+    /** Kernels up to 8×8: one packed weight buffer per tap. */
+    private static final int MAX_TAPS = 64;
+
     /** Per-thread buffers that only grow: a set's input and output, pixel-major, and the weights split by tap. */
     private static final class Scratch {
         float[] in = new float[0];
         float[] out = new float[0];
         float[] byTap = new float[0];
-        final float[][] packed = new float[64][];
+        final float[][] packed = new float[MAX_TAPS][];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -51,7 +55,7 @@ final class TapwiseSmallMaps {
      */
     static boolean fits(ConvGeometry g) {
         final int taps = g.kernelH() * g.kernelW();
-        return g.groups() == 1 && g.strideH() == 1 && g.strideW() == 1 && taps > 1 && taps <= 64
+        return g.groups() == 1 && g.strideH() == 1 && g.strideW() == 1 && taps > 1 && taps <= MAX_TAPS
                 && g.outPlane() < Conv2dKernel.GEMM_COLUMNS && !DenseSmallMaps.fits(g)
                 && 4L * reached(g) <= 3L * taps * g.outPlane();
     }
