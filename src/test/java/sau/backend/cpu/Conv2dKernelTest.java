@@ -272,11 +272,16 @@ class Conv2dKernelTest {
 
     @Test
     void emptyBatchGivesZeroGradient() {
-        final ConvGeometry g = ConvGeometry.of(0, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1);
-        final float[] dw = new float[g.weightLength()];
-        Arrays.fill(dw, 7f);
-        Conv2dKernel.backwardWeight(g, new float[0], 0, new float[0], 0, dw, 0);
-        for (float v : dw) assertEquals(0f, v);
+        // 8×8 maps take im2col, 4×4 go tap by tap, 2×2 are dense layers.
+        for (int side : new int[] {8, 4, 2}) {
+            final ConvGeometry g = ConvGeometry.of(0, 2, side, side, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+            final float[] dw = new float[g.weightLength()];
+            Arrays.fill(dw, 7f);
+            Conv2dKernel.backwardWeight(g, new float[0], 0, new float[0], 0, dw, 0);
+            for (float v : dw) assertEquals(0f, v, side + "×" + side);
+            Conv2dKernel.forward(g, new float[0], 0, dw, 0, null, 0, new float[0], 0);
+            Conv2dKernel.backwardData(g, new float[0], 0, dw, 0, new float[0], 0);
+        }
     }
 
     @Test
