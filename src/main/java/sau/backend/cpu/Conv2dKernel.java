@@ -101,19 +101,32 @@ public final class Conv2dKernel {
     static final int WEIGHT_PARTS = 4;
 
     /**
-     * Per-thread buffers that only grow: the columns, the {@code K × pixels} matrix on the output
-     * side (the forward product, or the gathered dY of the backward passes) and the weight
-     * gradient's partial sums.
+     * Per-thread buffers that only grow, shared by every convolution path (only one runs at a
+     * time on a thread): the columns, the {@code K × pixels} matrix on the output side (the forward
+     * product, or the gathered dY of the backward passes) and the weight gradient's partial sums;
+     * {@link DenseSmallMaps} and {@link TapwiseSmallMaps} keep their own matrices in the same
+     * three.
      */
-    private static final class Scratch {
+    static final class Scratch {
         float[] cols = new float[0];
         float[] out = new float[0];
         float[] partials = new float[0];
-        /** The weights of each group, packed for the GEMMs of one call (see {@link #packWeights}). */
-        float[][] packedWeights = new float[0][];
+        /** The weights of each group (or tap), packed for the GEMMs of one call (see {@link #packWeights}). */
+        private float[][] packedWeights = new float[0][];
+
+        /** The packed-weight buffers, at least {@code count} of them. */
+        float[][] packedWeights(int count) {
+            if (packedWeights.length < count) packedWeights = Arrays.copyOf(packedWeights, count);
+            return packedWeights;
+        }
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** This thread's scratch. */
+    static Scratch scratch() {
+        return SCRATCH.get();
+    }
 
     private Conv2dKernel() {}
 
@@ -206,13 +219,12 @@ public final class Conv2dKernel {
      */
     private static Gemm.PackedA[] packWeights(ConvGeometry g, float[] w, int wOff, boolean transposed) {
         final int kPer = g.outPerGroup(), rows = g.colRows();
-        final Scratch s = SCRATCH.get();
-        if (s.packedWeights.length < g.groups()) s.packedWeights = Arrays.copyOf(s.packedWeights, g.groups());
+        final float[][] buffers = SCRATCH.get().packedWeights(g.groups());
         final Gemm.PackedA[] packed = new Gemm.PackedA[g.groups()];
         for (int gr = 0; gr < g.groups(); gr++) {
             final int at = wOff + gr * kPer * rows;
-            packed[gr] = transposed ? Gemm.pack(true, rows, kPer, w, at, rows, s.packedWeights[gr]) : Gemm.pack(false, kPer, rows, w, at, rows, s.packedWeights[gr]);
-            s.packedWeights[gr] = packed[gr].data();
+            packed[gr] = transposed ? Gemm.pack(true, rows, kPer, w, at, rows, buffers[gr]) : Gemm.pack(false, kPer, rows, w, at, rows, buffers[gr]);
+            buffers[gr] = packed[gr].data();
         }
         return packed;
     }
@@ -314,11 +326,21 @@ public final class Conv2dKernel {
      * GEMM is summed the same way whatever the others.
      */
     static int imageSets(ConvGeometry g, int budget) {
-        final int batch = g.batch(), threads = Parallel.threads();
-        if (batch == 0 || !smallImages(g)) return batch;
+        if (!smallImages(g)) return g.batch();
         final int imageColumns = g.groups() * g.colRows() * g.outPlane();
-        final int perSet = Math.min(Math.min(ceilDiv(GEMM_COLUMNS, g.outPlane()), budget / imageColumns), ceilDiv(batch, threads));
-        return Math.min(batch, ceilDiv(ceilDiv(batch, perSet), threads) * threads);
+        return setsOf(g.batch(), Math.min(ceilDiv(GEMM_COLUMNS, g.outPlane()), budget / imageColumns));
+    }
+
+    /**
+     * How many sets of consecutive images a batch is cut into when a set holds at most
+     * {@code perSet}: at least as many as threads while there are images for them, and a multiple
+     * of the threads, so that each gets an equal share.
+     */
+    static int setsOf(int batch, int perSet) {
+        if (batch == 0) return 0;
+        final int threads = Parallel.threads();
+        final int size = Math.min(perSet, ceilDiv(batch, threads));
+        return Math.min(batch, ceilDiv(ceilDiv(batch, size), threads) * threads);
     }
 
     /**
@@ -455,14 +477,14 @@ public final class Conv2dKernel {
         return (a + b - 1) / b;
     }
 
-    private static float[] grow(float[] buffer, int size) {
+    static float[] grow(float[] buffer, int size) {
         return buffer.length >= size ? buffer : new float[Math.max(size, buffer.length + buffer.length / 2)];
     }
 
     // ---- scalar references: the definition, one multiply-add at a time -----------------------
 
     /** The input index that output pixel {@code (oh, ow)} reads through tap {@code (ki, kj)} of channel c, or −1 in the padding. */
-    private static int inputIndex(ConvGeometry g, int n, int c, int oh, int ow, int ki, int kj) {
+    static int inputIndex(ConvGeometry g, int n, int c, int oh, int ow, int ki, int kj) {
         final int ih = oh * g.strideH() - g.padH() + ki * g.dilationH();
         final int iw = ow * g.strideW() - g.padW() + kj * g.dilationW();
         if (ih < 0 || ih >= g.inH() || iw < 0 || iw >= g.inW()) return -1;

@@ -29,13 +29,11 @@ import java.util.Arrays;
  * im2col's by rounding only (the same products, added in another order, without the zeros).
  *
  * <p>M takes {@code K·outPlane·C·inPlane} floats, which {@link #fits} keeps within twice the
- * weights; it is rebuilt from w at every call (weights change at every step), in a buffer of the
- * calling thread that only grows.
+ * weights; it is rebuilt from w at every call (weights change at every step), in the calling
+ * thread's convolution scratch ({@link Conv2dKernel.Scratch#cols}), which the pool's threads
+ * read during the GEMM.
  */
 final class DenseSmallMaps {
-
-    /** M, or dM in backward-weights, of the calling thread; shared with the pool's threads during a GEMM. */
-    private static final ThreadLocal<float[]> DENSE = ThreadLocal.withInitial(() -> new float[0]);
 
     private DenseSmallMaps() {}
 
@@ -112,8 +110,9 @@ final class DenseSmallMaps {
 
     /**
      * {@code tapOf[p·inPlane + q]}: the tap {@code ki·kw + kj} through which output pixel p reads
-     * input pixel q, or −1. Output (oh, ow) reads row {@code oh·strideH − padH + ki·dilationH},
-     * which for a given input row holds for one ki at most; likewise for columns.
+     * input pixel q, or −1. A pixel is read through one tap at most: output (oh, ow) reads row
+     * {@code oh·strideH − padH + ki·dilationH}, which for a given input row holds for one ki;
+     * likewise for columns.
      */
     static int[] tapOf(ConvGeometry g) {
         final int inPlane = g.inPlane();
@@ -122,11 +121,9 @@ final class DenseSmallMaps {
         for (int oh = 0; oh < g.outH(); oh++) {
             for (int ow = 0; ow < g.outW(); ow++) {
                 for (int ki = 0; ki < g.kernelH(); ki++) {
-                    final int ih = oh * g.strideH() - g.padH() + ki * g.dilationH();
-                    if (ih < 0 || ih >= g.inH()) continue;
                     for (int kj = 0; kj < g.kernelW(); kj++) {
-                        final int iw = ow * g.strideW() - g.padW() + kj * g.dilationW();
-                        if (iw >= 0 && iw < g.inW()) tapOf[(oh * g.outW() + ow) * inPlane + ih * g.inW() + iw] = ki * g.kernelW() + kj;
+                        final int q = Conv2dKernel.inputIndex(g, 0, 0, oh, ow, ki, kj);
+                        if (q >= 0) tapOf[(oh * g.outW() + ow) * inPlane + q] = ki * g.kernelW() + kj;
                     }
                 }
             }
@@ -135,8 +132,7 @@ final class DenseSmallMaps {
     }
 
     private static float[] buffer(int size) {
-        float[] b = DENSE.get();
-        if (b.length < size) DENSE.set(b = new float[size]);
-        return b;
+        final Conv2dKernel.Scratch s = Conv2dKernel.scratch();
+        return s.cols = Conv2dKernel.grow(s.cols, size);
     }
 }

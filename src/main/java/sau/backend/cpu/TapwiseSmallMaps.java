@@ -30,21 +30,13 @@ import java.util.Arrays;
  */
 final class TapwiseSmallMaps {
 
-    /** Floats in one set's pixel-major input or output: 4 MiB, as {@link Conv2dKernel#COLUMN_BUDGET}. */
+    /**
+     * Floats in one set's pixel-major input or output: 4 MiB, as {@link Conv2dKernel#COLUMN_BUDGET}.
+     * A set's matrices and the weights split by tap live in the calling thread's
+     * {@link Conv2dKernel.Scratch}: the input in {@code cols}, the output in {@code out}, the
+     * split weights (or their gradient) in {@code partials}.
+     */
     private static final int SET_BUDGET = Conv2dKernel.COLUMN_BUDGET;
-
-    /** Kernels up to 8×8: one packed weight buffer per tap. */
-    private static final int MAX_TAPS = 64;
-
-    /** Per-thread buffers that only grow: a set's input and output, pixel-major, and the weights split by tap. */
-    private static final class Scratch {
-        float[] in = new float[0];
-        float[] out = new float[0];
-        float[] byTap = new float[0];
-        final float[][] packed = new float[MAX_TAPS][];
-    }
-
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private TapwiseSmallMaps() {}
 
@@ -55,7 +47,7 @@ final class TapwiseSmallMaps {
      */
     static boolean fits(ConvGeometry g) {
         final int taps = g.kernelH() * g.kernelW();
-        return g.groups() == 1 && g.strideH() == 1 && g.strideW() == 1 && taps > 1 && taps <= MAX_TAPS
+        return g.groups() == 1 && g.strideH() == 1 && g.strideW() == 1 && taps > 1
                 && g.outPlane() < Conv2dKernel.GEMM_COLUMNS && !DenseSmallMaps.fits(g)
                 && 4L * reached(g) <= 3L * taps * g.outPlane();
     }
@@ -103,11 +95,11 @@ final class TapwiseSmallMaps {
                                     float[] bias, int bOff) {
         final int srcC = forward ? g.inChannels() : g.outChannels(), srcPlane = forward ? g.inPlane() : g.outPlane();
         final int dstC = forward ? g.outChannels() : g.inChannels(), dstPlane = forward ? g.outPlane() : g.inPlane();
-        final int sets = sets(g);
+        final int sets = Conv2dKernel.setsOf(g.batch(), imagesPerSet(g));
         Parallel.forChunks(sets, set -> {
             final int n0 = Parallel.chunkStart(g.batch(), sets, set), n1 = Parallel.chunkStart(g.batch(), sets, set + 1), count = n1 - n0;
-            final Scratch s = SCRATCH.get();
-            final float[] from = s.in = grow(s.in, srcC * srcPlane * count), to = s.out = grow(s.out, dstC * dstPlane * count);
+            final Conv2dKernel.Scratch s = Conv2dKernel.scratch();
+            final float[] from = s.cols = Conv2dKernel.grow(s.cols, srcC * srcPlane * count), to = s.out = Conv2dKernel.grow(s.out, dstC * dstPlane * count);
             pixelMajor(src, srcOff, srcC, srcPlane, n0, n1, from, true);
             Arrays.fill(to, 0, dstC * dstPlane * count, 0f);
             forEachRun(g, (tap, inAt, outAt, pixels) -> Gemm.gemm(byTap[tap], false, pixels * count, from, (forward ? inAt : outAt) * count,
@@ -128,19 +120,24 @@ final class TapwiseSmallMaps {
      */
     static void backwardWeight(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
         final int outC = g.outChannels(), inC = g.inChannels(), inPlane = g.inPlane(), outPlane = g.outPlane();
-        final int taps = g.kernelH() * g.kernelW(), size = outC * inC;
-        final Scratch s = SCRATCH.get();
-        final float[] byTap = s.byTap = grow(s.byTap, taps * size);
-        Arrays.fill(byTap, 0, taps * size, 0f);
-        final int perSet = Math.max(1, SET_BUDGET / Math.max(inC * inPlane, outC * outPlane));
+        final int taps = g.kernelH() * g.kernelW(), size = outC * inC, perSet = imagesPerSet(g);
+        final Conv2dKernel.Scratch s = Conv2dKernel.scratch();
+        final float[] byTap = s.partials = Conv2dKernel.grow(s.partials, taps * size);
+        // A tap's first GEMM overwrites its slice (beta 0), the others add onto it.
+        final boolean[] started = new boolean[taps];
         for (int n0 = 0; n0 < g.batch(); n0 += perSet) {
             final int n1 = Math.min(g.batch(), n0 + perSet), count = n1 - n0;
-            final float[] in = s.in = grow(s.in, inC * inPlane * count), grad = s.out = grow(s.out, outC * outPlane * count);
+            final float[] in = s.cols = Conv2dKernel.grow(s.cols, inC * inPlane * count), grad = s.out = Conv2dKernel.grow(s.out, outC * outPlane * count);
             pixelMajor(x, xOff, inC, inPlane, n0, n1, in, true);
             pixelMajor(dy, dyOff, outC, outPlane, n0, n1, grad, true);
-            forEachRun(g, (tap, inAt, outAt, pixels) -> Gemm.gemm(false, true, outC, inC, pixels * count, grad, outAt * count, outPlane * count,
-                    in, inAt * count, inPlane * count, 1f, byTap, tap * size, inC));
+            forEachRun(g, (tap, inAt, outAt, pixels) -> {
+                Gemm.gemm(false, true, outC, inC, pixels * count, grad, outAt * count, outPlane * count,
+                        in, inAt * count, inPlane * count, started[tap] ? 1f : 0f, byTap, tap * size, inC);
+                started[tap] = true;
+            });
         }
+        // A tap that reaches no output (or an empty batch) has no gradient.
+        for (int t = 0; t < taps; t++) if (!started[t]) Arrays.fill(byTap, t * size, (t + 1) * size, 0f);
         // dw[k, c, t] = dW_t[k][c]
         Parallel.forRange(outC, Math.max(1, (1 << 15) / (inC * taps)), (k0, k1) -> {
             for (int k = k0; k < k1; k++) {
@@ -182,8 +179,8 @@ final class TapwiseSmallMaps {
      */
     private static Gemm.PackedA[] packByTap(ConvGeometry g, float[] w, int wOff, boolean transposed) {
         final int outC = g.outChannels(), inC = g.inChannels(), taps = g.kernelH() * g.kernelW(), size = outC * inC;
-        final Scratch s = SCRATCH.get();
-        final float[] byTap = s.byTap = grow(s.byTap, taps * size);
+        final Conv2dKernel.Scratch s = Conv2dKernel.scratch();
+        final float[] byTap = s.partials = Conv2dKernel.grow(s.partials, taps * size);
         Parallel.forRange(outC, Math.max(1, (1 << 15) / (inC * taps)), (k0, k1) -> {
             for (int k = k0; k < k1; k++) {
                 for (int c = 0; c < inC; c++) {
@@ -192,27 +189,23 @@ final class TapwiseSmallMaps {
                 }
             }
         });
+        final float[][] buffers = s.packedWeights(taps);
         final Gemm.PackedA[] packed = new Gemm.PackedA[taps];
         for (int t = 0; t < taps; t++) {
-            packed[t] = transposed ? Gemm.pack(true, inC, outC, byTap, t * size, inC, s.packed[t])
-                    : Gemm.pack(false, outC, inC, byTap, t * size, inC, s.packed[t]);
-            s.packed[t] = packed[t].data();
+            packed[t] = transposed ? Gemm.pack(true, inC, outC, byTap, t * size, inC, buffers[t])
+                    : Gemm.pack(false, outC, inC, byTap, t * size, inC, buffers[t]);
+            buffers[t] = packed[t].data();
         }
         return packed;
     }
 
     /**
-     * How many sets of consecutive images: as large as the budget allows, so that each GEMM has many
-     * columns (a tap's run of pixels times the set's images), and at least one per thread, a
-     * multiple of the threads. Depends on the sizes and the thread count only; the results do not
-     * depend on it.
+     * Images per set: as many as the budget allows, so that each GEMM has many columns (a tap's run
+     * of pixels times the set's images). The sets depend on the sizes and the thread count only,
+     * and the results do not depend on them.
      */
-    private static int sets(ConvGeometry g) {
-        final int batch = g.batch(), threads = Parallel.threads();
-        if (batch == 0) return 0;
-        final int perImage = Math.max(g.inChannels() * g.inPlane(), g.outChannels() * g.outPlane());
-        final int perSet = Math.max(1, Math.min(SET_BUDGET / perImage, ceilDiv(batch, threads)));
-        return Math.min(batch, ceilDiv(ceilDiv(batch, perSet), threads) * threads);
+    private static int imagesPerSet(ConvGeometry g) {
+        return Math.max(1, SET_BUDGET / Math.max(g.inChannels() * g.inPlane(), g.outChannels() * g.outPlane()));
     }
 
     /**
@@ -234,13 +227,5 @@ final class TapwiseSmallMaps {
                 }
             }
         });
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
-    }
-
-    private static float[] grow(float[] buffer, int size) {
-        return buffer.length >= size ? buffer : new float[size];
     }
 }
