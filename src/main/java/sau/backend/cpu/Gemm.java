@@ -434,6 +434,9 @@ public final class Gemm {
         v.intoArray(c, at, lanes);
     }
 
+    /** Whether {@link #packA} interleaves a panel's rows with vector permutes: six rows of 16-float vectors. */
+    private static final boolean INTERLEAVE = MR == 6 && L == 16;
+
     /**
      * Packs rows {@code [ic, ic + mc)} and depth {@code [pc, pc + kc)} of op(A) into MR-high
      * panels: panel r holds, for each p, the MR values {@code op(A)[ic + r·MR + i][pc + p]}
@@ -467,6 +470,8 @@ public final class Gemm {
                         dst[d + 5] = a[src + 5];
                     }
                 }
+            } else if (INTERLEAVE) {
+                Interleave6.rows(a, aOff + (ic + ir) * lda + pc, lda, kc, dst, base);
             } else {
                 // The MR source rows are walked side by side, so that the panel is written in order.
                 final int r0 = aOff + (ic + ir) * lda + pc, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda;
