@@ -213,18 +213,22 @@ class SauKernelTest {
         }
     }
 
+    /** A NaN fails the saturation test, in a group of four vectors (the first) and after the groups (the last). */
     @Test
     void nanGoesThroughTheFullPath() {
-        final int total = 3 * Exp.SPECIES.length();
+        final int total = 5 * Exp.SPECIES.length();
         final float[] x = new float[total];
         Arrays.fill(x, 1f);
         x[5] = Float.NaN;
+        x[total - 2] = Float.NaN;
         final float[] y = new float[total];
         final float[] gradX = new float[total];
         SauKernel.forward(x, 0, y, 0, 1, 1, total, new float[] {0.15f}, 20000f, SauVariant.PAPER);
         SauKernel.backward(x, 0, x, 0, gradX, 0, 1, 1, total, new float[] {0.15f}, 20000f, SauVariant.PAPER, null, null);
         assertTrue(Float.isNaN(y[5]) && Float.isNaN(gradX[5]));
+        assertTrue(Float.isNaN(y[total - 2]) && Float.isNaN(gradX[total - 2]));
         assertEquals(1f, y[0]);
+        assertEquals(1f, y[total - 1]);
     }
 
     private static void compare(Random random, int outer, int channels, int inner, boolean perChannel,
