@@ -26,8 +26,8 @@ import sau.text.Vocabulary;
  * Training throughput: images per second of whole training steps (forward, cross-entropy,
  * backward, SGD with momentum) on a fixed random batch, so that only the engine is measured,
  * not the data loading. PyTorch's numbers for the same models come from
- * {@code src/bench/python/bench_torch.py}. The peak resident memory is the whole process's so
- * far: run one model per command to read it as that model's.
+ * {@code src/bench/python/bench_torch.py}. The peak resident memory is counted from the start
+ * of each benchmark ({@link Memory#resetPeak}), as PyTorch's is from the start of its process.
  */
 public final class TrainStepBench {
 
@@ -35,6 +35,7 @@ public final class TrainStepBench {
 
     /** The MLP 784-512-512-10 at batch 128 (or {@code --batch N}). */
     public static List<Map<String, Object>> mlp(List<String> args) {
+        Memory.resetPeak();
         final int batch = intOption(args, "--batch", 128);
         final Generator g = new Generator(0);
         final Module model = new MLP(784, List.of(512, 512), 10, ReLU::new, 0f, g);
@@ -59,6 +60,7 @@ public final class TrainStepBench {
      * (matched once, outside the timing), backward, SGD.
      */
     public static List<Map<String, Object>> ssd300(List<String> args) {
+        Memory.resetPeak();
         final int batch = intOption(args, "--batch", 8), size = intOption(args, "--size", 300);
         final Generator g = new Generator(0);
         final SSD300 model = (SSD300) Models.create("ssd300", "relu", Map.of(), new int[] {3, size, size}, 21, g);
@@ -79,6 +81,7 @@ public final class TrainStepBench {
     }
 
     private static List<Map<String, Object>> model(String bench, String name, Map<String, Object> options, int classes, List<String> args) {
+        Memory.resetPeak();
         final int batch = intOption(args, "--batch", 128);
         final Generator g = new Generator(0);
         final Module model = Models.create(name, "relu", options, new int[] {3, 32, 32}, classes, g);
@@ -92,6 +95,7 @@ public final class TrainStepBench {
      * forward, label-smoothed cross-entropy, backward, Adam. Reports target tokens per second.
      */
     public static List<Map<String, Object>> transformer(List<String> args) {
+        Memory.resetPeak();
         final int batch = intOption(args, "--batch", 32), length = intOption(args, "--length", 32), vocab = 8000;
         final Generator g = new Generator(0);
         final Transformer model = new Transformer(new TransformerOptions(256, 4, 3, 3, 1024, 0.1f, false, true, true, Math.max(64, length + 1)),
