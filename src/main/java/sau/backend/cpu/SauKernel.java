@@ -141,25 +141,25 @@ public final class SauKernel {
             x3.mul(slope(x3, s, i + 3 * V)).intoArray(y, yOff + i + 3 * V);
             if (!saturated(smallestMagnitude(x0, x1, x2, x3), zScale)) {
                 for (int at = i; at < i + GROUP * V; at += V) {
-                    if (!saturated(FloatVector.fromArray(SPECIES, x, xOff + at), zScale)) s.mixed[mixed++] = at;
+                    if (!saturated(FloatVector.fromArray(SPECIES, x, xOff + at).abs(), zScale)) s.mixed[mixed++] = at;
                 }
             }
         }
         for (; i < len; i += V) {
             final FloatVector xv = FloatVector.fromArray(SPECIES, x, xOff + i);
             xv.mul(slope(xv, s, i)).intoArray(y, yOff + i);
-            if (!saturated(xv, zScale)) s.mixed[mixed++] = i;
+            if (!saturated(xv.abs(), zScale)) s.mixed[mixed++] = i;
         }
         return mixed;
     }
 
     /**
-     * Whether every lane of {@code xv} is saturated: {@code z·z > 87} for {@code z = |x|·n/√2},
-     * the full path's own test on the same float z (the sign does not change z·z). A NaN fails
-     * it and takes the full path.
+     * Whether every lane of {@code magnitude}, some |x|, is saturated: {@code z·z > 87} for
+     * {@code z = |x|·n/√2}, the full path's own test on the same float z (the sign does not change
+     * z·z). A NaN fails it and takes the full path.
      */
-    private static boolean saturated(FloatVector xv, float zScale) {
-        final FloatVector z = xv.abs().mul(zScale);
+    private static boolean saturated(FloatVector magnitude, float zScale) {
+        final FloatVector z = magnitude.mul(zScale);
         return z.mul(z).compare(VectorOperators.GT, SATURATED_Z2).allTrue();
     }
 
@@ -384,7 +384,7 @@ public final class SauKernel {
         int mixed = 0;
         for (int i = 0; i < len; i += V) {
             final FloatVector xv = FloatVector.fromArray(SPECIES, x, xOff + i);
-            if (!saturated(xv, zScale)) {
+            if (!saturated(xv.abs(), zScale)) {
                 s.mixed[mixed++] = i;
                 continue;
             }
