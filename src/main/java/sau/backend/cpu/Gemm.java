@@ -42,11 +42,11 @@ import jdk.incubator.vector.VectorSpecies;
  *       L1 while the kernel sweeps down the A block, {@code MC} so that the packed A block
  *       ({@code MC × KC}) stays in L2, and {@code NC} so that the packed B block stays in L3.
  *       Each packed value is then reused many times from a near cache.
- *   <li><b>Threads.</b> Each thread computes its own slice of C. When C is at least as tall as
- *       it is wide the slices are rows and the threads share each packed block of op(B): each
- *       multiplies its rows by one block while the first to finish packs the next.
- *       When C is wider the slices are columns, each thread packs all of op(A) for itself, and a
- *       call is one fork and one join. Every element of C is summed over k in the same order
+ *   <li><b>Threads.</b> Each thread computes its own slice of C. When C is at least twice as
+ *       tall as it is wide the slices are rows and the threads share each packed block of op(B):
+ *       each multiplies its rows by one block while the first to finish packs the next. Otherwise
+ *       the slices are columns, each thread packs all of op(A) for itself, and a call is one fork
+ *       and one join, with no thread waiting for another between depth blocks. Every element of C is summed over k in the same order
  *       whatever the slicing, so the result is bit-identical with 1 or many threads.
  * </ol>
  *
@@ -205,9 +205,12 @@ public final class Gemm {
                                  float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         final int lead = lead(m, n, cOff, ldc);
         final int mPanels = ceilDiv(m, MR), nPanels = ceilDiv(lead + n, NR);
-        // Tall C: the threads split the rows and share each packed block of op(B). Wide C: they
-        // split the columns, and each packs all of op(A) (m·k values) for itself.
-        final boolean byRows = n <= m;
+        // Tall C: the threads split the rows and share each packed block of op(B), meeting once per
+        // depth block. Otherwise they split the columns, and each packs all of op(A) (m·k values)
+        // for itself: a copy that costs less than those meetings unless C is narrow next to its
+        // height (square C is 1.02× faster at 1024³ and 2048³ by columns, 1.10× at 512³; twice
+        // as tall as wide, 0.97× at 2048×1024×2048; docs/performance.md).
+        final boolean byRows = m >= 2L * n;
         final int panels = byRows ? mPanels : nPanels;
         final int parts = (long) m * n * k >= PARALLEL_WORK ? Math.min(Parallel.threadsHere(), panels) : 1;
         if (parts == 1 || byRows) {

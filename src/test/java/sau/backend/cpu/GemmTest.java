@@ -147,11 +147,11 @@ class GemmTest {
         final int saved = Parallel.threads();
         try {
             // Tall (split by rows) and short-and-wide (split by columns), both big enough to be
-            // split at all; deep, four depth blocks, so that the shared packing of B goes round
-            // both its buffers twice, in several pieces each.
+            // split at all; deep, four depth blocks and twice as tall as wide, so that the shared
+            // packing of B goes round both its buffers twice, in two pieces each.
             final Case tall = new Case(false, true, 301, 97, 300, 0, 0f);
             final Case wide = new Case(false, false, 13, 2000, 400, 0, 1f);
-            final Case deep = new Case(false, false, 21 * Gemm.NR + 7, 20 * Gemm.NR + 3, 3 * Gemm.KC + 5, 1, 1f);
+            final Case deep = new Case(false, false, 32 * Gemm.NR + 7, 16 * Gemm.NR + 3, 3 * Gemm.KC + 5, 1, 1f);
             check(deep);
             for (Case cs : new Case[] {tall, wide, deep, transposedA(tall), transposedA(wide)}) {
                 assertTrue((long) cs.m * cs.n * cs.k >= Gemm.PARALLEL_WORK, cs + " would run on one thread");
