@@ -46,8 +46,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       tall as it is wide the slices are rows and the threads share each packed block of op(B):
  *       each multiplies its rows by one block while the first to finish packs the next. Otherwise
  *       the slices are columns, each thread packs all of op(A) for itself, and a call is one fork
- *       and one join, with no thread waiting for another between depth blocks. Every element of C is summed over k in the same order
- *       whatever the slicing, so the result is bit-identical with 1 or many threads.
+ *       and one join, with no thread waiting for another between depth blocks. Every element
+ *       of C is summed over k in the same order whatever the slicing, so the result is
+ *       bit-identical with 1 or many threads.
  * </ol>
  *
  * <p>The packing buffers live in thread-locals and only grow, so a call allocates nothing once
