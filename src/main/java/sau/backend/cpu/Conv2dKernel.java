@@ -350,6 +350,10 @@ public final class Conv2dKernel {
      * a part, a chunk of {@code p} output pixels copies its columns into a {@code C·kh·kw × p}
      * matrix and its part of dY into a {@code K × p} matrix, then one GEMM per group adds
      * {@code dY_chunk · cols_chunkᵀ} onto the partial.
+     *
+     * <p>Where {@link #weightGradientTransposed} says so, the GEMMs compute the transpose instead,
+     * {@code dWᵀ += cols_chunk · dY_chunkᵀ}, and the sum is transposed into dw at the end. The
+     * products and the order in which they are added are the same, and so are the bits.
      */
     public static void backwardWeight(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
         if (g.isDepthwise()) {
@@ -370,19 +374,51 @@ public final class Conv2dKernel {
             return;
         }
         final int parts = Math.min(WEIGHT_PARTS, totalRows);
+        final boolean transposed = weightGradientTransposed(g);
         final Scratch own = SCRATCH.get();
-        final float[] partials = own.partials = grow(own.partials, (parts - 1) * length);
+        // Transposed, every part sums into the partials, part 0 too, and dw receives their
+        // transposed sum; otherwise part 0 sums straight into dw.
+        final int first = transposed ? 0 : 1;
+        final float[] partials = own.partials = grow(own.partials, (parts - first) * length);
         Parallel.forRange(parts, 1, (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 weightPart(g, x, xOff, dy, dyOff, Parallel.chunkStart(totalRows, parts, p), Parallel.chunkStart(totalRows, parts, p + 1),
-                        p == 0 ? dw : partials, p == 0 ? dwOff : (p - 1) * length);
+                        transposed, p < first ? dw : partials, p < first ? dwOff : (p - first) * length);
             }
         });
-        for (int p = 1; p < parts; p++) Elementwise.accumulate(partials, (p - 1) * length, dw, dwOff, length);
+        final float[] sum = transposed ? partials : dw;
+        final int sumAt = transposed ? 0 : dwOff;
+        for (int p = 1; p < parts; p++) Elementwise.accumulate(partials, (p - first) * length, sum, sumAt, length);
+        if (transposed) {
+            final int kPer = g.outPerGroup(), rows = g.colRows();
+            for (int gr = 0; gr < g.groups(); gr++) {
+                Transpose8.matrix(partials, gr * kPer * rows, rows, kPer, dw, dwOff + gr * kPer * rows);
+            }
+        }
     }
 
-    /** The weight gradient over batch rows {@code [q0, q1)}, into {@code out[outOff...]} (overwritten), on this thread. */
-    private static void weightPart(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, int q0, int q1, float[] out, int outOff) {
+    /**
+     * Whether the weight gradient's GEMMs compute {@code dWᵀ = cols · dYᵀ} rather than
+     * {@code dW = dY · colsᵀ}. Either way one operand is read transposed; GEMM packs its A's panels
+     * with vector permutes where it can (AVX-512, {@link Gemm#INTERLEAVE}), cheaper than the 8×8
+     * transposes of a transposed B, so there the longer side, the columns, goes to A when they have
+     * more rows than the group has filters and fill at least two of the kernel's tiles across:
+     * 1.1–1.8× faster for the weight gradients of VGG's layers; with fewer rows (27, a first layer
+     * on RGB) the transposed product's edge tiles cost more than the packing saves
+     * (docs/performance.md). With AVX2, A's packing is plain copies and the transpose was 0.91–0.96
+     * of the speed, so it is not used.
+     */
+    static boolean weightGradientTransposed(ConvGeometry g) {
+        return Gemm.INTERLEAVE && g.colRows() > g.outPerGroup() && g.colRows() >= 2 * Gemm.NR;
+    }
+
+    /**
+     * The weight gradient over batch rows {@code [q0, q1)}, into {@code out[outOff...]}
+     * (overwritten), on this thread: each group's {@code K/groups × C·kh·kw} block, or with
+     * {@code transposed} its transpose.
+     */
+    private static void weightPart(ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, int q0, int q1,
+                                   boolean transposed, float[] out, int outOff) {
         final int kPer = g.outPerGroup(), rows = g.colRows(), outW = g.outW();
         final int rowFloats = g.groups() * rows * outW;
         final int maxRows = Math.max(1, Math.min(COLUMN_BUDGET / rowFloats, Math.max(WEIGHT_CHUNK / rowFloats, ceilDiv(GEMM_COLUMNS, outW))));
@@ -393,9 +429,14 @@ public final class Conv2dKernel {
             final float[] c = s.cols = grow(s.cols, g.groups() * rows * cols);
             final float[] d = s.out = grow(s.out, g.outChannels() * cols);
             gatherChunk(g, x, xOff, dy, dyOff, c0, c1, c, d, cols);
+            final float beta = c0 == q0 ? 0f : 1f;
             for (int gr = 0; gr < g.groups(); gr++) {
-                Gemm.gemm(false, true, kPer, rows, cols, d, gr * kPer * cols, cols, c, gr * rows * cols, cols,
-                        c0 == q0 ? 0f : 1f, out, outOff + gr * kPer * rows, rows);
+                final int block = outOff + gr * kPer * rows;
+                if (transposed) {
+                    Gemm.gemm(false, true, rows, kPer, cols, c, gr * rows * cols, cols, d, gr * kPer * cols, cols, beta, out, block, kPer);
+                } else {
+                    Gemm.gemm(false, true, kPer, rows, cols, d, gr * kPer * cols, cols, c, gr * rows * cols, cols, beta, out, block, rows);
+                }
             }
         }
     }

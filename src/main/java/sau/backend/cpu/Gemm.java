@@ -453,7 +453,7 @@ public final class Gemm {
     }
 
     /** Whether {@link #packA} interleaves a panel's rows with vector permutes: six rows of 16-float vectors. */
-    private static final boolean INTERLEAVE = MR == 6 && L == 16;
+    static final boolean INTERLEAVE = MR == 6 && L == 16;
 
     /**
      * Packs rows {@code [ic, ic + mc)} and depth {@code [pc, pc + kc)} of op(A) into MR-high

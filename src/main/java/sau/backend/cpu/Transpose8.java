@@ -81,6 +81,24 @@ final class Transpose8 {
         c3.rearrange(SWAP_HALVES).blend(d3, HIGH_HALF).intoArray(dst, dAt + 7 * dStride);
     }
 
+    /**
+     * {@code dst[dAt + j·rows + i] = src[at + i·cols + j]}: the {@code rows × cols} matrix at
+     * {@code src[at]} (rows contiguous) transposed into {@code dst[dAt]}, 8×8 blocks at a time and
+     * the edges one value at a time.
+     */
+    static void matrix(float[] src, int at, int rows, int cols, float[] dst, int dAt) {
+        final int rows8 = rows & ~7, cols8 = cols & ~7;
+        for (int i = 0; i < rows8; i += 8) {
+            for (int j = 0; j < cols8; j += 8) block(src, at + i * cols + j, cols, dst, dAt + j * rows + i, rows);
+            for (int j = cols8; j < cols; j++) {
+                for (int r = i; r < i + 8; r++) dst[dAt + j * rows + r] = src[at + r * cols + j];
+            }
+        }
+        for (int i = rows8; i < rows; i++) {
+            for (int j = 0; j < cols; j++) dst[dAt + j * rows + i] = src[at + i * cols + j];
+        }
+    }
+
     /** Each 64-bit pair of floats moved up by one float (the upper float is lost, the lower one is 0). */
     private static FloatVector shiftUp(FloatVector v) {
         return v.reinterpretAsLongs().lanewise(VectorOperators.LSHL, 32).reinterpretAsFloats();

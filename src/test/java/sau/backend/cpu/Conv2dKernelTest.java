@@ -63,7 +63,8 @@ class Conv2dKernelTest {
             ConvGeometry.of(2, 3, 1, 3, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // a 1×3 map: dense, pairs two apart linked by no tap
             ConvGeometry.of(2, 3, 2, 2, 4, 3, 3, 1, 1, 2, 2, 2, 2, 1),     // 2×2 dilated by 2: dense, some taps only ever read padding
             ConvGeometry.of(2, 3, 6, 16, 4, 3, 3, 1, 1, 1, 2, 1, 2, 1),    // small maps with rows of 16, dilated in width: two loads a row
-            ConvGeometry.of(2, 4, 16, 16, 6, 3, 3, 1, 1, 1, 1, 1, 1, 2));  // two groups, each packed from its own channels
+            ConvGeometry.of(2, 4, 16, 16, 6, 3, 3, 1, 1, 1, 1, 1, 1, 2),   // two groups, each packed from its own channels
+            ConvGeometry.of(3, 16, 6, 6, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2));   // two groups of 72 column rows and 2 filters: weight gradient transposed (AVX-512)
 
     @Test
     void shuffleNetsSmallMapsTakeTheFlatPath() {
@@ -109,6 +110,16 @@ class Conv2dKernelTest {
         assertFalse(TapwiseSmallMaps.fits(ConvGeometry.of(2, 3, 7, 7, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1)), "stride 2");
         // 4×4 with padding 1: each axis has taps reaching 3, 4 and 3 outputs, so 10·10 of the 9·16 pairs read the image.
         assertEquals(100, TapwiseSmallMaps.reached(ConvGeometry.of(1, 1, 4, 4, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1)));
+    }
+
+    @Test
+    void weightGradientsWithManyColumnRowsAreComputedTransposed() {
+        // The CASES above compute weight gradients transposed only if these shapes do (AVX-512).
+        assertEquals(Gemm.INTERLEAVE, Conv2dKernel.weightGradientTransposed(ConvGeometry.of(2, 16, 16, 16, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "144 rows, 32 filters");
+        assertEquals(Gemm.INTERLEAVE, Conv2dKernel.weightGradientTransposed(ConvGeometry.of(3, 16, 6, 6, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2)), "72 rows, 2 filters per group");
+        assertEquals(Gemm.INTERLEAVE, Conv2dKernel.weightGradientTransposed(ConvGeometry.of(2, 64, 64, 64, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "576 rows, 2 filters");
+        assertFalse(Conv2dKernel.weightGradientTransposed(ConvGeometry.of(2, 3, 32, 32, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "27 rows: less than two tiles across");
+        assertFalse(Conv2dKernel.weightGradientTransposed(ConvGeometry.of(2, 232, 8, 8, 232, 1, 1, 1, 1, 0, 0, 1, 1, 1)), "as many rows as filters");
     }
 
     @Test

@@ -143,6 +143,38 @@ class GemmTest {
     }
 
     @Test
+    void theTransposedProductIsTheExactTranspose() {
+        // Conv2dKernel computes a weight gradient as (cols · dYᵀ)ᵀ instead of dY · colsᵀ: the same
+        // products added in the same order, so the same bits, through edges, several depth
+        // blocks, an accumulation (beta 1) and either slicing over threads.
+        final int saved = Parallel.threads();
+        try {
+            final SplittableRandom random = new SplittableRandom(11);
+            for (int[] size : new int[][] {{13, 150, 2 * Gemm.KC + 7}, {64, 576, 300}, {7, 5, 9}}) {
+                final int m = size[0], n = size[1], k = size[2];
+                final float[] a = new float[m * k], b = new float[n * k];
+                for (int i = 0; i < a.length; i++) a[i] = (float) random.nextDouble(-1, 1);
+                for (int i = 0; i < b.length; i++) b[i] = (float) random.nextDouble(-1, 1);
+                for (int threads : new int[] {1, 2}) {
+                    Parallel.setThreads(threads);
+                    final float[] c = new float[m * n], ct = new float[n * m];
+                    for (float beta : new float[] {0f, 1f}) {
+                        Gemm.gemm(false, true, m, n, k, a, 0, k, b, 0, k, beta, c, 0, n);
+                        Gemm.gemm(false, true, n, m, k, b, 0, k, a, 0, k, beta, ct, 0, m);
+                    }
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            assertEquals(c[i * n + j], ct[j * m + i], m + "×" + n + "×" + k + " on " + threads + " threads at " + i + ", " + j);
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
     void resultDoesNotDependOnThreadCount() {
         final int saved = Parallel.threads();
         try {
