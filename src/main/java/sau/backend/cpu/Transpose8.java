@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Transposes an 8×8 block of floats in registers: 8 row loads and 8 row stores, where copying the
  * 64 values one at a time costs 64 loads and 64 stores. GEMM's packing of a transposed B uses it
  * (see {@link Gemm}): ShuffleNet's 1×1 weight gradients at 16×16, whose B is read transposed and
- * reused by few rows of A, got 15–19% faster.
+ * reused by few rows of A, got 15–19% faster. {@link #matrix} transposes a whole matrix with it
+ * (a convolution's weight gradient, computed transposed: see {@link Conv2dKernel}).
  *
  * <p>Three rounds, each swapping blocks between pairs of vectors: pairs of floats, then pairs of
  * those pairs, then 128-bit halves. Writing {@code ri[j]} for lane j of row i:
