@@ -113,6 +113,15 @@ public final class Gemm {
     static final int WIDE = 64;
 
     /**
+     * Whether {@link #lead} may add a column of tiles at all: only with 8-float vectors. With
+     * 16-float vectors, since the kernel loads all of a tile's C before storing it, products
+     * 2,048–8,192 columns wide ran 1.01–1.07× faster without the extra column than with it (one
+     * and two threads, in-process; on two threads the extra column also falls to one of them);
+     * with 8-float vectors it still gains 2% at 2048³ (docs/performance.md).
+     */
+    static final boolean PAID_SHIFT = L < 16;
+
+    /**
      * The buffers of one thread. The packed B buffer has the size of the largest block from the
      * start, 4 MiB, large enough for G1 to place it at the start of a region (see {@link #B_AT});
      * the packed A buffer grows as needed. {@code tile} receives the edge tiles.
@@ -232,14 +241,15 @@ public final class Gemm {
      * aligned rows a 2048³ product is 5–6% faster (docs/performance.md). The columns left of C
      * are not real: their tile is computed into a buffer, from zeros in packed B, and only its
      * real columns are copied. That costs a column of tiles whenever the shift adds one, so it
-     * is done only when the shift is free or C is {@link #WIDE}. All rows of C must start at the
-     * same place in a line, which holds when the rows are a whole number of lines apart.
+     * is done only when the shift is free or, with 8-float vectors ({@link #PAID_SHIFT}), C is
+     * {@link #WIDE}. All rows of C must start at the same place in a line, which holds when the
+     * rows are a whole number of lines apart.
      */
     static int lead(int m, int n, int cOff, int ldc) {
         if (m > 1 && ldc % LINE != 0) return 0;
         final int lead = (HEADER + cOff) % LINE;
         final boolean free = ceilDiv(lead + n, NR) == ceilDiv(n, NR);
-        return free || ceilDiv(n, NR) >= WIDE ? lead : 0;
+        return free || PAID_SHIFT && ceilDiv(n, NR) >= WIDE ? lead : 0;
     }
 
     /**
