@@ -399,17 +399,12 @@ public final class Conv2dKernel {
 
     /**
      * Whether the weight gradient's GEMMs compute {@code dWᵀ = cols · dYᵀ} rather than
-     * {@code dW = dY · colsᵀ}. Either way one operand is read transposed; GEMM packs its A's panels
-     * with vector permutes where it can (AVX-512, {@link Gemm#INTERLEAVE}), cheaper than the 8×8
-     * transposes of a transposed B, so there the longer side, the columns, goes to A when they have
-     * more rows than the group has filters and fill at least two of the kernel's tiles across:
-     * 1.1–1.8× faster for the weight gradients of VGG's layers; with fewer rows (27, a first layer
-     * on RGB) the transposed product's edge tiles cost more than the packing saves
-     * (docs/performance.md). With AVX2, A's packing is plain copies and the transpose was 0.91–0.96
-     * of the speed, so it is not used.
+     * {@code dW = dY · colsᵀ} ({@code K/groups × C·kh·kw}): where GEMM says that product runs
+     * faster as its transpose, 1.04–1.5× for the weight gradients of VGG's layers
+     * (docs/performance.md).
      */
     static boolean weightGradientTransposed(ConvGeometry g) {
-        return Gemm.INTERLEAVE && g.colRows() > g.outPerGroup() && g.colRows() >= 2 * Gemm.NR;
+        return Gemm.fasterTransposed(g.outPerGroup(), g.colRows());
     }
 
     /**

@@ -238,9 +238,9 @@ public final class Gemm {
      * cache line of C (see {@link #HEADER}). A tile row is {@code NR} floats, 64 bytes with AVX2:
      * one line when aligned, two when not, and then one of its two vector loads and stores
      * straddles both. C is read and written once per depth block, mostly from memory, and with
-     * aligned rows a 2048³ product is 5–6% faster (docs/performance.md). The columns left of C
-     * are not real: their tile is computed into a buffer, from zeros in packed B, and only its
-     * real columns are copied. That costs a column of tiles whenever the shift adds one, so it
+     * aligned rows a 2048³ product was 5–6% faster (8-float vectors, docs/performance.md). The
+     * columns left of C are not real: their tile is computed into a buffer, from zeros in packed
+     * B, and only its real columns are copied. That costs a column of tiles whenever the shift adds one, so it
      * is done only when the shift is free or, with 8-float vectors ({@link #PAID_SHIFT}), C is
      * {@link #WIDE}. All rows of C must start at the same place in a line, which holds when the
      * rows are a whole number of lines apart.
@@ -464,6 +464,21 @@ public final class Gemm {
 
     /** Whether {@link #packA} interleaves a panel's rows with vector permutes: six rows of 16-float vectors. */
     static final boolean INTERLEAVE = MR == 6 && L == 16;
+
+    /**
+     * Whether {@code C = A·Bᵀ}, {@code m × n} with A and B stored untransposed ({@code m × k} and
+     * {@code n × k}), runs faster computed as its transpose {@code Cᵀ = B·Aᵀ}, which the caller
+     * then transposes: the same products added in the same order, so the same bits. Either way
+     * one operand is packed transposed; where A's panels are interleaved with vector permutes
+     * ({@link #INTERLEAVE}) that copy is cheaper than the 8×8 transposes of a transposed B, so
+     * the longer side should be A, once it fills at least two tiles across. Single products on
+     * one thread: 1.06–1.76× faster transposed for m from 16 to 512 and n from 144 to 4608, 1.00×
+     * square, 0.77× for 16 × 27, whose transposed tiles are mostly edge; with 8-float vectors,
+     * where A is packed by plain copies, 0.91–0.96× (docs/performance.md).
+     */
+    static boolean fasterTransposed(int m, int n) {
+        return INTERLEAVE && n > m && n >= 2 * NR;
+    }
 
     /**
      * Packs rows {@code [ic, ic + mc)} and depth {@code [pc, pc + kc)} of op(A) into MR-high
