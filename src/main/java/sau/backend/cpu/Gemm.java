@@ -39,9 +39,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       same kernel. Panels at the right and bottom edges are padded with zeros, so the kernel
  *       always computes a full tile; a partial tile goes through a small buffer to C.
  *   <li><b>Cache blocking.</b> {@code KC} is chosen so that one B panel ({@code KC × NR}) stays in
- *       L1 while the kernel sweeps down the A block, {@code MC} so that the packed A block
- *       ({@code MC × KC}) stays in L2, and {@code NC} so that the packed B block stays in L3.
- *       Each packed value is then reused many times from a near cache.
+ *       L1 (AVX2) or L2 (AVX-512) while the kernel sweeps down the A block, {@code MC} so that the
+ *       packed A block ({@code MC × KC}) stays in L2, and {@code NC} ({@link #blockColumns}) so that the
+ *       packed B block stays in L3. Each packed value is then reused many times from a near cache.
  *   <li><b>Threads.</b> Each thread computes its own slice of C. When C is at least twice as
  *       tall as it is wide the slices are rows and the threads share each packed block of op(B):
  *       each multiplies its rows by one block while the first to finish packs the next. Otherwise
@@ -64,16 +64,27 @@ public final class Gemm {
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
     /**
-     * Depth of a packed block. 256 with AVX2, so that one {@code KC × NR} B panel takes 16 KiB,
-     * half of L1. 384 with AVX-512: its 48 KiB panel fills a Zen 5 core's L1 and spills to L2,
-     * which feeds it fast enough, while C, read and written once per depth block, makes 6 round
-     * trips at 2048³ instead of 8; measured 2–3% faster than 256 (docs/performance.md).
+     * Depth of a packed block, at most. 256 with AVX2, so that one {@code KC × NR} B panel takes
+     * 16 KiB, half of L1. 768 with AVX-512: its 96 KiB panel is twice a Zen 5 core's L1 and
+     * streams from L2, which feeds it fast enough, and each tile's sum runs twice as long before
+     * it goes to C: 1.01–1.03× faster than blocks of 384 at 1024³ and 2048³ (which were 2–3%
+     * faster than 256). What pays is the length of the sum, not C's trips: two 384-deep sums in
+     * a row, the first kept in L1 and C visited once, ran no faster than 384 (docs/performance.md).
      */
-    static final int KC = L >= 16 ? 384 : 256;
-    /** Rows of a packed A block: {@code MC × KC} floats (80 KiB with AVX2, 180 KiB with AVX-512) stay in L2. */
+    static final int KC = L >= 16 ? 768 : 256;
+    /**
+     * Depth of a block, at most, when the product is shallower than {@link #DEEP}: blocks of 768
+     * measured no faster there (0.98–1.01 from k = 512 to 784), so those products keep blocks
+     * of 384 and the order of their sums, which every small model's training results and the
+     * tests that train one were made with.
+     */
+    static final int SHALLOW_KC = L >= 16 ? 384 : 256;
+    /** The depth from which a product is cut into blocks of up to {@link #KC}. */
+    static final int DEEP = 1024;
+    /** Rows of a packed A block: {@code MC × KC} floats (80 KiB with AVX2, up to 360 KiB with AVX-512) stay in L2. */
     static final int MC = 20 * MR;
-    /** Columns of a packed B block, whole panels: {@code KC × NC} floats take about 4 MiB, a share of L3. */
-    static final int NC = (1 << 20) / KC / NR * NR;
+    /** Floats of a packed B block, whatever its depth: 4 MiB, a share of L3. */
+    static final int B_BLOCK = 1 << 20;
 
     /**
      * Below this many multiply-adds (about 200³, 0.2 ms on one core) a product runs on the
@@ -128,7 +139,7 @@ public final class Gemm {
      */
     private static final class Buffers {
         float[] packedA = new float[0];
-        final float[] packedB = new float[B_AT + KC * NC];
+        final float[] packedB = new float[B_AT + B_BLOCK];
         final float[] tile = new float[MR * NR];
         private float[] otherB;
 
@@ -139,7 +150,7 @@ public final class Gemm {
          */
         float[] packedB(int block) {
             if (block % 2 == 0) return packedB;
-            if (otherB == null) otherB = new float[B_AT + KC * NC];
+            if (otherB == null) otherB = new float[B_AT + B_BLOCK];
             return otherB;
         }
     }
@@ -184,7 +195,7 @@ public final class Gemm {
      */
     public static PackedA pack(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] reuse) {
         checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k);
-        final int panels = ceilDiv(m, MR), paddedRows = panels * MR, blocks = ceilDiv(k, KC);
+        final int panels = ceilDiv(m, MR), paddedRows = panels * MR, blocks = depthBlocks(k);
         final float[] data = grow(reuse, paddedRows * k);
         final int grain = (long) m * k >= PARALLEL_PACK ? 1 : panels;
         Parallel.forRange(panels, grain, (r0, r1) -> {
@@ -254,8 +265,8 @@ public final class Gemm {
 
     /**
      * Rows {@code [i0, i1)} and columns {@code [j0, j1)} of C: the depth is cut into blocks of equal
-     * size (at most {@code KC}, so that no thin last block reloads C for little work); for each
-     * block, op(B) is packed in {@code NC}-wide pieces and multiplied by op(A). The blocks depend
+     * size ({@link #depthBlocks}, so that no thin last block reloads C for little work); for each
+     * block, op(B) is packed in pieces of {@link #blockColumns} columns and multiplied by op(A). The blocks depend
      * only on k, so every element of C is summed in the same order whatever the slicing. A
      * negative {@code j0} starts the tiles left of C (see {@link #lead}).
      *
@@ -270,9 +281,9 @@ public final class Gemm {
                               int i0, int i1, int j0, int j1, int k, float[] b, int bOff, int ldb,
                               float beta, float[] c, int cOff, int ldc, int rowParts) {
         final Buffers own = BUFFERS.get();
-        final int blocks = ceilDiv(k, KC), rowPanels = ceilDiv(i1 - i0, MR);
-        for (int j = j0; j < j1; j += NC) {
-            final int jc = j, nc = Math.min(NC, j1 - jc), left = Math.max(0, -jc), panels = ceilDiv(nc, NR);
+        final int blocks = depthBlocks(k), rowPanels = ceilDiv(i1 - i0, MR), columns = blockColumns(k);
+        for (int j = j0; j < j1; j += columns) {
+            final int jc = j, nc = Math.min(columns, j1 - jc), left = Math.max(0, -jc), panels = ceilDiv(nc, NR);
             for (int block = 0; block < blocks; block++) {
                 final int pc = Parallel.chunkStart(k, blocks, block);
                 final int kc = Parallel.chunkStart(k, blocks, block + 1) - pc;
@@ -460,6 +471,16 @@ public final class Gemm {
         FloatVector v = FloatVector.fromArray(S, tile, t);
         if (beta != 0f) v = v.add(FloatVector.fromArray(S, c, at, lanes).mul(beta));
         v.intoArray(c, at, lanes);
+    }
+
+    /** How many blocks of equal depth the depth k is cut into: blocks of up to {@link #KC}, or {@link #SHALLOW_KC} below {@link #DEEP}. */
+    static int depthBlocks(int k) {
+        return ceilDiv(k, k >= DEEP ? KC : SHALLOW_KC);
+    }
+
+    /** Columns of a packed B block, whole panels: as many as fit {@link #B_BLOCK} at the depth of k's blocks. */
+    static int blockColumns(int k) {
+        return B_BLOCK / (k >= DEEP ? KC : SHALLOW_KC) / NR * NR;
     }
 
     /** Whether {@link #packA} interleaves a panel's rows with vector permutes: six rows of 16-float vectors. */

@@ -33,9 +33,11 @@ class GemmTest {
 
     @Test
     void crossesEveryBlockBoundary() {
-        // Larger than MC, KC and (with AVX2 and AVX-512) several NR panels, with edges everywhere.
+        // Larger than MC, a block's depth and (with AVX2 and AVX-512) several NR panels, with
+        // edges everywhere; shallower than DEEP (blocks of SHALLOW_KC), and deeper (blocks of KC).
         check(new Case(false, false, Gemm.MC + 7, 3 * Gemm.NR + 5, Gemm.KC + 9, 1, 1f));
         check(new Case(true, true, Gemm.MC + 7, 3 * Gemm.NR + 5, Gemm.KC + 9, 0, 0f));
+        check(new Case(true, false, Gemm.MC + 7, 3 * Gemm.NR + 5, Gemm.DEEP + Gemm.KC / 2 + 9, 1, 0.5f));
         // B transposed with a last panel of whole blocks of 8 columns: transposed, then zeros.
         check(new Case(false, true, 13, 2 * Gemm.NR + 8, Gemm.KC + 9, 0, 1f));
     }
@@ -118,6 +120,53 @@ class GemmTest {
     }
 
     @Test
+    void sumsRunInTheOrderOfTheDepthBlocks() {
+        // The same bits as a scalar loop in the order of inBlockOrder, on one thread or two.
+        // Products shallower than DEEP keep blocks of SHALLOW_KC, the sums that small models and
+        // the tests that train them were made with.
+        final int saved = Parallel.threads();
+        try {
+            for (int k : new int[] {300, 1000, Gemm.DEEP, 2 * Gemm.KC + 5}) {
+                assertEquals(Math.ceilDiv(k, k >= Gemm.DEEP ? Gemm.KC : Gemm.SHALLOW_KC), Gemm.depthBlocks(k), "blocks of depth " + k);
+                for (float beta : new float[] {0f, 1f, 0.5f}) {
+                    // The deeper ones big enough to be sliced over two threads.
+                    final Case cs = new Case(k % 2 == 0, false, 4 * Gemm.MR + 1, 8 * Gemm.NR + 3, k, 1, beta);
+                    final Inputs in = inputs(cs);
+                    final float[] expected = Arrays.copyOf(in.c, in.c.length);
+                    for (int i = 0; i < cs.m; i++) {
+                        for (int j = 0; j < cs.n; j++) expected[in.cOff + i * in.ldc + j] = inBlockOrder(cs, in, i, j);
+                    }
+                    for (int threads : new int[] {1, 2}) {
+                        assertArrayEquals(expected, run(cs, threads), cs + " on " + threads + " threads");
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    /**
+     * Element (i, j) of C as {@link Gemm} sums it: block by block ({@link Gemm#depthBlocks}), each
+     * block's products fused-multiply-added in order of depth from zero, then added to C (to
+     * beta·C for the first block).
+     */
+    private static float inBlockOrder(Case cs, Inputs in, int i, int j) {
+        final int blocks = Gemm.depthBlocks(cs.k);
+        float c = in.c[in.cOff + i * in.ldc + j];
+        for (int block = 0; block < blocks; block++) {
+            float sum = 0f;
+            for (int p = Parallel.chunkStart(cs.k, blocks, block); p < Parallel.chunkStart(cs.k, blocks, block + 1); p++) {
+                final float a = cs.transA ? in.a[in.aOff + p * in.lda + i] : in.a[in.aOff + i * in.lda + p];
+                final float b = cs.transB ? in.b[in.bOff + j * in.ldb + p] : in.b[in.bOff + p * in.ldb + j];
+                sum = Math.fma(a, b, sum);
+            }
+            c = block > 0 ? sum + c : cs.beta == 0f ? sum : sum + cs.beta * c;
+        }
+        return c;
+    }
+
+    @Test
     void zeroDepthScalesC() {
         final float[] c = {1f, 2f, Float.NaN, 4f};
         Gemm.gemm(false, false, 2, 2, 0, new float[0], 0, 1, new float[0], 0, 2, 0f, c, 0, 2);
@@ -185,7 +234,12 @@ class GemmTest {
             final Case tall = new Case(false, true, 301, 97, 300, 0, 0f);
             final Case wide = new Case(false, false, 13, 2000, 400, 0, 1f);
             final Case deep = new Case(false, false, 32 * Gemm.NR + 7, 16 * Gemm.NR + 3, 3 * Gemm.KC + 5, 1, 1f);
-            check(deep);
+            // Its sums checked bit for bit in one element of every tile (every 5th row, 31st column).
+            final Inputs in = inputs(deep);
+            final float[] c = run(deep, 2);
+            for (int i = 0; i < deep.m; i += 5) {
+                for (int j = 0; j < deep.n; j += 31) assertEquals(inBlockOrder(deep, in, i, j), c[in.cOff + i * in.ldc + j], "deep, C[" + i + "][" + j + "]");
+            }
             for (Case cs : new Case[] {tall, wide, deep, transposedA(tall), transposedA(wide)}) {
                 assertTrue((long) cs.m * cs.n * cs.k >= Gemm.PARALLEL_WORK, cs + " would run on one thread");
                 final float[] one = run(cs, 1);
