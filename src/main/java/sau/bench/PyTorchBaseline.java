@@ -80,9 +80,10 @@ public final class PyTorchBaseline {
             if (coretype != null) pb.environment().put("OPENBLAS_CORETYPE", coretype);
             pb.redirectError(ProcessBuilder.Redirect.INHERIT);
             final Process p = pb.start();
+            final List<Map<String, Object>> own = new ArrayList<>();
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
-                    if (line.startsWith("{")) rows.add(JSON.readValue(line, new TypeReference<LinkedHashMap<String, Object>>() {}));
+                    if (line.startsWith("{")) own.add(JSON.readValue(line, new TypeReference<LinkedHashMap<String, Object>>() {}));
                 }
             }
             try {
@@ -91,6 +92,13 @@ public final class PyTorchBaseline {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while waiting for the PyTorch benchmark", e);
             }
+            // The cores' round trip right after PyTorch's training steps, as sau's rows have it after
+            // theirs: the two sides of a row may have run on different placements of the cores.
+            if (threads > 1 && own.stream().anyMatch(row -> String.valueOf(row.get("bench")).startsWith("train_"))) {
+                final double roundTrip = CoreLatency.roundTripNanos();
+                own.forEach(row -> row.put("core_round_trip_ns", roundTrip));
+            }
+            rows.addAll(own);
         }
         return rows;
     }
@@ -107,6 +115,7 @@ public final class PyTorchBaseline {
                 merged.put("ratio", metric.higherIsBetter() ? ours.doubleValue() / theirs.doubleValue() : theirs.doubleValue() / ours.doubleValue());
                 if (match.get("peak_rss_mb") != null) merged.put("pytorch_peak_rss_mb", match.get("peak_rss_mb"));
                 if (match.get("blas") != null) merged.put("pytorch_blas", match.get("blas"));
+                if (match.get("core_round_trip_ns") != null) merged.put("pytorch_core_round_trip_ns", match.get("core_round_trip_ns"));
             }
             out.add(merged);
         }

@@ -28,6 +28,9 @@ import sau.text.Vocabulary;
  * not the data loading. PyTorch's numbers for the same models come from
  * {@code src/bench/python/bench_torch.py}. The peak resident memory is counted from the start
  * of each benchmark ({@link Memory#resetPeak}), as PyTorch's is from the start of its process.
+ * Each row also gives the round trip between two cores measured right after its timed runs
+ * ({@link CoreLatency}): where the host moves the virtual cores, it says which placement the row
+ * was measured on.
  */
 public final class TrainStepBench {
 
@@ -113,7 +116,7 @@ public final class TrainStepBench {
         final Measure.Timing t = Measure.time(3.0, 10.0, step);
         return List.of(Table.row("bench", "train_transformer", "impl", "sau", "batch", batch, "length", length, "ms", t.median() * 1e3,
                 "spread_pct", t.spread() * 100, "tokens_per_s", batch * length / t.median(), "peak_rss_mb", Memory.peakResidentMb(),
-                "arena_mb", Arena.pooledBytes() / 1048576.0));
+                "arena_mb", Arena.pooledBytes() / 1048576.0, "core_round_trip_ns", CoreLatency.roundTripNanos()));
     }
 
     /** Token ids in [4, vocab): no padding or special tokens. */
@@ -143,7 +146,7 @@ public final class TrainStepBench {
         final Map<String, Object> row = Table.row("bench", name, "impl", "sau", "batch", batch);
         row.putAll(extra);
         row.putAll(Table.row("ms", t.median() * 1e3, "spread_pct", t.spread() * 100, "images_per_s", batch / t.median(), "peak_rss_mb", Memory.peakResidentMb(),
-                "arena_mb", Arena.pooledBytes() / 1048576.0));
+                "arena_mb", Arena.pooledBytes() / 1048576.0, "core_round_trip_ns", CoreLatency.roundTripNanos()));
         return row;
     }
 
