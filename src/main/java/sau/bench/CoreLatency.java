@@ -16,14 +16,23 @@ final class CoreLatency {
 
     private static final int ROUND_TRIPS = 20_000;
 
+    /**
+     * How long the two threads pass the value before it is timed. Measured after a pause (the
+     * calling thread waiting for PyTorch's process), the first 0.2–0.3 s of round trips took
+     * 700–1,200 ns even where they then took 50: the idle core takes that long to come back up.
+     */
+    private static final long WARMUP_NANOS = 400_000_000L;
+
     /** The value the two threads pass back and forth: odd from the caller, even from the echo. */
     private static volatile int ball;
 
     private CoreLatency() {}
 
-    /** The median round trip in nanoseconds over five batches, or NaN on a machine with one core. */
+    /** The median round trip in nanoseconds over five batches after the warm-up, or NaN on a machine with one core. */
     static double roundTripNanos() {
         if (Runtime.getRuntime().availableProcessors() < 2) return Double.NaN;
+        final long warm = System.nanoTime() + WARMUP_NANOS;
+        while (System.nanoTime() < warm) batch();
         final double[] batches = new double[5];
         for (int b = 0; b < batches.length; b++) batches[b] = batch();
         Arrays.sort(batches);
