@@ -39,9 +39,10 @@ import jdk.incubator.vector.VectorSpecies;
  *       same kernel. Panels at the right and bottom edges are padded with zeros, so the kernel
  *       always computes a full tile; a partial tile goes through a small buffer to C.
  *   <li><b>Cache blocking.</b> {@code KC} is chosen so that one B panel ({@code KC × NR}) stays in
- *       L1 (AVX2) or L2 (AVX-512) while the kernel sweeps down the A block, {@code MC} so that the
- *       packed A block ({@code MC × KC}) stays in L2, and {@code NC} ({@link #blockColumns}) so that the
- *       packed B block stays in L3. Each packed value is then reused many times from a near cache.
+ *       L1 (AVX2) or L2 (AVX-512) while the kernel sweeps down the A block, {@code MC} so that
+ *       the packed A block ({@code MC × KC}) stays in L2, and {@code NC} ({@link #blockColumns})
+ *       so that the packed B block stays in L3. Each packed value is then reused many times from
+ *       a near cache. The depth is cut into blocks of equal size ({@link #depthBlocks}).
  *   <li><b>Threads.</b> Each thread computes its own slice of C. When C is at least twice as
  *       tall as it is wide the slices are rows and the threads share each packed block of op(B):
  *       each multiplies its rows by one block while the first to finish packs the next. Otherwise
@@ -266,9 +267,9 @@ public final class Gemm {
     /**
      * Rows {@code [i0, i1)} and columns {@code [j0, j1)} of C: the depth is cut into blocks of equal
      * size ({@link #depthBlocks}, so that no thin last block reloads C for little work); for each
-     * block, op(B) is packed in pieces of {@link #blockColumns} columns and multiplied by op(A). The blocks depend
-     * only on k, so every element of C is summed in the same order whatever the slicing. A
-     * negative {@code j0} starts the tiles left of C (see {@link #lead}).
+     * block, op(B) is packed in pieces of {@link #blockColumns} columns and multiplied by op(A).
+     * The blocks depend only on k, so every element of C is summed in the same order whatever the
+     * slicing. A negative {@code j0} starts the tiles left of C (see {@link #lead}).
      *
      * <p>With {@code rowParts} above 1 the rows are split into that many parts run by the pool,
      * which share one packed B in the calling thread's buffers: all threads pack the first block
@@ -473,14 +474,19 @@ public final class Gemm {
         v.intoArray(c, at, lanes);
     }
 
-    /** How many blocks of equal depth the depth k is cut into: blocks of up to {@link #KC}, or {@link #SHALLOW_KC} below {@link #DEEP}. */
+    /** The most depth a block of a product k deep may have: {@link #KC}, or {@link #SHALLOW_KC} below {@link #DEEP}. */
+    static int maxBlockDepth(int k) {
+        return k >= DEEP ? KC : SHALLOW_KC;
+    }
+
+    /** How many blocks of equal depth the depth k is cut into. */
     static int depthBlocks(int k) {
-        return ceilDiv(k, k >= DEEP ? KC : SHALLOW_KC);
+        return ceilDiv(k, maxBlockDepth(k));
     }
 
     /** Columns of a packed B block, whole panels: as many as fit {@link #B_BLOCK} at the depth of k's blocks. */
     static int blockColumns(int k) {
-        return B_BLOCK / (k >= DEEP ? KC : SHALLOW_KC) / NR * NR;
+        return B_BLOCK / maxBlockDepth(k) / NR * NR;
     }
 
     /** Whether {@link #packA} interleaves a panel's rows with vector permutes: six rows of 16-float vectors. */
