@@ -23,7 +23,7 @@ final class CoreLatency {
      */
     private static final long WARMUP_NANOS = 400_000_000L;
 
-    /** The value the two threads pass back and forth: odd from the caller, even from the echo. */
+    /** The value the two threads pass back and forth: odd from the caller, even from the echo, -1 to stop. */
     private static volatile int ball;
 
     private CoreLatency() {}
@@ -31,49 +31,51 @@ final class CoreLatency {
     /** The median round trip in nanoseconds over five batches after the warm-up, or NaN on a machine with one core. */
     static double roundTripNanos() {
         if (Runtime.getRuntime().availableProcessors() < 2) return Double.NaN;
-        final long warm = System.nanoTime() + WARMUP_NANOS;
-        while (System.nanoTime() < warm) batch();
-        final double[] batches = new double[5];
-        for (int b = 0; b < batches.length; b++) batches[b] = batch();
-        Arrays.sort(batches);
-        return batches[batches.length / 2];
-    }
-
-    private static double batch() {
         ball = 0;
+        // One thread answers every trip, warm-up and batches: each odd value becomes the next even one.
         final Thread echo = new Thread(() -> {
-            for (int i = 0; i < ROUND_TRIPS; i++) {
-                await(2 * i + 1);
-                ball = 2 * i + 2;
+            while (true) {
+                int seen;
+                for (int spins = 1; (seen = ball) % 2 == 0; spins++) pause(spins);
+                if (seen < 0) return;
+                ball = seen + 1;
             }
         }, "sau-core-latency");
         echo.setDaemon(true);
         echo.start();
-        // The first trip also waits for the thread to start: leave it out of the time.
-        ball = 1;
-        await(2);
-        final long start = System.nanoTime();
-        for (int i = 1; i < ROUND_TRIPS; i++) {
-            ball = 2 * i + 1;
-            await(2 * i + 2);
+        final long warm = System.nanoTime() + WARMUP_NANOS;
+        while (System.nanoTime() < warm) trips(ROUND_TRIPS);
+        final double[] batches = new double[5];
+        for (int b = 0; b < batches.length; b++) {
+            final long start = System.nanoTime();
+            trips(ROUND_TRIPS);
+            batches[b] = (double) (System.nanoTime() - start) / ROUND_TRIPS;
         }
-        final long elapsed = System.nanoTime() - start;
+        ball = -1;
         try {
             echo.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return (double) elapsed / (ROUND_TRIPS - 1);
+        Arrays.sort(batches);
+        return batches[batches.length / 2];
+    }
+
+    /** Sends the ball {@code count} times and waits for each answer. */
+    private static void trips(int count) {
+        for (int i = 0; i < count; i++) {
+            final int sent = ball + 1;
+            ball = sent;
+            for (int spins = 1; ball == sent; spins++) pause(spins);
+        }
     }
 
     /**
-     * Spins until the ball has the value, giving the core away now and then: if both threads
-     * share one core (the other busy elsewhere), the one waited for gets to run.
+     * One step of a wait: a spin hint, and now and then the core given away, so that if both
+     * threads share one core (the other busy elsewhere) the one waited for gets to run.
      */
-    private static void await(int value) {
-        for (int spins = 1; ball != value; spins++) {
-            if (spins % 1024 == 0) Thread.yield();
-            else Thread.onSpinWait();
-        }
+    private static void pause(int spins) {
+        if (spins % 1024 == 0) Thread.yield();
+        else Thread.onSpinWait();
     }
 }

@@ -252,9 +252,9 @@ public final class Gemm {
      * straddles both. C is read and written once per depth block, mostly from memory, and with
      * aligned rows a 2048³ product was 5–6% faster (8-float vectors, docs/performance.md). The
      * columns left of C are not real: their tile is computed into a buffer, from zeros in packed
-     * B, and only its real columns are copied. That costs a column of tiles whenever the shift adds one, so it
-     * is done only when the shift is free or, with 8-float vectors ({@link #PAID_SHIFT}), C is
-     * {@link #WIDE}. All rows of C must start at the same place in a line, which holds when the
+     * B, and only its real columns are copied. That costs a column of tiles whenever the shift
+     * adds one, so it is done only when the shift is free or, with 8-float vectors
+     * ({@link #PAID_SHIFT}), C is {@link #WIDE}. All rows of C must start at the same place in a line, which holds when the
      * rows are a whole number of lines apart.
      */
     static int lead(int m, int n, int cOff, int ldc) {
