@@ -222,6 +222,11 @@ public final class Gemm {
         multiply(false, null, 0, 0, a, transB, m, n, k, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
+    /** Whether an {@code m × n × k} product is large enough to be split over the threads ({@link #PARALLEL_WORK}). */
+    static boolean parallel(int m, int n, int k) {
+        return (long) m * n * k >= PARALLEL_WORK;
+    }
+
     /** The product, on one thread or sliced over several; A is packed on the way unless {@code packed} holds it. */
     private static void multiply(boolean transA, float[] a, int aOff, int lda, PackedA packed, boolean transB, int m, int n, int k,
                                  float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
@@ -234,7 +239,7 @@ public final class Gemm {
         // as tall as wide, 0.97× at 2048×1024×2048; docs/performance.md).
         final boolean byRows = m >= 2L * n;
         final int panels = byRows ? mPanels : nPanels;
-        final int parts = (long) m * n * k >= PARALLEL_WORK ? Math.min(Parallel.threadsHere(), panels) : 1;
+        final int parts = parallel(m, n, k) ? Math.min(Parallel.threadsHere(), panels) : 1;
         if (parts == 1 || byRows) {
             slice(transA, a, aOff, lda, packed, transB, 0, m, -lead, n, k, b, bOff, ldb, beta, c, cOff, ldc, parts);
             return;
@@ -301,7 +306,7 @@ public final class Gemm {
                 // The pool hands out parts in order: the row parts first, then the pieces of the next
                 // block, which fall to whichever thread finishes its rows first.
                 final int packParts = block + 1 < blocks ? Math.max(1, panels / PACK_GRAIN) : 0;
-                Parallel.forChunks(rowParts + packParts, part -> {
+                Parallel.forChunksInOrder(rowParts + packParts, part -> {
                     if (part >= rowParts) {
                         final int q = part - rowParts;
                         packB(transB, b, bOff, ldb, pcNext, kcNext, jc, left, nc, Parallel.chunkStart(panels, packParts, q), Parallel.chunkStart(panels, packParts, q + 1), next);

@@ -36,8 +36,22 @@ public final class LinearKernel {
         Gemm.gemm(false, false, rows, in, out, g, gOff, out, w, wOff, in, 0f, dx, 0, in);
     }
 
-    /** dL/dW = (dL/dY)ᵀ · X: {@code [out, rows]·[rows, in]}, in W's layout. */
+    /**
+     * dL/dW = (dL/dY)ᵀ · X: {@code [out, rows]·[rows, in]}, in W's layout.
+     *
+     * <p>Each thread computes a contiguous share of W's rows, one product each, though the GEMM
+     * would split this shape by columns: the optimizer's update reads the gradient in contiguous
+     * shares dealt the same way ({@link Parallel#forChunks}), and the next forward product, split
+     * by its output columns, reads those same rows of W. So the gradient, the weight and its
+     * momentum stay on the core that wrote them, which matters when the two cores are far apart
+     * (docs/performance.md, "Two placements of the cores"). Every element is the same sum in the
+     * same order either way.
+     */
     public static void backwardWeight(float[] g, int gOff, float[] x, int xOff, float[] dw, int rows, int in, int out) {
-        Gemm.gemm(true, false, out, in, rows, g, gOff, out, x, xOff, in, 0f, dw, 0, in);
+        final int parts = Gemm.parallel(out, in, rows) ? Math.min(Parallel.threadsHere(), out) : 1;
+        Parallel.forChunks(parts, part -> {
+            final int first = Parallel.chunkStart(out, parts, part), last = Parallel.chunkStart(out, parts, part + 1);
+            Gemm.gemm(true, false, last - first, in, rows, g, gOff + first, out, x, xOff, in, 0f, dw, first * in, in);
+        });
     }
 }

@@ -1,6 +1,7 @@
 package sau.backend.cpu;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,9 +19,17 @@ import java.util.function.IntConsumer;
  * ReLU). Handing a task to a parked thread through a queue costs a wake-up by the operating system,
  * several microseconds and far more in a virtual machine, every time. Here the workers stay awake
  * for a short while after each region, spinning on a counter, so the next region starts on them at
- * once; only after {@link #SPIN_NANOS} without work do they park. Parts are claimed from a shared
- * counter, so a worker that starts late simply takes fewer of them. Which thread runs a part never
- * changes what the part computes, so results do not depend on the thread count or on timing.
+ * once; only after {@link #SPIN_NANOS} without work do they park.
+ *
+ * <p><b>Who runs which part.</b> The parts of a region are dealt out in contiguous shares, the
+ * first to the calling thread, the next to the first worker, and so on; each thread runs its own
+ * share first and then helps with what is left of the others', so a worker that starts late simply
+ * runs fewer parts. Dealing the same way every time keeps each thread on the same data from one op
+ * to the next: the first half of a tensor that one op wrote is read by the next op on the same
+ * core, from its own cache. Where the two cores are far apart that matters: a line written on one
+ * core and read on the other takes about 450 ns (docs/performance.md, "Two placements of the
+ * cores"). Which thread runs a part never changes what the part computes, so results do not depend
+ * on the thread count or on timing.
  */
 public final class Parallel {
 
@@ -94,18 +103,32 @@ public final class Parallel {
 
     /**
      * Runs {@code task(0) ... task(count - 1)}, spread over the threads; returns when all are done.
-     * Nested calls (a kernel inside another kernel's parallel loop) run serially: the pool's
-     * threads are already busy. So does a call from a second thread while the pool is running
-     * another thread's region (a data-loading thread, say): it does not wait for its turn.
+     * The parts are dealt in contiguous shares, the first to the calling thread (see the class
+     * comment). Nested calls (a kernel inside another kernel's parallel loop) run serially: the
+     * pool's threads are already busy. So does a call from a second thread while the pool is
+     * running another thread's region (a data-loading thread, say): it does not wait for its turn.
      */
     public static void forChunks(int count, IntConsumer task) {
+        run(count, task, false);
+    }
+
+    /**
+     * As {@link #forChunks}, but the parts are handed out in order, each to whichever thread asks
+     * first: for a region whose first parts are one per thread and whose later parts should go to
+     * whichever thread finishes its own first.
+     */
+    public static void forChunksInOrder(int count, IntConsumer task) {
+        run(count, task, true);
+    }
+
+    private static void run(int count, IntConsumer task, boolean inOrder) {
         final Pool p = pool;
         if (count == 1 || p.workers.length == 0 || INSIDE.get() || !p.lock.tryLock()) {
             runSerially(count, task);
             return;
         }
         try {
-            p.run(count, task);
+            p.run(count, task, inOrder ? 1 : p.workers.length + 1);
         } finally {
             p.lock.unlock();
         }
@@ -121,33 +144,45 @@ public final class Parallel {
         }
     }
 
-    /** One parallel region: its parts, the next part to claim, how many are finished, the first failure. */
+    /**
+     * One parallel region: its parts, dealt into one share per thread; the next unclaimed part of
+     * each share; how many parts are finished; the first failure.
+     */
     private static final class Region {
+        /** Ints between two shares' counters: 16 are a cache line, so claiming from one's own share does not disturb the others. */
+        private static final int SPACING = 16;
+
         final IntConsumer task;
-        final int count;
-        final AtomicInteger next = new AtomicInteger();
+        final int count, shares;
+        final AtomicIntegerArray next;
         final AtomicInteger finished = new AtomicInteger();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        Region(IntConsumer task, int count) {
+        Region(IntConsumer task, int count, int shares) {
             this.task = task;
             this.count = count;
+            this.shares = shares;
+            next = new AtomicIntegerArray(shares * SPACING);
+            for (int share = 1; share < shares; share++) next.set(share * SPACING, chunkStart(count, shares, share));
         }
 
-        /** Claims and runs parts until none are left. */
-        void work() {
+        /** Runs the parts of share {@code self}, then claims what is left of the others' shares, until none are left. */
+        void work(int self) {
             INSIDE.set(true);
+            int done = 0;
             try {
-                for (int part; (part = next.getAndIncrement()) < count; ) {
-                    try {
-                        if (failure.get() == null) task.accept(part);
-                    } catch (Throwable t) {
-                        failure.compareAndSet(null, t);
-                    } finally {
-                        finished.incrementAndGet();
+                for (int i = 0; i < shares; i++) {
+                    final int share = (self + i) % shares, end = chunkStart(count, shares, share + 1);
+                    for (int part; (part = next.getAndIncrement(share * SPACING)) < end; done++) {
+                        try {
+                            if (failure.get() == null) task.accept(part);
+                        } catch (Throwable t) {
+                            failure.compareAndSet(null, t);
+                        }
                     }
                 }
             } finally {
+                finished.addAndGet(done);
                 INSIDE.set(false);
             }
         }
@@ -164,17 +199,19 @@ public final class Parallel {
         Pool(int size) {
             workers = new Thread[size];
             for (int i = 0; i < size; i++) {
-                workers[i] = new Thread(this::workerLoop, "sau-cpu-" + (i + 1));
+                final int share = i + 1;
+                workers[i] = new Thread(() -> workerLoop(share), "sau-cpu-" + share);
                 workers[i].setDaemon(true);
                 workers[i].start();
             }
         }
 
-        void run(int count, IntConsumer task) {
-            final Region r = new Region(task, count);
+        /** Runs one region of {@code count} parts dealt into {@code shares} shares (1: all claimed in order). */
+        void run(int count, IntConsumer task, int shares) {
+            final Region r = new Region(task, count, shares);
             region = r;
             for (Thread w : workers) LockSupport.unpark(w); // no-op for a worker that is spinning
-            r.work();
+            r.work(0);
             // The caller has run out of parts to claim; wait for the ones still running elsewhere,
             // giving the core away now and then in case their thread is waiting for one.
             for (int spins = 1; r.finished.get() < count; spins++) {
@@ -187,7 +224,7 @@ public final class Parallel {
             if (t != null) throw new IllegalStateException(t);
         }
 
-        private void workerLoop() {
+        private void workerLoop(int share) {
             Region done = null;
             while (!stopped) {
                 Region r = region;
@@ -204,7 +241,7 @@ public final class Parallel {
                         }
                     }
                 }
-                r.work();
+                r.work(share);
                 done = r;
             }
         }

@@ -4,8 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 
 class ParallelTest {
@@ -32,6 +38,48 @@ class ParallelTest {
         assertEquals(3, Parallel.chunkStart(10, 3, 1));
         assertEquals(6, Parallel.chunkStart(10, 3, 2));
         assertEquals(10, Parallel.chunkStart(10, 3, 3));
+    }
+
+    @Test
+    void eachThreadStartsOnItsOwnShareOfTheParts() {
+        for (int round = 0; round < 20; round++) {
+            final Map<Thread, Integer> first = firstPartOfEachThread(8, false);
+            assertEquals(0, first.get(Thread.currentThread()), "the calling thread's share starts at part 0");
+            assertEquals(Set.of(0, 4), Set.copyOf(first.values()), "the worker's share starts at part 4");
+        }
+    }
+
+    @Test
+    void inOrderThePartsGoToWhicheverThreadAsksFirst() {
+        assertEquals(Set.of(0, 1), Set.copyOf(firstPartOfEachThread(8, true).values()));
+    }
+
+    /**
+     * The part each of two threads claims first, in a region of {@code count} parts: each thread
+     * holds its first part until the other has started one, so neither can run ahead into the
+     * other's share.
+     */
+    private static Map<Thread, Integer> firstPartOfEachThread(int count, boolean inOrder) {
+        final int saved = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            final Map<Thread, Integer> first = new ConcurrentHashMap<>();
+            final CyclicBarrier bothStarted = new CyclicBarrier(2);
+            final IntConsumer part = p -> {
+                if (first.putIfAbsent(Thread.currentThread(), p) != null) return;
+                try {
+                    bothStarted.await(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("the other thread did not start a part within 10 s", e);
+                }
+            };
+            if (inOrder) Parallel.forChunksInOrder(count, part);
+            else Parallel.forChunks(count, part);
+            assertEquals(2, first.size());
+            return first;
+        } finally {
+            Parallel.setThreads(saved);
+        }
     }
 
     @Test
