@@ -128,7 +128,7 @@ public final class Parallel {
             return;
         }
         try {
-            p.run(count, task, inOrder ? 1 : p.workers.length + 1);
+            p.run(count, task, inOrder ? 1 : Math.min(count, p.workers.length + 1));
         } finally {
             p.lock.unlock();
         }
@@ -166,7 +166,11 @@ public final class Parallel {
             for (int share = 1; share < shares; share++) next.set(share * SPACING, chunkStart(count, shares, share));
         }
 
-        /** Runs the parts of share {@code self}, then claims what is left of the others' shares, until none are left. */
+        /**
+         * Runs the parts of share {@code self}, then claims what is left of the others' shares,
+         * until none are left. A thread without a share of its own (more threads than parts, or
+         * parts handed out in order) starts on share {@code self % shares}.
+         */
         void work(int self) {
             INSIDE.set(true);
             int done = 0;
