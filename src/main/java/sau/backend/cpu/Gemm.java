@@ -1,5 +1,6 @@
 package sau.backend.cpu;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -16,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li><b>Micro-kernel.</b> The innermost routine computes a small {@code MR × NR} tile of C,
  *       {@code NR} being two vectors, and keeps the whole tile in registers for the entire k
  *       loop. Each step loads one row of {@code NR} values of B (2 vector loads), broadcasts
- *       {@code MR} values of A, and issues {@code 2·MR} independent FMAs. A core starts two FMAs
+ *       {@code MR} values of A, one from each of its {@code MR} rows, and issues {@code 2·MR}
+ *       independent FMAs. A core starts two FMAs
  *       per cycle and each takes about 4 cycles, so at least 8 independent chains are needed to
  *       keep both units busy; more give the loads slack. C is read and written only once per
  *       tile, at the end. How many rows fit depends on the registers:
@@ -32,12 +34,14 @@ import jdk.incubator.vector.VectorSpecies;
  *             of the peak with its data in L1.
  *       </ul>
  *   <li><b>Packing.</b> Before the kernel runs, a {@code KC × NC} block of op(B) is copied into
- *       {@code NR}-wide column panels and an {@code MC × KC} block of op(A) into {@code MR}-high
- *       row panels, both laid out in exactly the order the kernel reads them, so its loads are
- *       sequential and never cross a page or cache-line boundary in a bad way. Packing is also
- *       where the transposes are absorbed: all four {@code transA/transB} combinations feed the
- *       same kernel. Panels at the right and bottom edges are padded with zeros, so the kernel
- *       always computes a full tile; a partial tile goes through a small buffer to C.
+ *       {@code NR}-wide column panels laid out in exactly the order the kernel reads them, so its
+ *       loads are sequential and never cross a page or cache-line boundary in a bad way. The
+ *       kernel reads A as {@code MR} rows, each sequential: with AVX-512 an untransposed A is
+ *       read where it lies, and only a transposed A (or, with AVX2, any A) is first copied into
+ *       {@code MR}-row panels. Packing is also where the transposes are absorbed: all four
+ *       {@code transA/transB} combinations feed the same kernel. Panels at the right and bottom
+ *       edges are padded with zeros, so the kernel always computes a full tile; a partial tile
+ *       goes through a small buffer to C.
  *   <li><b>Cache blocking.</b> {@code KC} is chosen so that one B panel ({@code KC × NR}) stays in
  *       L1 (AVX2) or L2 (AVX-512) while the kernel sweeps down the A block, {@code MC} so that
  *       the packed A block ({@code MC × KC}) stays in L2, and {@code NC} ({@link #blockColumns})
@@ -46,8 +50,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li><b>Threads.</b> Each thread computes its own slice of C. When C is at least twice as
  *       tall as it is wide the slices are rows and the threads share each packed block of op(B):
  *       each multiplies its rows by one block while the first to finish packs the next. Otherwise
- *       the slices are columns, each thread packs all of op(A) for itself, and a call is one fork
- *       and one join, with no thread waiting for another between depth blocks. Every element
+ *       the slices are columns, each thread reads all of op(A) (and packs it, where A is packed),
+ *       and a call is one fork and one join, with no thread waiting for another between depth
+ *       blocks. Every element
  *       of C is summed over k in the same order whatever the slicing, so the result is
  *       bit-identical with 1 or many threads.
  * </ol>
@@ -64,6 +69,15 @@ public final class Gemm {
     static final int MR = L >= 16 ? 6 : 4;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
+    /**
+     * Whether the kernel reads an untransposed A where it lies instead of from a packed copy: with
+     * 16-float vectors (6 rows), in-process against the packed copy, 1.03× faster at 512³ and
+     * 1024³ on two threads, where each thread copied all of A for itself, 1.00–1.01× at 2048³,
+     * 1.04–1.08× for tall products deep in k (4608×512×2048, 2304×256×8192), 0.99–1.01× for
+     * 512×4608×2048 (docs/performance.md). With 8-float vectors (4 rows) reading A in place was
+     * 1.02× slower (stop 19), so A is packed there.
+     */
+    static final boolean IN_PLACE = MR == 6;
     /**
      * Depth of a packed block, at most. 256 with AVX2, so that one {@code KC × NR} B panel takes
      * 16 KiB, half of L1. 768 with AVX-512: its 96 KiB panel is twice a Zen 5 core's L1 and
@@ -136,7 +150,8 @@ public final class Gemm {
     /**
      * The buffers of one thread. The packed B buffer has the size of the largest block from the
      * start, 4 MiB, large enough for G1 to place it at the start of a region (see {@link #B_AT});
-     * the packed A buffer grows as needed. {@code tile} receives the edge tiles.
+     * the packed A buffer grows as needed (with A read in place, it holds only the last panel of
+     * a block, when that has fewer than MR rows). {@code tile} receives the edge tiles.
      */
     private static final class Buffers {
         float[] packedA = new float[0];
@@ -157,6 +172,10 @@ public final class Gemm {
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    /** 8 floats, the rows of {@link Transpose8}'s blocks; and a scratch block of 8 × 8 for {@link #packA}. */
+    private static final VectorSpecies<Float> EIGHT = FloatVector.SPECIES_256;
+    private static final ThreadLocal<float[]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[64]);
 
     private Gemm() {}
 
@@ -189,7 +208,7 @@ public final class Gemm {
 
     /**
      * Packs op(A) ({@code m × k}, stored as for {@link #gemm}) for {@link #gemm(PackedA, boolean, int, float[], int, int, float, float[], int, int)}:
-     * every depth block, each as the MR-high panels that {@link #kernel} reads. {@code reuse} is
+     * every depth block, each as the MR-row panels that {@link #kernel} reads. {@code reuse} is
      * an array to fill if it is big enough (or null), else a new one is made. The threads pack
      * the panels side by side when A is large: a convolution packs its weights before each pass,
      * and 512×4608 of them took 1.5 ms on one thread while the other waited.
@@ -321,24 +340,38 @@ public final class Gemm {
     }
 
     /**
-     * Computes rows {@code [i0, i1)} and block columns {@code [left, nc)} of one depth block: packs
-     * A in {@code MC}-row blocks (or finds them in {@code packed}), then runs the kernel over every
-     * tile. The block's first {@code left} columns lie left of C and are not written.
+     * Computes rows {@code [i0, i1)} and block columns {@code [left, nc)} of one depth block, in
+     * {@code MC}-row blocks: finds each block's rows of A (in A itself, in {@code packed}, or
+     * packed here), then runs the kernel over every tile. The block's first {@code left} columns
+     * lie left of C and are not written.
      */
     private static void computeBlock(boolean transA, float[] a, int aOff, int lda, PackedA packed, int i0, int i1, int left, int nc,
                                      int pc, int kc, float[] packedB, float beta, float[] c, int cOff, int ldc, Buffers own) {
+        final boolean inPlace = IN_PLACE && !transA && packed == null;
         for (int ic = i0; ic < i1; ic += MC) {
-            final int mc = Math.min(MC, i1 - ic);
-            final float[] packedA;
-            final int aBase;
-            if (packed == null) {
-                packedA = own.packedA = grow(own.packedA, ceilDiv(mc, MR) * MR * kc);
-                packA(transA, a, aOff, lda, ic, mc, pc, kc, packedA, 0);
+            final int mc = Math.min(MC, i1 - ic), wholePanels = mc / MR * MR;
+            // Panel ir of the block: its first row in ap, and the distance between its rows.
+            final float[] ap;
+            final int aBase, rowStride;
+            if (inPlace) {
+                ap = a;
+                aBase = aOff + ic * lda + pc;
+                rowStride = lda;
+                // A last panel with fewer than MR rows is copied, padded with zero rows.
+                if (wholePanels < mc) {
+                    own.packedA = grow(own.packedA, MR * kc);
+                    packA(false, a, aOff, lda, ic + wholePanels, mc - wholePanels, pc, kc, own.packedA, 0);
+                }
+            } else if (packed == null) {
+                ap = own.packedA = grow(own.packedA, ceilDiv(mc, MR) * MR * kc);
+                packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
                 aBase = 0;
+                rowStride = kc;
             } else {
                 // Where pack() put depth block pc of rows ic onwards.
-                packedA = packed.data();
+                ap = packed.data();
                 aBase = pc * ceilDiv(packed.m(), MR) * MR + ic * kc;
+                rowStride = kc;
             }
             for (int jr = 0; jr < nc; jr += NR) {
                 final int from = jr == 0 ? left : 0, nr = Math.min(NR, nc - jr);
@@ -346,11 +379,14 @@ public final class Gemm {
                 for (int ir = 0; ir < mc; ir += MR) {
                     final int mr = Math.min(MR, mc - ir);
                     final int cAt = cOff + (ic + ir) * ldc + jr;
+                    final boolean copied = inPlace && ir == wholePanels;
+                    final float[] rows = copied ? own.packedA : ap;
+                    final int at = copied ? 0 : aBase + ir * rowStride, stride = copied ? kc : rowStride;
                     if (mr == MR && from == 0 && nr == NR && (beta == 0f || beta == 1f)) {
-                        kernel(kc, packedA, aBase + ir * kc, packedB, bp, beta, c, cAt, ldc);
+                        kernel(kc, rows, at, stride, packedB, bp, beta, c, cAt, ldc);
                     } else {
                         final float[] tile = own.tile;
-                        kernel(kc, packedA, aBase + ir * kc, packedB, bp, 0f, tile, 0, NR);
+                        kernel(kc, rows, at, stride, packedB, bp, 0f, tile, 0, NR);
                         addTile(tile, mr, from, nr, beta, c, cAt, ldc);
                     }
                 }
@@ -360,12 +396,12 @@ public final class Gemm {
 
     /**
      * The register-blocked micro-kernel: a full {@code MR × NR} tile of
-     * {@code C = Ap·Bp + beta·C}, for beta 0 or 1, from an {@code MR}-high A panel and an
-     * {@code NR}-wide B panel, both of depth {@code kc}. The accumulators are plain locals so that
+     * {@code C = Ap·Bp + beta·C}, for beta 0 or 1, from {@code MR} rows of A, {@code rowStride}
+     * apart, and an {@code NR}-wide B panel, both of depth {@code kc}. The accumulators are plain locals so that
      * the JIT keeps them in registers. It is written for 6 rows; rows 4 and 5 are under
      * {@code MR == 6}, a constant, so with 4 rows the JIT drops their code and their registers.
      */
-    private static void kernel(int kc, float[] ap, int aAt, float[] bp, int bAt,
+    private static void kernel(int kc, float[] ap, int aAt, int rowStride, float[] bp, int bAt,
                                float beta, float[] c, int cAt, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -373,32 +409,31 @@ public final class Gemm {
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        // Two indices stepped together, both linear in the trip count, so the JIT hoists the
-        // bounds checks of A out of the loop, as it did when they were computed from p. Each step
-        // now spends 5 integer instructions on addresses and the loop test instead of 8; with 8
-        // FMAs, 2 loads and 4 broadcasts (4 rows) that is 19 instructions for the 4 cycles the
-        // FMAs take, where the core issues at most 6 a cycle. 4-6% faster at 2048³ on AVX2
-        // (in-process A/B, both orders).
-        for (int ai = aAt, bi = bAt, end = aAt + kc * MR; ai < end; ai += MR, bi += NR) {
+        // Each row's start is fixed and p steps by one, so the JIT proves every index of A in
+        // bounds before the loop and checks none inside it. (One index stepped by a stride known
+        // only at run time, MR for a packed panel or 1 in place, kept the checks in the loop:
+        // 1.5–2% slower, docs/performance.md.)
+        final int a1 = aAt + rowStride, a2 = a1 + rowStride, a3 = a2 + rowStride, a4 = a3 + rowStride, a5 = a4 + rowStride;
+        for (int p = 0, bi = bAt; p < kc; p++, bi += NR) {
             final FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             final FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            FloatVector av = FloatVector.broadcast(S, ap[aAt + p]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, ap[ai + 1]);
+            av = FloatVector.broadcast(S, ap[a1 + p]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, ap[ai + 2]);
+            av = FloatVector.broadcast(S, ap[a2 + p]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, ap[ai + 3]);
+            av = FloatVector.broadcast(S, ap[a3 + p]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
             if (MR == 6) {
-                av = FloatVector.broadcast(S, ap[ai + 4]);
+                av = FloatVector.broadcast(S, ap[a4 + p]);
                 c40 = av.fma(b0, c40);
                 c41 = av.fma(b1, c41);
-                av = FloatVector.broadcast(S, ap[ai + 5]);
+                av = FloatVector.broadcast(S, ap[a5 + p]);
                 c50 = av.fma(b0, c50);
                 c51 = av.fma(b1, c51);
             }
@@ -494,74 +529,60 @@ public final class Gemm {
         return B_BLOCK / maxBlockDepth(k) / NR * NR;
     }
 
-    /** Whether {@link #packA} interleaves a panel's rows with vector permutes: six rows of 16-float vectors. */
-    static final boolean INTERLEAVE = MR == 6 && L == 16;
-
     /**
      * Whether {@code C = A·Bᵀ}, {@code m × n} with A and B stored untransposed ({@code m × k} and
      * {@code n × k}), runs faster computed as its transpose {@code Cᵀ = B·Aᵀ}, which the caller
      * then transposes: the same products added in the same order, so the same bits. Either way
-     * one operand is packed transposed; where A's panels are interleaved with vector permutes
-     * ({@link #INTERLEAVE}) that copy is cheaper than the 8×8 transposes of a transposed B, so
-     * the longer side should be A, once it fills at least two tiles across. Single products on
-     * one thread: 1.06–1.76× faster transposed for m from 16 to 512 and n from 144 to 4608, 1.00×
-     * square, 0.77× for 16 × 27, whose transposed tiles are mostly edge; with 8-float vectors,
-     * where A is packed by plain copies, 0.91–0.96× (docs/performance.md).
+     * one operand is read transposed; where an untransposed A is read in place ({@link #IN_PLACE})
+     * that costs nothing, while a transposed B is packed with 8×8 transposes, so the longer side
+     * should be A, once it fills at least two tiles across. Single products on one thread (with
+     * A's panels then packed by vector permutes, cheaper than B's transposes): 1.06–1.76× faster
+     * transposed for m from 16 to 512 and n from 144 to 4608, 1.00× square, 0.77× for 16 × 27,
+     * whose transposed tiles are mostly edge; with 8-float vectors, where A is packed by plain
+     * copies, 0.91–0.96× (docs/performance.md).
      */
     static boolean fasterTransposed(int m, int n) {
-        return INTERLEAVE && n > m && n >= 2 * NR;
+        return IN_PLACE && n > m && n >= 2 * NR;
     }
 
     /**
-     * Packs rows {@code [ic, ic + mc)} and depth {@code [pc, pc + kc)} of op(A) into MR-high
-     * panels: panel r holds, for each p, the MR values {@code op(A)[ic + r·MR + i][pc + p]}
-     * contiguously. Rows past {@code mc} are zero.
+     * Packs rows {@code [ic, ic + mc)} and depth {@code [pc, pc + kc)} of op(A) into panels of MR
+     * rows: panel r holds its rows one after another, row i being the kc values
+     * {@code op(A)[ic + r·MR + i][pc, pc + kc)}, the layout {@link #kernel} reads with a row
+     * stride of kc. Rows past {@code mc} are zero.
      */
     private static void packA(boolean transA, float[] a, int aOff, int lda,
                               int ic, int mc, int pc, int kc, float[] dst, int dstOff) {
         for (int ir = 0; ir < mc; ir += MR) {
-            final int mr = Math.min(MR, mc - ir);
-            final int base = dstOff + ir * kc;
-            if (mr < MR) {
-                // The last panel of a block: its rows past mc are zero.
-                for (int p = 0; p < kc; p++) {
-                    for (int i = 0; i < MR; i++) {
-                        dst[base + p * MR + i] = i >= mr ? 0f
-                                : transA ? a[aOff + (pc + p) * lda + ic + ir + i] : a[aOff + (ic + ir + i) * lda + pc + p];
+            final int mr = Math.min(MR, mc - ir), base = dstOff + ir * kc;
+            if (transA) {
+                // op(A)[i][p] = A[p][i]: the panel's rows are columns of A. Blocks of 8 depths × 8
+                // columns are transposed with vector shuffles, where 8 columns can be read: straight
+                // into the panel when another panel follows, whose first 8 − MR rows hold the
+                // block's last ones until it is packed itself; else into a scratch block, whose
+                // first MR rows are copied. The rest one value at a time.
+                final int src = aOff + pc * lda + ic + ir;
+                int p = 0;
+                if (mr == MR && ic + ir + 8 <= lda) {
+                    final boolean spills = ir + MR < mc;
+                    final float[] tile = spills ? null : TRANSPOSED.get();
+                    for (; p + 8 <= kc; p += 8) {
+                        if (spills) {
+                            Transpose8.block(a, src + p * lda, lda, dst, base + p, kc);
+                        } else {
+                            Transpose8.block(a, src + p * lda, lda, tile, 0, 8);
+                            for (int i = 0; i < MR; i++) FloatVector.fromArray(EIGHT, tile, 8 * i).intoArray(dst, base + i * kc + p);
+                        }
                     }
                 }
-            } else if (transA) {
-                // op(A)[i][p] = A[p][i]: a panel's MR values of one p are adjacent in memory.
-                for (int p = 0; p < kc; p++) {
-                    final int src = aOff + (pc + p) * lda + ic + ir, d = base + p * MR;
-                    // Spelled out, here and below, so that the JIT emits plain moves, not a loop:
-                    // 1.1× (6 rows) to 1.7× (4 rows) faster.
-                    dst[d] = a[src];
-                    dst[d + 1] = a[src + 1];
-                    dst[d + 2] = a[src + 2];
-                    dst[d + 3] = a[src + 3];
-                    if (MR == 6) {
-                        dst[d + 4] = a[src + 4];
-                        dst[d + 5] = a[src + 5];
-                    }
+                for (; p < kc; p++) {
+                    for (int i = 0; i < mr; i++) dst[base + i * kc + p] = a[src + p * lda + i];
                 }
-            } else if (INTERLEAVE) {
-                Interleave6.rows(a, aOff + (ic + ir) * lda + pc, lda, kc, dst, base);
             } else {
-                // The MR source rows are walked side by side, so that the panel is written in order.
-                final int r0 = aOff + (ic + ir) * lda + pc, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda;
-                for (int p = 0; p < kc; p++) {
-                    final int d = base + p * MR;
-                    dst[d] = a[r0 + p];
-                    dst[d + 1] = a[r1 + p];
-                    dst[d + 2] = a[r2 + p];
-                    dst[d + 3] = a[r3 + p];
-                    if (MR == 6) {
-                        dst[d + 4] = a[r4 + p];
-                        dst[d + 5] = a[r5 + p];
-                    }
-                }
+                for (int i = 0; i < mr; i++) System.arraycopy(a, aOff + (ic + ir + i) * lda + pc, dst, base + i * kc, kc);
             }
+            // The last panel of a block: its rows past mc are zero.
+            if (mr < MR) Arrays.fill(dst, base + mr * kc, base + MR * kc, 0f);
         }
     }
 

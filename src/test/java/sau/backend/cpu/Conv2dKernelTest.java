@@ -115,9 +115,9 @@ class Conv2dKernelTest {
     @Test
     void weightGradientsWithManyColumnRowsAreComputedTransposed() {
         // The CASES above compute weight gradients transposed only if these shapes do (AVX-512).
-        assertEquals(Gemm.INTERLEAVE, Conv2dKernel.weightGradientTransposed(ConvGeometry.of(2, 16, 16, 16, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "144 rows, 32 filters");
-        assertEquals(Gemm.INTERLEAVE, Conv2dKernel.weightGradientTransposed(ConvGeometry.of(3, 16, 6, 6, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2)), "72 rows, 2 filters per group");
-        assertEquals(Gemm.INTERLEAVE, Conv2dKernel.weightGradientTransposed(ConvGeometry.of(2, 64, 64, 64, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "576 rows, 2 filters");
+        assertEquals(Gemm.IN_PLACE, Conv2dKernel.weightGradientTransposed(ConvGeometry.of(2, 16, 16, 16, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "144 rows, 32 filters");
+        assertEquals(Gemm.IN_PLACE, Conv2dKernel.weightGradientTransposed(ConvGeometry.of(3, 16, 6, 6, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2)), "72 rows, 2 filters per group");
+        assertEquals(Gemm.IN_PLACE, Conv2dKernel.weightGradientTransposed(ConvGeometry.of(2, 64, 64, 64, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "576 rows, 2 filters");
         assertFalse(Conv2dKernel.weightGradientTransposed(ConvGeometry.of(2, 3, 32, 32, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "27 rows: less than two tiles across");
         assertFalse(Conv2dKernel.weightGradientTransposed(ConvGeometry.of(2, 232, 8, 8, 232, 1, 1, 1, 1, 0, 0, 1, 1, 1)), "as many rows as filters");
     }
