@@ -252,10 +252,11 @@ public final class Gemm {
         final int lead = lead(m, n, cOff, ldc);
         final int mPanels = ceilDiv(m, MR), nPanels = ceilDiv(lead + n, NR);
         // Tall C: the threads split the rows and share each packed block of op(B), meeting once per
-        // depth block. Otherwise they split the columns, and each packs all of op(A) (m·k values)
-        // for itself: a copy that costs less than those meetings unless C is narrow next to its
-        // height (square C is 1.02× faster at 1024³ and 2048³ by columns, 1.10× at 512³; twice
-        // as tall as wide, 0.97× at 2048×1024×2048; docs/performance.md).
+        // depth block. Otherwise they split the columns, and each reads all of op(A) (m·k values),
+        // packing it for itself where A is packed: a copy that cost less than those meetings
+        // unless C is narrow next to its height (square C was 1.02× faster at 1024³ and 2048³ by
+        // columns, 1.10× at 512³; twice as tall as wide, 0.97× at 2048×1024×2048, with A packed;
+        // docs/performance.md).
         final boolean byRows = m >= 2L * n;
         final int panels = byRows ? mPanels : nPanels;
         final int parts = parallel(m, n, k) ? Math.min(Parallel.threadsHere(), panels) : 1;
