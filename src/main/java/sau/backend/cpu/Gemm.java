@@ -18,9 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       {@code NR} being two vectors, and keeps the whole tile in registers for the entire k
  *       loop. Each step loads one row of {@code NR} values of B (2 vector loads), broadcasts
  *       {@code MR} values of A, one from each of its {@code MR} rows, and issues {@code 2·MR}
- *       independent FMAs. A core starts two FMAs
- *       per cycle and each takes about 4 cycles, so at least 8 independent chains are needed to
- *       keep both units busy; more give the loads slack. C is read and written only once per
+ *       independent FMAs. A core starts two FMAs per cycle and each takes about 4 cycles, so at
+ *       least 8 independent chains are needed to keep both units busy; more give the loads slack. C is read and written only once per
  *       tile, at the end. How many rows fit depends on the registers:
  *       <ul>
  *         <li>AVX2 has 16: the tile is 4×16 (8 accumulators). The 6×16 tile that BLAS libraries
@@ -52,9 +51,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       each multiplies its rows by one block while the first to finish packs the next. Otherwise
  *       the slices are columns, each thread reads all of op(A) (and packs it, where A is packed),
  *       and a call is one fork and one join, with no thread waiting for another between depth
- *       blocks. Every element
- *       of C is summed over k in the same order whatever the slicing, so the result is
- *       bit-identical with 1 or many threads.
+ *       blocks. Every element of C is summed over k in the same order whatever the slicing, so
+ *       the result is bit-identical with 1 or many threads.
  * </ol>
  *
  * <p>The packing buffers live in thread-locals and only grow, so a call allocates nothing once
@@ -71,11 +69,11 @@ public final class Gemm {
     static final int NR = 2 * L;
     /**
      * Whether the kernel reads an untransposed A where it lies instead of from a packed copy: with
-     * 16-float vectors (6 rows), in-process against the packed copy, 1.03× faster at 512³ and
-     * 1024³ on two threads, where each thread copied all of A for itself, 1.00–1.01× at 2048³,
-     * 1.04–1.08× for tall products deep in k (4608×512×2048, 2304×256×8192), 0.99–1.01× for
+     * 16-float vectors (6 rows), in-process against the packed copy, 1.02–1.04× faster at 512³
+     * and 1024³ on two threads, where each thread copied all of A for itself, 1.00× at 2048³,
+     * 1.02–1.08× for tall products deep in k (4608×512×2048, 2304×256×8192), 1.00× for
      * 512×4608×2048 (docs/performance.md). With 8-float vectors (4 rows) reading A in place was
-     * 1.02× slower (stop 19), so A is packed there.
+     * 1.02× slower (stop 18), so A is packed there.
      */
     static final boolean IN_PLACE = MR == 6;
     /**
