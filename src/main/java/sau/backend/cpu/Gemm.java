@@ -19,8 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       loop. Each step loads one row of {@code NR} values of B (2 vector loads), broadcasts
  *       {@code MR} values of A, one from each of its {@code MR} rows, and issues {@code 2·MR}
  *       independent FMAs. A core starts two FMAs per cycle and each takes about 4 cycles, so at
- *       least 8 independent chains are needed to keep both units busy; more give the loads slack. C is read and written only once per
- *       tile, at the end. How many rows fit depends on the registers:
+ *       least 8 independent chains are needed to keep both units busy; more give the loads
+ *       slack. C is read and written only once per tile, at the end. How many rows fit depends
+ *       on the registers:
  *       <ul>
  *         <li>AVX2 has 16: the tile is 4×16 (8 accumulators). The 6×16 tile that BLAS libraries
  *             use needs 12 accumulators; the JIT's default scheduling issues all the broadcasts
