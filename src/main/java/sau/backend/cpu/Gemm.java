@@ -557,13 +557,14 @@ public final class Gemm {
             final int mr = Math.min(MR, mc - ir), base = dstOff + ir * kc;
             if (transA) {
                 // op(A)[i][p] = A[p][i]: the panel's rows are columns of A. Blocks of 8 depths × 8
-                // columns are transposed with vector shuffles, where 8 columns can be read: straight
-                // into the panel when another panel follows, whose first 8 − MR rows hold the
-                // block's last ones until it is packed itself; else into a scratch block, whose
-                // first MR rows are copied. The rest one value at a time.
+                // columns are transposed with vector shuffles, where the array holds 8 columns from
+                // the panel's first on the block's last depth (the 8 − MR beyond the panel are read
+                // but not kept): straight into the panel when another panel follows, whose first
+                // 8 − MR rows hold the block's last ones until it is packed itself; else into a
+                // scratch block, whose first MR rows are copied. The rest one value at a time.
                 final int src = aOff + pc * lda + ic + ir;
                 int p = 0;
-                if (mr == MR && ic + ir + 8 <= lda) {
+                if (mr == MR && src + (kc - 1) * lda + 8 <= a.length) {
                     final boolean spills = ir + MR < mc;
                     final float[] tile = spills ? null : TRANSPOSED.get();
                     for (; p + 8 <= kc; p += 8) {

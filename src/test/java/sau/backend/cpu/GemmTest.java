@@ -185,6 +185,20 @@ class GemmTest {
     }
 
     @Test
+    void aTransposedAMayEndAtItsLastValue() {
+        // op(A) = Aᵀ with A stored 48 × 18 in rows 29 apart, in an array that ends right after
+        // A's last value: packing reads A's columns 8 at a time, and must not read past m on
+        // the last row. Rows 12–17 of op(A) are a whole panel of 6 with only 6 columns left.
+        final int m = 18, n = 40, k = 48, lda = 29;
+        final SplittableRandom rng = new SplittableRandom(5);
+        final float[] a = random(rng, (k - 1) * lda + m), b = random(rng, k * n);
+        final float[] c = new float[m * n], expected = new float[m * n];
+        Gemm.gemm(true, false, m, n, k, a, 0, lda, b, 0, n, 0f, c, 0, n);
+        Gemm.gemmReference(true, false, m, n, k, a, 0, lda, b, 0, n, 0f, expected, 0, n);
+        for (int i = 0; i < c.length; i++) assertEquals(expected[i], c[i], 4 * k * Math.ulp(1f), "C[" + i / n + "][" + i % n + "]");
+    }
+
+    @Test
     void rejectsArraysThatAreTooSmall() {
         assertThrows(IllegalArgumentException.class, () ->
                 Gemm.gemm(false, false, 2, 2, 2, new float[3], 0, 2, new float[4], 0, 2, 0f, new float[4], 0, 2));
