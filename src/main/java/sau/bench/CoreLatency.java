@@ -8,7 +8,7 @@ import java.util.Arrays;
  * at every op, so this latency moves them: on the virtual machines these benchmarks run on, the
  * host places the two virtual cores sometimes next to each other (a round trip of about 50 ns)
  * and sometimes far apart (about 410 ns), for seconds to minutes at a time, and the MLP step
- * took 1.2 ms in the first case and 1.65 ms in the second (docs/performance.md). Each training
+ * takes about 1.27 ms in the first case and 1.57 ms in the second (docs/performance.md). Each training
  * row reports the round trip measured right after its timed runs, so that a slow row can be told
  * from a slow placement.
  */

@@ -150,7 +150,8 @@ public final class Gemm {
      * The buffers of one thread. The packed B buffer has the size of the largest block from the
      * start, 4 MiB, large enough for G1 to place it at the start of a region (see {@link #B_AT});
      * the packed A buffer grows as needed (with A read in place, it holds only the last panel of
-     * a block, when that has fewer than MR rows). {@code tile} receives the edge tiles.
+     * a block, when that has fewer than MR rows). {@code tile} receives the edge tiles, and
+     * while a transposed A is packed, its 8 × 8 blocks (it holds at least 64 floats).
      */
     private static final class Buffers {
         float[] packedA = new float[0];
@@ -172,9 +173,8 @@ public final class Gemm {
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
-    /** 8 floats, the rows of {@link Transpose8}'s blocks; and a scratch block of 8 × 8 for {@link #packA}. */
+    /** 8 floats, a row of one of {@link Transpose8}'s blocks. */
     private static final VectorSpecies<Float> EIGHT = FloatVector.SPECIES_256;
-    private static final ThreadLocal<float[]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[64]);
 
     private Gemm() {}
 
@@ -557,23 +557,17 @@ public final class Gemm {
             final int mr = Math.min(MR, mc - ir), base = dstOff + ir * kc;
             if (transA) {
                 // op(A)[i][p] = A[p][i]: the panel's rows are columns of A. Blocks of 8 depths × 8
-                // columns are transposed with vector shuffles, where the array holds 8 columns from
-                // the panel's first on the block's last depth (the 8 − MR beyond the panel are read
-                // but not kept): straight into the panel when another panel follows, whose first
-                // 8 − MR rows hold the block's last ones until it is packed itself; else into a
-                // scratch block, whose first MR rows are copied. The rest one value at a time.
+                // columns are transposed with vector shuffles into the thread's tile buffer (free
+                // while A is packed), and its first MR rows copied to the panel, where the array
+                // holds 8 columns from the panel's first on the block's last depth (the 8 − MR
+                // beyond the panel are read but not kept). The rest one value at a time.
                 final int src = aOff + pc * lda + ic + ir;
                 int p = 0;
                 if (mr == MR && src + (kc - 1) * lda + 8 <= a.length) {
-                    final boolean spills = ir + MR < mc;
-                    final float[] tile = spills ? null : TRANSPOSED.get();
+                    final float[] scratch = BUFFERS.get().tile;
                     for (; p + 8 <= kc; p += 8) {
-                        if (spills) {
-                            Transpose8.block(a, src + p * lda, lda, dst, base + p, kc);
-                        } else {
-                            Transpose8.block(a, src + p * lda, lda, tile, 0, 8);
-                            for (int i = 0; i < MR; i++) FloatVector.fromArray(EIGHT, tile, 8 * i).intoArray(dst, base + i * kc + p);
-                        }
+                        Transpose8.block(a, src + p * lda, lda, scratch, 0, 8);
+                        for (int i = 0; i < MR; i++) FloatVector.fromArray(EIGHT, scratch, 8 * i).intoArray(dst, base + i * kc + p);
                     }
                 }
                 for (; p < kc; p++) {
