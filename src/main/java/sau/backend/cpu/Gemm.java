@@ -79,13 +79,15 @@ public final class Gemm {
     static final boolean IN_PLACE = MR == 6;
     /**
      * Depth of a packed block, at most. 256 with AVX2, so that one {@code KC × NR} B panel takes
-     * 16 KiB, half of L1. 768 with AVX-512: its 96 KiB panel is twice a Zen 5 core's L1 and
-     * streams from L2, which feeds it fast enough, and each tile's sum runs twice as long before
-     * it goes to C: 1.01–1.03× faster than blocks of 384 at 1024³ and 2048³ (which were 2–3%
-     * faster than 256). What pays is the length of the sum, not C's trips: two 384-deep sums in
-     * a row, the first kept in L1 and C visited once, ran no faster than 384 (docs/performance.md).
+     * 16 KiB, half of L1. 1024 with AVX-512: its 128 KiB panel is over twice a Zen 5 core's L1
+     * and streams from L2, which feeds it fast enough, and each tile's sum runs longer before it
+     * goes to C. Against 768, in-process: 1.01–1.07× faster at 1024³ (one block instead of two,
+     * so C is written once and never read) and 1.01–1.03× at 2048³ (two blocks instead of three);
+     * 768 was 1.01–1.03× faster than 384, and 384 2–3% faster than 256. What pays is the length
+     * of the sum, not C's trips: two 384-deep sums in a row, the first kept in L1 and C visited
+     * once, ran no faster than 384 (docs/performance.md).
      */
-    static final int KC = L >= 16 ? 768 : 256;
+    static final int KC = L >= 16 ? 1024 : 256;
     /**
      * Depth of a block, at most, when the product is shallower than {@link #DEEP}: blocks of 768
      * measured no faster there (0.98–1.01 from k = 512 to 784), so those products keep blocks
@@ -95,7 +97,7 @@ public final class Gemm {
     static final int SHALLOW_KC = L >= 16 ? 384 : 256;
     /** The depth from which a product is cut into blocks of up to {@link #KC}. */
     static final int DEEP = 1024;
-    /** Rows of a packed A block: {@code MC × KC} floats (80 KiB with AVX2, up to 360 KiB with AVX-512) stay in L2. */
+    /** Rows of a packed A block: {@code MC × KC} floats (80 KiB with AVX2, up to 480 KiB with AVX-512) stay in L2. */
     static final int MC = 20 * MR;
     /** Floats of a packed B block, whatever its depth: 4 MiB, a share of L3. */
     static final int B_BLOCK = 1 << 20;
