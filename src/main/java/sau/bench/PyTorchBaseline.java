@@ -24,10 +24,11 @@ public final class PyTorchBaseline {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Which column is compared, per benchmark, and whether bigger is better. */
-    private record Metric(String column, boolean higherIsBetter) {}
+    /** Which column is a benchmark's result, and whether bigger is better. */
+    record Metric(String column, boolean higherIsBetter) {}
 
     private static final Map<String, Metric> METRICS = Map.ofEntries(
+            Map.entry("fma_peak", new Metric("GFLOP/s", true)),
             Map.entry("gemm", new Metric("GFLOP/s", true)),
             Map.entry("gemm_im2col", new Metric("GFLOP/s", true)),
             Map.entry("conv", new Metric("ms", false)),
@@ -48,6 +49,11 @@ public final class PyTorchBaseline {
             Map.entry("train_shufflenet_v2_x1_0_cuda", new Metric("images_per_s", true)));
 
     private PyTorchBaseline() {}
+
+    /** The result column of benchmark rows named {@code bench} (their "bench" column), or null if none is known. */
+    static Metric metric(String bench) {
+        return METRICS.get(bench);
+    }
 
     /**
      * The PyTorch rows of {@code benches} (names as for {@code bin/sau bench}), each in its own

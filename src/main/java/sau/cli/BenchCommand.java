@@ -15,6 +15,7 @@ import sau.bench.GemmBench;
 import sau.bench.LayerBench;
 import sau.bench.PeakBench;
 import sau.bench.PyTorchBaseline;
+import sau.bench.Rounds;
 import sau.bench.SauBench;
 import sau.bench.Table;
 import sau.bench.TrainStepBench;
@@ -57,7 +58,7 @@ final class BenchCommand implements Main.Command {
     @Override
     public String help() {
         return """
-            usage: bin/sau bench WHAT... [--json] [--threads N] [--vs-pytorch] [options of the benchmarks]
+            usage: bin/sau bench WHAT... [--json] [--threads N] [--vs-pytorch] [--rounds N] [options of the benchmarks]
                    bin/sau bench --device cuda WHAT... [--json] [--vs-pytorch]
 
             Runs each named benchmark (or all of them with "all") after a warm-up, and prints the
@@ -93,6 +94,9 @@ final class BenchCommand implements Main.Command {
             --vs-pytorch runs the same workloads in PyTorch (src/bench/python/bench_torch.py, with
             /usr/bin/python3 and torch; OpenBLAS when installed) with the same thread count, and adds
             PyTorch's number and the ratio sau/PyTorch (above 1: sau is faster) to each row.
+            --rounds N runs each benchmark N times (with --vs-pytorch: sau and PyTorch in turns) and
+            keeps, of each row, the round with the median result: this machine's speed drifts, and a
+            ratio near 1 should not be decided by which side ran on a slow stretch.
             """;
     }
 
@@ -121,6 +125,7 @@ final class BenchCommand implements Main.Command {
             rest.remove(t + 1);
             rest.remove(t);
         }
+        final int rounds = rounds(rest);
         final List<String> names = new ArrayList<>();
         final List<String> options = new ArrayList<>();
         for (String a : rest) (options.isEmpty() && !a.startsWith("--") ? names : options).add(a); // names first, then options
@@ -133,15 +138,37 @@ final class BenchCommand implements Main.Command {
         }
         final List<Map<String, Object>> rows = new ArrayList<>(), pytorch = new ArrayList<>();
         for (String name : names) {
-            rows.addAll(benches.get(name).apply(options));
-            // Each PyTorch twin runs right after sau's benchmark, not all of them after all of
-            // sau's: this machine's speed drifts over minutes, and both sides should see the same.
-            if (vsPytorch) pytorch.addAll(pytorchTwin(name, cuda, options));
+            final List<List<Map<String, Object>>> ours = new ArrayList<>(), theirs = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                ours.add(benches.get(name).apply(options));
+                // Each PyTorch twin runs right after sau's benchmark, not all of them after all of
+                // sau's: this machine's speed drifts over minutes, and both sides should see the same.
+                if (vsPytorch) theirs.add(pytorchTwin(name, cuda, options));
+            }
+            rows.addAll(Rounds.median(ours));
+            pytorch.addAll(Rounds.median(theirs));
         }
         final Table table = new Table();
         table.addAll(vsPytorch ? PyTorchBaseline.sideBySide(rows, pytorch) : rows);
         table.print(System.out, json);
         return 0;
+    }
+
+    /** The value of {@code --rounds N} (removed from {@code rest}), 1 without it. */
+    private static int rounds(List<String> rest) {
+        final int at = rest.indexOf("--rounds");
+        if (at < 0) return 1;
+        final String value = at + 1 < rest.size() ? rest.get(at + 1) : "";
+        final int rounds;
+        try {
+            rounds = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new UserError("--rounds needs a whole number of rounds, e.g. --rounds 5; got \"" + value + "\"");
+        }
+        if (rounds < 1) throw new UserError("--rounds needs at least 1 round; got " + rounds);
+        rest.remove(at + 1);
+        rest.remove(at);
+        return rounds;
     }
 
     /** The rows of the PyTorch benchmark that matches sau's {@code name}, if there is one. */

@@ -66,5 +66,9 @@ class CliTest {
         final Result bench = run("bench", "gemm", "gemm2", "--sizes");
         assertEquals(2, bench.status());
         assertTrue(bench.err().contains("unknown benchmark \"gemm2\""), bench.err());
+        final Result rounds = run("bench", "peak", "--rounds", "three");
+        assertEquals(2, rounds.status());
+        assertTrue(rounds.err().contains("--rounds needs a whole number") && rounds.err().contains("\"three\""), rounds.err());
+        assertEquals(2, run("bench", "peak", "--rounds", "0").status());
     }
 }
