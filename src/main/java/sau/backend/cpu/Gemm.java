@@ -99,8 +99,22 @@ public final class Gemm {
     static final int DEEP = 1024;
     /** Rows of a packed A block: {@code MC × KC} floats (80 KiB with AVX2, up to 480 KiB with AVX-512) stay in L2. */
     static final int MC = 20 * MR;
-    /** Floats of a packed B block, whatever its depth: 4 MiB, a share of L3. */
-    static final int B_BLOCK = 1 << 20;
+    /**
+     * Floats of a packed B block, whatever its depth: 2 MiB with AVX-512, 4 MiB with AVX2, a
+     * share of L3. Its width is also that of the stripe of C that one block of columns covers,
+     * and each depth block adds onto that stripe: at 2048³ on two threads each thread's 1024
+     * columns now go in two stripes of 512 (4 MiB of C each) instead of one, and a stripe is
+     * still in L3 when the second depth block comes back to it. Against 4 MiB ({@code bin/sau bench
+     * gemm}, alternating): two threads 2048³ 1.01–1.03×, 1024³ 1.01–1.03×, one thread 1.03–1.07×;
+     * VGG-16's convolutions ({@code conv_vgg16}) 0.97–1.02×, as before (docs/performance.md). Measured
+     * on the AVX-512 machine only, so AVX2 keeps 4 MiB.
+     */
+    static final int B_BLOCK = L >= 16 ? 1 << 19 : 1 << 20;
+    /**
+     * Floats of each packed B buffer: 4 MiB whatever the block, so that G1 places it at the start
+     * of a region (see {@link #B_AT}) with regions of up to 8 MiB.
+     */
+    static final int B_BUFFER = 1 << 20;
 
     /**
      * Below this many multiply-adds (about 200³, 0.2 ms on one core) a product runs on the
@@ -149,15 +163,15 @@ public final class Gemm {
     static final boolean PAID_SHIFT = L < 16;
 
     /**
-     * The buffers of one thread. The packed B buffer has the size of the largest block from the
-     * start, 4 MiB, large enough for G1 to place it at the start of a region (see {@link #B_AT});
+     * The buffers of one thread. The packed B buffer has its full size ({@link #B_BUFFER}) from
+     * the start;
      * the packed A buffer grows as needed (with A read in place, it holds only the last panel of
      * a block, when that has fewer than MR rows). {@code tile} receives the edge tiles, and
      * while a transposed A is packed, its 8 × 8 blocks (it holds at least 64 floats).
      */
     private static final class Buffers {
         float[] packedA = new float[0];
-        final float[] packedB = new float[B_AT + B_BLOCK];
+        final float[] packedB = new float[B_AT + B_BUFFER];
         final float[] tile = new float[MR * NR];
         private float[] otherB;
 
@@ -168,7 +182,7 @@ public final class Gemm {
          */
         float[] packedB(int block) {
             if (block % 2 == 0) return packedB;
-            if (otherB == null) otherB = new float[B_AT + B_BLOCK];
+            if (otherB == null) otherB = new float[B_AT + B_BUFFER];
             return otherB;
         }
     }
