@@ -52,9 +52,9 @@ public final class Rounds {
         final PyTorchBaseline.Metric metric = PyTorchBaseline.metric(String.valueOf(rows.get(0).get("bench")));
         if (metric == null || !rows.stream().allMatch(row -> row.get(metric.column()) instanceof Number)) return rows.get(0);
         // Worst first, so that the lower middle of an even count is the worse one.
-        final Comparator<Map<String, Object>> better = Comparator.comparingDouble(row -> ((Number) row.get(metric.column())).doubleValue() * (metric.higherIsBetter() ? 1 : -1));
+        final Comparator<Map<String, Object>> worstFirst = Comparator.comparingDouble(row -> ((Number) row.get(metric.column())).doubleValue() * (metric.higherIsBetter() ? 1 : -1));
         final List<Map<String, Object>> sorted = new ArrayList<>(rows);
-        sorted.sort(better);
+        sorted.sort(worstFirst);
         return sorted.get((sorted.size() - 1) / 2);
     }
 }

@@ -81,8 +81,8 @@ public final class Gemm {
      * Depth of a packed block, at most. 256 with AVX2, so that one {@code KC × NR} B panel takes
      * 16 KiB, half of L1. 1024 with AVX-512: its 128 KiB panel is over twice a Zen 5 core's L1
      * and streams from L2, which feeds it fast enough, and each tile's sum runs longer before it
-     * goes to C. Against 768, in-process: 1.01–1.07× faster at 1024³ (one block instead of two,
-     * so C is written once and never read) and 1.01–1.03× at 2048³ (two blocks instead of three);
+     * goes to C. Against 768, in-process: 1.00–1.06× faster at 1024³ (one block instead of two,
+     * so C is written once and never read) and 1.00–1.03× at 2048³ (two blocks instead of three);
      * 768 was 1.01–1.03× faster than 384, and 384 2–3% faster than 256. What pays is the length
      * of the sum, not C's trips: two 384-deep sums in a row, the first kept in L1 and C visited
      * once, ran no faster than 384 (docs/performance.md).
@@ -164,9 +164,8 @@ public final class Gemm {
 
     /**
      * The buffers of one thread. The packed B buffer has its full size ({@link #B_BUFFER}) from
-     * the start;
-     * the packed A buffer grows as needed (with A read in place, it holds only the last panel of
-     * a block, when that has fewer than MR rows). {@code tile} receives the edge tiles, and
+     * the start; the packed A buffer grows as needed (with A read in place, it holds only the
+     * last panel of a block, when that has fewer than MR rows). {@code tile} receives the edge tiles, and
      * while a transposed A is packed, its 8 × 8 blocks (it holds at least 64 floats).
      */
     private static final class Buffers {
