@@ -44,8 +44,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       goes through a small buffer to C.
  *   <li><b>Cache blocking.</b> {@code KC} is chosen so that one B panel ({@code KC × NR}) stays in
  *       L1 (AVX2) or L2 (AVX-512) while the kernel sweeps down the A block, {@code MC} so that
- *       the packed A block ({@code MC × KC}) stays in L2, and {@code NC} ({@link #blockColumns})
- *       so that the packed B block stays in L3. Each packed value is then reused many times from
+ *       the A block ({@code MC × KC}, packed, or with AVX-512 read in place) stays in L2, and
+ *       {@code NC} ({@link #blockColumns}) so that the packed B block stays in L3. Each packed value is then reused many times from
  *       a near cache. The depth is cut into blocks of equal size ({@link #depthBlocks}).
  *   <li><b>Threads.</b> Each thread computes its own slice of C. When C is at least twice as
  *       tall as it is wide the slices are rows and the threads share each packed block of op(B):
@@ -165,8 +165,8 @@ public final class Gemm {
     /**
      * The buffers of one thread. The packed B buffer has its full size ({@link #B_BUFFER}) from
      * the start; the packed A buffer grows as needed (with A read in place, it holds only the
-     * last panel of a block, when that has fewer than MR rows). {@code tile} receives the edge tiles, and
-     * while a transposed A is packed, its 8 × 8 blocks (it holds at least 64 floats).
+     * last panel of a block, when that has fewer than MR rows). {@code tile} receives the edge
+     * tiles, and while a transposed A is packed, its 8 × 8 blocks (it holds at least 64 floats).
      */
     private static final class Buffers {
         float[] packedA = new float[0];
@@ -568,18 +568,19 @@ public final class Gemm {
      */
     private static void packA(boolean transA, float[] a, int aOff, int lda,
                               int ic, int mc, int pc, int kc, float[] dst, int dstOff) {
+        // The thread's tile buffer receives a transposed A's 8 × 8 blocks (it is free while A is packed).
+        final float[] scratch = transA ? BUFFERS.get().tile : null;
         for (int ir = 0; ir < mc; ir += MR) {
             final int mr = Math.min(MR, mc - ir), base = dstOff + ir * kc;
             if (transA) {
                 // op(A)[i][p] = A[p][i]: the panel's rows are columns of A. Blocks of 8 depths × 8
-                // columns are transposed with vector shuffles into the thread's tile buffer (free
-                // while A is packed), and its first MR rows copied to the panel, where the array
-                // holds 8 columns from the panel's first on the block's last depth (the 8 − MR
-                // beyond the panel are read but not kept). The rest one value at a time.
+                // columns are transposed with vector shuffles into the scratch block, and its first
+                // MR rows copied to the panel, where the array holds 8 columns from the panel's
+                // first on the block's last depth (the 8 − MR beyond the panel are read but not
+                // kept). The rest one value at a time.
                 final int src = aOff + pc * lda + ic + ir;
                 int p = 0;
                 if (mr == MR && src + (kc - 1) * lda + 8 <= a.length) {
-                    final float[] scratch = BUFFERS.get().tile;
                     for (; p + 8 <= kc; p += 8) {
                         Transpose8.block(a, src + p * lda, lda, scratch, 0, 8);
                         for (int i = 0; i < MR; i++) FloatVector.fromArray(EIGHT, scratch, 8 * i).intoArray(dst, base + i * kc + p);
